@@ -66,3 +66,58 @@ def sine_windows(n_windows, length, step=1.0, seed=0):
     seed = check_int("seed", seed, minimum=0)
     phase = np.random.default_rng(seed).uniform(0.0, 2.0 * np.pi, size=(n_windows, 1))
     return np.sin(phase + step * np.arange(length))
+
+
+def recall_first(n_samples, lag, seed=0):
+    """The "recall the first value" memory task: read `lag` random values, then say what the first was.
+
+    Introduced in notebook 03. Every value is uniform in [-1, 1); the answer depends only on the input
+    `lag - 1` steps before the last one, and everything after it is a distraction the network must not let
+    overwrite its memory. Guessing the mean (0) gives R² = 0.
+
+    Args:
+        n_samples: number of sequences; an int >= 1.
+        lag: length of each sequence; an int >= 1.
+        seed: seed of the random values, an int >= 0.
+
+    Returns:
+        `(X, y)`: `X` float32 `(n_samples, lag, 1)` and `y = X[:, 0, :]` float32 `(n_samples, 1)`.
+    """
+    n_samples = check_int("n_samples", n_samples, minimum=1)
+    lag = check_int("lag", lag, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    X = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n_samples, lag, 1)).astype(np.float32)
+    return X, X[:, 0, :].copy()
+
+
+def adding_problem(n_samples, length, seed=0):
+    """The adding problem: add the two values that carry a marker in a long random sequence.
+
+    Introduced in notebook 03. Each step has two features: a value uniform in [0, 1) and a marker that is 1
+    at exactly two steps and 0 elsewhere. The first marker is in the first half of the sequence and the
+    second in the second half, so the network must hold a value for about `length / 2` steps. The target is
+    the sum of the two marked values; always guessing 1 gives a mean squared error of about 1/6.
+
+    Args:
+        n_samples: number of sequences; an int >= 1.
+        length: steps per sequence; an int >= 2.
+        seed: seed of the values and marker positions, an int >= 0.
+
+    Returns:
+        `(X, y)`: `X` float32 `(n_samples, length, 2)` and `y` float32 `(n_samples, 1)`.
+    """
+    n_samples = check_int("n_samples", n_samples, minimum=1)
+    length = check_int("length", length, minimum=2)
+    seed = check_int("seed", seed, minimum=0)
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(0.0, 1.0, size=(n_samples, length))
+    half = length // 2
+    first = rng.integers(0, half, size=n_samples)
+    second = rng.integers(half, length, size=n_samples)
+    markers = np.zeros((n_samples, length))
+    rows = np.arange(n_samples)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    X = np.stack([values, markers], axis=-1).astype(np.float32)
+    y = (values[rows, first] + values[rows, second])[:, None].astype(np.float32)
+    return X, y
