@@ -1,0 +1,288 @@
+"""The one-value-at-a-time sine task of notebooks 01–02, and the models that try it.
+
+Introduced in notebook 01. Every window is `sin(phase + k)` with a random phase, and the task is to predict
+the next value. A feed-forward network sees one value (the perceptron of notebook 01) or a window of
+values; a recurrent network (notebook 02) sees one value per step and keeps a state. Each `train_*`
+function returns a `OneStepResult`, so the notebooks and the claims tests call the very same code.
+"""
+
+import dataclasses
+import time
+
+import keras
+import numpy as np
+
+from . import data
+from ._validation import check_array, check_choice, check_float, check_int, check_keras_model
+from .keras_rnn import JordanCell
+
+# One setting for the whole task, shared by notebooks 01 and 02 and their tests.
+N_TRAIN = 256  # training windows
+N_TEST = 256  # test windows, drawn with a different seed
+LENGTH = 17  # values per window: 16 inputs and 16 next-value targets
+STEP = 1.0  # radians between consecutive values, as in the article
+WARMUP = 3  # recurrent outputs not scored while the state warms up
+LEARNING_RATE = 0.01
+
+
+@dataclasses.dataclass
+class OneStepResult:
+    """What one training run produced.
+
+    Attributes:
+        name: a short label for tables and legends.
+        model: the trained Keras model.
+        mse: mean squared error on the test windows (after the warm-up for recurrent models).
+        params: number of trainable parameters.
+        seconds: wall-clock training time.
+        losses: training loss after every epoch.
+    """
+
+    name: str
+    model: keras.Model
+    mse: float
+    params: int
+    seconds: float
+    losses: list
+
+
+def floor_mse(step=STEP):
+    """The lowest MSE any predictor of `sin(t + step)` from `sin(t)` alone can reach: `sin(step)² / 2`.
+
+    Introduced in notebook 01. With a uniformly random phase, `sin(t)` fixes `cos(t)` only up to its sign,
+    so the best guess is the average of the two candidates, `cos(step) · sin(t)`, and the error left over
+    averages to `sin(step)² / 2` (≈ 0.354 for a step of 1 rad).
+
+    Args:
+        step: distance between consecutive values in radians; > 0.
+
+    Returns:
+        The floor as a float.
+    """
+    step = check_float("step", step, strictly_positive=True)
+    return float(np.sin(step) ** 2 / 2)
+
+
+def best_one_value_prediction(x, step=STEP):
+    """The best prediction of the next value from the current value alone: `cos(step) · x`.
+
+    Introduced in notebook 01.
+
+    Args:
+        x: array of current values in [-1, 1].
+        step: distance between consecutive values in radians; > 0.
+
+    Returns:
+        float64 array shaped like `x`.
+    """
+    x = check_array("x", x)
+    step = check_float("step", step, strictly_positive=True)
+    return np.cos(step) * x
+
+
+def task_windows(split, seed=0):
+    """Random-phase sine windows of the task, `(n_windows, LENGTH)`.
+
+    Introduced in notebook 01.
+
+    Args:
+        split: "train" or "test"; the two use different phases.
+        seed: base seed; the test windows use `seed + 1`.
+
+    Returns:
+        float64 array of shape `(N_TRAIN or N_TEST, LENGTH)`.
+    """
+    split = check_choice("split", split, {"train", "test"})
+    seed = check_int("seed", seed, minimum=0)
+    if split == "train":
+        return data.sine_windows(N_TRAIN, LENGTH, step=STEP, seed=seed)
+    return data.sine_windows(N_TEST, LENGTH, step=STEP, seed=seed + 1)
+
+
+def lagged_pairs(windows, lags):
+    """Cut windows into feed-forward examples: `lags` consecutive values in, the next value out.
+
+    Introduced in notebook 01. From a window `s`, the example at position `t` is
+    `x = (s[t-lags+1], ..., s[t])` and `y = s[t+1]`.
+
+    Args:
+        windows: `(n_windows, length)` array.
+        lags: how many past values the network sees; an int in [1, length - 1].
+
+    Returns:
+        `(X, y)` with `X` of shape `(n, lags)` and `y` of shape `(n, 1)`, `n = n_windows · (length - lags)`.
+    """
+    windows = check_array("windows", windows, ndim=2)
+    lags = check_int("lags", lags, minimum=1, maximum=windows.shape[1] - 1)
+    length = windows.shape[1]
+    X = np.stack([windows[:, k : length - lags + k] for k in range(lags)], axis=-1).reshape(-1, lags)
+    y = windows[:, lags:].reshape(-1, 1)
+    return X, y
+
+
+def sequence_pairs(windows):
+    """Turn windows into recurrent examples: the sequence in, the sequence shifted by one out.
+
+    Introduced in notebook 02.
+
+    Args:
+        windows: `(n_windows, length)` array, length >= 2.
+
+    Returns:
+        `(X, Y)`, both `(n_windows, length - 1, 1)`: `Y[:, t] = X[:, t + 1]`'s value, the next value.
+    """
+    windows = check_array("windows", windows, ndim=2)
+    if windows.shape[1] < 2:
+        raise ValueError(f"windows must hold at least 2 values each, got length {windows.shape[1]}.")
+    return windows[:, :-1, None], windows[:, 1:, None]
+
+
+def build_feedforward(lags=1, units=16):
+    """A feed-forward network: `lags` values in, one hidden tanh layer, the next value out.
+
+    Introduced in notebook 01. With `lags=1` this is the perceptron of the article.
+
+    Args:
+        lags: number of input values; an int >= 1.
+        units: hidden units; an int >= 1.
+
+    Returns:
+        An uncompiled `keras.Sequential` mapping `(batch, lags)` to `(batch, 1)`.
+    """
+    lags = check_int("lags", lags, minimum=1)
+    units = check_int("units", units, minimum=1)
+    return keras.Sequential(
+        [keras.Input((lags,)), keras.layers.Dense(units, activation="tanh"), keras.layers.Dense(1)],
+        name=f"feedforward_{lags}_in",
+    )
+
+
+def build_recurrent(kind, units=16, context=1):
+    """A recurrent network that reads one value per step and predicts the next value at every step.
+
+    Introduced in notebook 02.
+
+    Args:
+        kind: "elman" (`SimpleRNN` + a `Dense(1)` read-out) or "jordan" (`RNN(JordanCell)`).
+        units: hidden units; an int >= 1.
+        context: Jordan only: width of the output that is fed back. Its first unit is the prediction;
+            the others are free for the network to use as memory. An int >= 1.
+
+    Returns:
+        An uncompiled `keras.Sequential` mapping `(batch, time, 1)` to `(batch, time, 1)`.
+    """
+    kind = check_choice("kind", kind, {"elman", "jordan"})
+    units = check_int("units", units, minimum=1)
+    context = check_int("context", context, minimum=1)
+    if kind == "elman":
+        if context != 1:
+            raise ValueError(f"context only applies to kind='jordan', got context={context} with kind='elman'.")
+        layers = [keras.layers.SimpleRNN(units, return_sequences=True), keras.layers.Dense(1)]
+    else:
+        layers = [keras.layers.RNN(JordanCell(units, output_units=context), return_sequences=True)]
+        if context > 1:
+            layers.append(keras.layers.Lambda(lambda y: y[..., :1], name="prediction"))
+    return keras.Sequential([keras.Input((None, 1)), *layers], name=f"{kind}_{units}_{context}")
+
+
+def _fit(model, X, Y, epochs, batch_size):
+    """Compile with Adam + MSE, train quietly, return (losses, seconds)."""
+    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mse")
+    start = time.perf_counter()
+    history = model.fit(X, Y, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
+    return [float(v) for v in history.history["loss"]], time.perf_counter() - start
+
+
+def _params(model):
+    return int(sum(np.prod(w.shape) for w in model.trainable_weights))
+
+
+def train_feedforward(lags=1, units=16, epochs=20, seed=0, name=None):
+    """Train a feed-forward network on the task and measure its test MSE.
+
+    Introduced in notebook 01.
+
+    Args:
+        lags: number of past values the network sees (1 = the perceptron); an int in [1, LENGTH - 1].
+        units: hidden units; an int >= 1.
+        epochs: passes over the training examples; an int >= 1.
+        seed: seeds the weights, the shuffling and the training windows.
+        name: label for the result; a default is made from `lags` and `units`.
+
+    Returns:
+        A `OneStepResult`.
+    """
+    lags = check_int("lags", lags, minimum=1, maximum=LENGTH - 1)
+    epochs = check_int("epochs", epochs, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    keras.utils.set_random_seed(seed)
+    model = build_feedforward(lags, units)
+    X, y = lagged_pairs(task_windows("train", seed), lags)
+    losses, seconds = _fit(model, X, y, epochs, batch_size=256)
+    X_test, y_test = lagged_pairs(task_windows("test", seed), lags)
+    mse = float(np.mean((predict(model, X_test) - y_test) ** 2))
+    label = name or f"{lags} value{'s' if lags > 1 else ''} in, {units} units"
+    return OneStepResult(label, model, mse, _params(model), seconds, losses)
+
+
+def per_step_mse(model, windows):
+    """Test MSE of a recurrent model at each time step, averaged over windows.
+
+    Introduced in notebook 02: the first outputs are worse because the state has seen little.
+
+    Args:
+        model: a model mapping `(batch, time, 1)` to `(batch, time, 1)`.
+        windows: `(n_windows, length)` array.
+
+    Returns:
+        float64 array of length `length - 1`.
+    """
+    model = check_keras_model("model", model)
+    X, Y = sequence_pairs(windows)
+    return np.mean((predict(model, X) - Y) ** 2, axis=(0, 2))
+
+
+def train_recurrent(kind, units=16, context=1, epochs=60, seed=0, name=None):
+    """Train an Elman or Jordan network on the task and measure its test MSE after the warm-up.
+
+    Introduced in notebook 02. The loss covers every step; the reported `mse` skips the first `WARMUP`
+    outputs, made before the state has seen enough values.
+
+    Args:
+        kind: "elman" or "jordan".
+        units: hidden units; an int >= 1.
+        context: Jordan only: width of the fed-back output (see `build_recurrent`).
+        epochs: passes over the training windows; an int >= 1.
+        seed: seeds the weights, the shuffling and the training windows.
+        name: label for the result; a default is made from the arguments.
+
+    Returns:
+        A `OneStepResult`.
+    """
+    epochs = check_int("epochs", epochs, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    keras.utils.set_random_seed(seed)
+    model = build_recurrent(kind, units, context)
+    X, Y = sequence_pairs(task_windows("train", seed))
+    losses, seconds = _fit(model, X, Y, epochs, batch_size=32)
+    mse = float(per_step_mse(model, task_windows("test", seed))[WARMUP:].mean())
+    label = name or (f"Elman, {units} units" if kind == "elman" else f"Jordan, {units} units, context {context}")
+    return OneStepResult(label, model, mse, _params(model), seconds, losses)
+
+
+def predict(model, X):
+    """Run a model on a numpy batch in one call; return float64 numpy.
+
+    Introduced in notebook 01. Calling the model directly avoids `model.predict`'s progress bar and
+    the retracing warnings it prints when many small models are evaluated in a row.
+
+    Args:
+        model: a built Keras model.
+        X: a batch of inputs in the shape the model expects.
+
+    Returns:
+        The model's outputs as a float64 array.
+    """
+    model = check_keras_model("model", model)
+    X = check_array("X", X)
+    return np.asarray(keras.ops.convert_to_numpy(model(X.astype("float32"), training=False)), dtype=np.float64)
