@@ -1,0 +1,514 @@
+"""LSTM and GRU gates: weights between Keras and numpy, gate traces, parameter counts, a fair race.
+
+Introduced in notebooks 04 (LSTM) and 05 (GRU). Keras stores the gates of a cell side by side in three
+fused arrays — `kernel` `(features, k * units)`, `recurrent_kernel` `(units, k * units)` and `bias` — in the
+order i, f, c, o for the LSTM (k = 4) and z, r, h for the GRU (k = 3). The functions here cut them into the
+named weights of `rnn_helpers.numpy_rnn` (W_xf, W_hf, b_f, ...) and glue them back together.
+"""
+
+import time
+
+import numpy as np
+
+from . import data, numpy_rnn
+from ._validation import check_array, check_choice, check_float, check_int, check_keras_model
+
+KINDS = ("SimpleRNN", "GRU", "LSTM")
+N_POINTS = 36  # the article's series sin(0) .. sin(35); targets sin(1) .. sin(36)
+HORIZON = 36  # values generated after the series: sin(36) .. sin(71)
+
+
+def _check_bool(name, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}.")
+    return bool(value)
+
+
+def _check_layer(name, layer, class_name):
+    """Return `layer` if it is a built Keras layer of class `class_name` (e.g. "LSTM")."""
+    import keras
+
+    expected = getattr(keras.layers, class_name)
+    if not isinstance(layer, expected):
+        raise TypeError(
+            f"{name} must be a keras.layers.{class_name}, got {type(layer).__name__}. "
+            f"Pass the layer itself, e.g. model.layers[0] or model.get_layer('{class_name.lower()}')."
+        )
+    if not layer.built:
+        raise ValueError(f"{name} must be built (have weights). Call the model on data or give it a keras.Input.")
+    if getattr(layer, "use_bias", True) is False:
+        raise ValueError(f"{name} was made with use_bias=False; these helpers expect the default use_bias=True.")
+    return layer
+
+
+def lstm_params_from_keras(layer):
+    """Cut the fused weights of a `keras.layers.LSTM` into the 12 named weights of the numpy cell.
+
+    Introduced in notebook 04. Keras keeps the gates in the order i, f, c, o along the last axis.
+
+    Args:
+        layer: a built `keras.layers.LSTM`.
+
+    Returns:
+        dict `{"W_xi", "W_hi", "b_i", "W_xf", ...}` of float64 arrays: `W_x?` `(features, units)`,
+        `W_h?` `(units, units)`, `b_?` `(units,)` — ready for `numpy_rnn.lstm_forward`.
+    """
+    layer = _check_layer("layer", layer, "LSTM")
+    kernel, recurrent_kernel, bias = (np.asarray(w, dtype=np.float64) for w in layer.get_weights())
+    units = layer.units
+    params = {}
+    for k, gate in enumerate(numpy_rnn.LSTM_GATES):
+        columns = slice(k * units, (k + 1) * units)
+        params[f"W_x{gate}"] = kernel[:, columns]
+        params[f"W_h{gate}"] = recurrent_kernel[:, columns]
+        params[f"b_{gate}"] = bias[columns]
+    return params
+
+
+def lstm_params_to_keras(params):
+    """Glue named LSTM weights into the `[kernel, recurrent_kernel, bias]` list of `layer.set_weights`.
+
+    Introduced in notebook 04.
+
+    Args:
+        params: dict with the 12 weights of `numpy_rnn.lstm_param_names()`.
+
+    Returns:
+        list of three float32 arrays: `(features, 4 * units)`, `(units, 4 * units)`, `(4 * units,)`.
+    """
+    names = numpy_rnn.lstm_param_names()
+    features = _features_of(params, names)
+    p, _ = numpy_rnn._check_params(params, names, features)
+    gates = numpy_rnn.LSTM_GATES
+    return [
+        np.concatenate([p[f"W_x{g}"] for g in gates], axis=1).astype(np.float32),
+        np.concatenate([p[f"W_h{g}"] for g in gates], axis=1).astype(np.float32),
+        np.concatenate([p[f"b_{g}"] for g in gates]).astype(np.float32),
+    ]
+
+
+def gru_params_from_keras(layer):
+    """Cut the fused weights of a `keras.layers.GRU` into the named weights of the numpy cell.
+
+    Introduced in notebook 05. Keras keeps the gates in the order z, r, h. With `reset_after=True` (the
+    default) the bias has shape `(2, 3 * units)`: row 0 is added to the input part, row 1 to the recurrent
+    part, so each gate gets two biases `b_x?` and `b_h?`; with `reset_after=False` one bias `b_?`.
+
+    Args:
+        layer: a built `keras.layers.GRU`.
+
+    Returns:
+        dict of float64 arrays for `numpy_rnn.gru_forward(..., reset_after=layer.reset_after)`.
+    """
+    layer = _check_layer("layer", layer, "GRU")
+    kernel, recurrent_kernel, bias = (np.asarray(w, dtype=np.float64) for w in layer.get_weights())
+    units = layer.units
+    params = {}
+    for k, gate in enumerate(numpy_rnn.GRU_GATES):
+        columns = slice(k * units, (k + 1) * units)
+        params[f"W_x{gate}"] = kernel[:, columns]
+        params[f"W_h{gate}"] = recurrent_kernel[:, columns]
+        if layer.reset_after:
+            params[f"b_x{gate}"] = bias[0, columns]
+            params[f"b_h{gate}"] = bias[1, columns]
+        else:
+            params[f"b_{gate}"] = bias[columns]
+    return params
+
+
+def gru_params_to_keras(params, reset_after=True):
+    """Glue named GRU weights into the `[kernel, recurrent_kernel, bias]` list of `layer.set_weights`.
+
+    Introduced in notebook 05.
+
+    Args:
+        params: dict with the weights of `numpy_rnn.gru_param_names(reset_after)`.
+        reset_after: the form of the target layer; the bias is `(2, 3 * units)` if True, `(3 * units,)` if not.
+
+    Returns:
+        list of three float32 arrays for `keras.layers.GRU(units, reset_after=reset_after).set_weights`.
+    """
+    reset_after = _check_bool("reset_after", reset_after)
+    names = numpy_rnn.gru_param_names(reset_after)
+    features = _features_of(params, names)
+    p, _ = numpy_rnn._check_params(params, names, features)
+    gates = numpy_rnn.GRU_GATES
+    if reset_after:
+        bias = np.stack([np.concatenate([p[f"b_x{g}"] for g in gates]), np.concatenate([p[f"b_h{g}"] for g in gates])])
+    else:
+        bias = np.concatenate([p[f"b_{g}"] for g in gates])
+    return [
+        np.concatenate([p[f"W_x{g}"] for g in gates], axis=1).astype(np.float32),
+        np.concatenate([p[f"W_h{g}"] for g in gates], axis=1).astype(np.float32),
+        bias.astype(np.float32),
+    ]
+
+
+def _features_of(params, names):
+    """The input size implied by the first input kernel, with the same checks as the numpy cells."""
+    if not isinstance(params, dict) or names[0] not in params:
+        numpy_rnn._check_params(params, names, 0)  # raises the standard TypeError / ValueError
+    return check_array(names[0], params[names[0]], ndim=2).shape[0]
+
+
+def random_params(kind, features, units, seed=0, scale=0.5, reset_after=True):
+    """Random named weights for a numpy LSTM or GRU cell: every entry uniform in [-scale, scale).
+
+    Introduced in notebook 04; the parity tests use it for random shapes.
+
+    Args:
+        kind: "LSTM" or "GRU".
+        features: inputs per step; an int >= 1.
+        units: size of the state; an int >= 1.
+        seed: seed of the draws; an int >= 0.
+        scale: half-width of the uniform range; > 0.
+        reset_after: GRU form (ignored for the LSTM).
+
+    Returns:
+        dict of float64 arrays named as in `numpy_rnn.lstm_param_names()` / `gru_param_names(reset_after)`.
+    """
+    kind = check_choice("kind", kind, ("LSTM", "GRU"))
+    features = check_int("features", features, minimum=1)
+    units = check_int("units", units, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    scale = check_float("scale", scale, strictly_positive=True)
+    reset_after = _check_bool("reset_after", reset_after)
+    names = numpy_rnn.lstm_param_names() if kind == "LSTM" else numpy_rnn.gru_param_names(reset_after)
+    rng = np.random.default_rng(seed)
+    shapes = {"W_x": (features, units), "W_h": (units, units), "b_": (units,)}
+    return {name: rng.uniform(-scale, scale, size=shapes[name[:3] if name[0] == "W" else "b_"]) for name in names}
+
+
+def param_count(kind, features, units, reset_after=True):
+    """The number of weights of one recurrent layer, from the formula (no Keras needed).
+
+    Introduced in notebook 05. Each gate (or the single tanh layer of SimpleRNN) has an input kernel
+    `features × units`, a recurrent kernel `units × units` and a bias of `units`:
+
+        SimpleRNN: 1 · units · (features + units + 1)
+        LSTM:      4 · units · (features + units + 1)        (gates i, f, o and the candidate)
+        GRU:       3 · units · (features + units + 1)        reset_after=False
+                   3 · units · (features + units + 2)        reset_after=True: a second bias per gate
+
+    Args:
+        kind: "SimpleRNN", "GRU" or "LSTM".
+        features: inputs per step; an int >= 1.
+        units: size of the state; an int >= 1.
+        reset_after: GRU form (ignored for the others).
+
+    Returns:
+        int, equal to `keras.layers.<kind>(units).count_params()` once built on `features` inputs.
+    """
+    kind = check_choice("kind", kind, KINDS)
+    features = check_int("features", features, minimum=1)
+    units = check_int("units", units, minimum=1)
+    reset_after = _check_bool("reset_after", reset_after)
+    if kind == "SimpleRNN":
+        return units * (features + units + 1)
+    if kind == "LSTM":
+        return 4 * units * (features + units + 1)
+    return 3 * units * (features + units + (2 if reset_after else 1))
+
+
+def build_layer(kind, units, reset_after=True, return_sequences=False):
+    """A fresh `keras.layers.SimpleRNN`, `GRU` or `LSTM` with `units` units (tanh, Keras defaults).
+
+    Introduced in notebook 05.
+    """
+    import keras
+
+    kind = check_choice("kind", kind, KINDS)
+    units = check_int("units", units, minimum=1)
+    reset_after = _check_bool("reset_after", reset_after)
+    return_sequences = _check_bool("return_sequences", return_sequences)
+    name = kind.lower()
+    if kind == "GRU":
+        return keras.layers.GRU(units, reset_after=reset_after, return_sequences=return_sequences, name=name)
+    return getattr(keras.layers, kind)(units, return_sequences=return_sequences, name=name)
+
+
+def keras_param_count(kind, features, units, reset_after=True):
+    """`count_params()` of a Keras layer of this kind, built on `(batch, time, features)` inputs.
+
+    Introduced in notebook 05, to check `param_count` against the library.
+    """
+    features = check_int("features", features, minimum=1)
+    layer = build_layer(kind, units, reset_after=reset_after)
+    layer.build((None, None, features))
+    return int(layer.count_params())
+
+
+# --- gate traces (notebook 04) -----------------------------------------------------------------------------
+
+
+def lstm_gate_trace(layer, x, h0=None, c0=None):
+    """Run the numpy copy of a Keras LSTM over one sequence and keep every gate at every step.
+
+    Introduced in notebook 04.
+
+    Args:
+        layer: a built `keras.layers.LSTM`.
+        x: one sequence, `(time, features)`; a 1-D array is read as one feature per step.
+        h0, c0: optional start states `(units,)`.
+
+    Returns:
+        dict of `(time, units)` float64 arrays: "f", "i", "c_tilde", "o", "c" (cell state), "h" (output),
+        plus "x" `(time, features)`.
+    """
+    layer = _check_layer("layer", layer, "LSTM")
+    x = check_array("x", x)
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.ndim != 2:
+        raise ValueError(f"x must be one sequence, (time, features) or 1-D, got shape {x.shape}. Use X[0] for a batch.")
+    starts = {}
+    for name, value in (("h0", h0), ("c0", c0)):
+        if value is not None:
+            starts[name] = check_array(name, value, ndim=1)[None, :]
+    H, C, gates = numpy_rnn.lstm_forward(x[None], lstm_params_from_keras(layer), **starts)
+    trace = {name: value[0] for name, value in gates.items()}
+    trace.update(c=C[0], h=H[0], x=x)
+    return trace
+
+
+# --- the race on the sine forecast and the memory task (notebook 05) ---------------------------------------
+
+
+def build_forecaster(kind, units=16, reset_after=True):
+    """A sequence model `(batch, time, 1) -> (batch, time, 1)`: one recurrent layer, then Dense(1) per step.
+
+    Introduced in notebook 04 (LSTM) and used for all three kinds in notebook 05.
+    """
+    import keras
+
+    layer = build_layer(kind, units, reset_after=reset_after, return_sequences=True)
+    return keras.Sequential([keras.Input(shape=(None, 1)), layer, keras.layers.Dense(1, name="dense")], name=kind)
+
+
+def train_sine_forecaster(kind, units=16, epochs=300, learning_rate=0.01, seed=0, progress=True):
+    """Train a forecaster on the article's series with full BPTT, then let it generate 36 values alone.
+
+    Introduced in notebook 04 (LSTM) and notebook 05 (SimpleRNN vs GRU vs LSTM). The inputs are
+    sin(0..35), the targets sin(1..36); every epoch is one Adam step on the whole 36-step sequence. After
+    training, the numpy copy of the cell reads the series and then feeds each forecast back as the next
+    input for sin(36..71).
+
+    Args:
+        kind: "SimpleRNN", "GRU" or "LSTM".
+        units: units of the recurrent layer; an int >= 1.
+        epochs: passes over the series (= gradient steps); an int >= 2.
+        learning_rate: Adam step size; > 0.
+        seed: seed of the initial weights; an int >= 0.
+        progress: show a tqdm bar.
+
+    Returns:
+        dict with `kind, units, params` (count), `model`, `losses` (per epoch), `train_seconds`,
+        `seconds_per_epoch` (measured after the first chunk, which pays for tracing the graph),
+        `generated`, `expected` (sin(36..71)), `mse_36`, `max_abs_err_36`.
+    """
+    import keras
+    import tensorflow as tf
+    from tqdm.auto import tqdm
+
+    kind = check_choice("kind", kind, KINDS)
+    units = check_int("units", units, minimum=1)
+    epochs = check_int("epochs", epochs, minimum=2)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
+    seed = check_int("seed", seed, minimum=0)
+    progress = _check_bool("progress", progress)
+
+    keras.utils.set_random_seed(seed)
+    model = build_forecaster(kind, units)
+    x, y = data.supervised_pairs(data.sine_series(N_POINTS + 1))
+    X = tf.constant(x.reshape(1, -1, 1), dtype=tf.float32)
+    Y = tf.constant(y.reshape(1, -1, 1), dtype=tf.float32)
+    optimizer = keras.optimizers.Adam(learning_rate)
+    variables = model.trainable_variables
+    optimizer.build(variables)
+
+    @tf.function
+    def run_epochs(n_epochs):
+        losses = tf.TensorArray(tf.float32, size=n_epochs)
+        for epoch in tf.range(n_epochs):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(model(X, training=True) - Y))
+            optimizer.apply(tape.gradient(loss, variables), variables)
+            losses = losses.write(epoch, loss)
+        return losses.stack()
+
+    losses, timed_epochs, timed_seconds = [], 0, 0.0
+    start = time.perf_counter()
+    chunk = max(1, min(50, epochs // 4))
+    with tqdm(total=epochs, desc=f"{kind} sine", unit="epoch", disable=not progress, leave=False) as bar:
+        while len(losses) < epochs:
+            n = chunk if not losses else min(chunk, epochs - len(losses))
+            chunk_start = time.perf_counter()
+            losses.extend(run_epochs(tf.constant(n)).numpy().tolist())
+            if len(losses) > n:  # not the first chunk: no tracing inside
+                timed_epochs += n
+                timed_seconds += time.perf_counter() - chunk_start
+            bar.update(n)
+    train_seconds = time.perf_counter() - start
+
+    generated = generate(model, x, HORIZON)
+    expected = data.sine_series(HORIZON, start=N_POINTS)
+    error = np.abs(generated - expected)
+    return {
+        "kind": kind,
+        "units": units,
+        "params": int(model.layers[0].count_params()),
+        "model": model,
+        "losses": np.array(losses),
+        "train_seconds": train_seconds,
+        "seconds_per_epoch": timed_seconds / timed_epochs,
+        "generated": generated,
+        "expected": expected,
+        "mse_36": float(np.mean(error**2)),
+        "max_abs_err_36": float(error.max()),
+    }
+
+
+def _numpy_cell(layer):
+    """`(step, state0)` for the numpy copy of a Keras recurrent layer: step(x_t, state) -> (h_t, state)."""
+    import keras
+
+    if isinstance(layer, keras.layers.LSTM):
+        p = lstm_params_from_keras(layer)
+
+        def step(x_t, state):
+            h, c, _ = numpy_rnn.lstm_step(x_t, state[0], state[1], p)
+            return h, (h, c)
+
+        return step, (np.zeros((1, layer.units)), np.zeros((1, layer.units)))
+    if isinstance(layer, keras.layers.GRU):
+        p, reset_after = gru_params_from_keras(layer), layer.reset_after
+
+        def step(x_t, state):
+            h, _ = numpy_rnn.gru_step(x_t, state[0], p, reset_after=reset_after)
+            return h, (h,)
+
+        return step, (np.zeros((1, layer.units)),)
+    if isinstance(layer, keras.layers.SimpleRNN):
+        W_xh, W_hh, b_h = (np.asarray(w, dtype=np.float64) for w in layer.get_weights())
+
+        def step(x_t, state):
+            h = numpy_rnn.elman_step(x_t, state[0], W_xh, W_hh, b_h)
+            return h, (h,)
+
+        return step, (np.zeros((1, layer.units)),)
+    raise TypeError(f"the first layer must be SimpleRNN, GRU or LSTM, got {type(layer).__name__}.")
+
+
+def generate(model, warmup, steps):
+    """Read `warmup`, then forecast `steps` values by feeding each forecast back as the next input.
+
+    Introduced in notebook 04. Runs in numpy with the model's own weights (a recurrent layer followed by
+    `Dense(1)`, as made by `build_forecaster`), one step at a time and carrying the state along.
+
+    Args:
+        model: a built forecaster from `build_forecaster`.
+        warmup: 1-D array of known values that prepares the state (at least one).
+        steps: how many new values to generate; an int >= 1.
+
+    Returns:
+        1-D float64 array of length `steps`.
+    """
+    model = check_keras_model("model", model)
+    warmup = check_array("warmup", warmup, ndim=1)
+    steps = check_int("steps", steps, minimum=1)
+    if len(model.layers) != 2:
+        raise ValueError(f"model must be a recurrent layer plus Dense(1) (see build_forecaster), got {len(model.layers)} layers.")
+    step, state = _numpy_cell(model.layers[0])
+    W_hy, b_y = (np.asarray(w, dtype=np.float64) for w in model.layers[1].get_weights())
+    for value in warmup:
+        h, state = step(np.array([[value]]), state)
+    generated = np.empty(steps)
+    for k in range(steps):
+        y = (h @ W_hy + b_y)[0, 0]
+        generated[k] = y
+        h, state = step(np.array([[y]]), state)
+    return generated
+
+
+MEMORY_TASKS = ("adding", "recall")
+
+
+def train_memory(kind, task="adding", length=20, units=16, epochs=10, n_train=2048, batch_size=64,
+                 learning_rate=0.01, seed=0):
+    """Train on a memory task of notebook 03 and score it on 512 fresh sequences.
+
+    Introduced in notebook 05. The data comes from `rnn_helpers.data` (notebook 03):
+    "adding" — `adding_problem`: add the two values that carry a marker, one in each half of the sequence;
+    "recall" — `recall_first`: output the first of `length` random values.
+
+    Args:
+        kind: "SimpleRNN", "GRU" or "LSTM".
+        task: "adding" or "recall".
+        length: steps per sequence; an int >= 2.
+        units: units of the recurrent layer; an int >= 1.
+        epochs: passes over the training set; an int >= 2 (the first one is not timed).
+        n_train: training sequences; an int >= 1.
+        batch_size: sequences per Adam step; an int >= 1.
+        learning_rate: Adam step size; > 0.
+        seed: seed of the weights and the training data (the test data uses seed + 1); an int >= 0.
+
+    Returns:
+        dict with `kind, task, length, params, r2` (test R²: 1 = perfect, 0 = no better than guessing the
+        mean), `mse`, `losses`, `train_seconds`, `seconds_per_epoch` (mean over epochs 2.., as the first
+        one also pays for tracing the graph).
+    """
+    import keras
+
+    kind = check_choice("kind", kind, KINDS)
+    task = check_choice("task", task, MEMORY_TASKS)
+    length = check_int("length", length, minimum=2)
+    units = check_int("units", units, minimum=1)
+    epochs = check_int("epochs", epochs, minimum=2)
+    n_train = check_int("n_train", n_train, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
+    seed = check_int("seed", seed, minimum=0)
+
+    make = data.adding_problem if task == "adding" else data.recall_first
+    X, y = make(n_train, length, seed=seed)
+    X_test, y_test = make(512, length, seed=seed + 1)
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [keras.Input(shape=(length, X.shape[2])), build_layer(kind, units), keras.layers.Dense(1, name="dense")]
+    )
+    # jit_compile=False: XLA would spend longer compiling these tiny models than training them
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse", jit_compile=False)
+    timer = _EpochTimer()
+    start = time.perf_counter()
+    history = model.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[timer])
+    train_seconds = time.perf_counter() - start
+    prediction = model.predict(X_test, verbose=0)
+    mse = float(np.mean((prediction - y_test) ** 2))
+    return {
+        "kind": kind,
+        "task": task,
+        "length": length,
+        "params": int(model.layers[0].count_params()),
+        "r2": 1.0 - mse / float(np.var(y_test)),
+        "mse": mse,
+        "losses": np.array(history.history["loss"]),
+        "train_seconds": train_seconds,
+        "seconds_per_epoch": float(np.mean(timer.seconds[1:])),
+    }
+
+
+def _EpochTimer():
+    """A Keras callback that records the wall time of every epoch in `.seconds`."""
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.seconds = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._start)
+
+    return EpochTimer()
