@@ -31,7 +31,7 @@ test: install
 notebooks: install
 	@for nb in notebooks/*.ipynb; do \
 	  start=$$(date +%s); \
-	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 "$$nb" || exit 1; \
+	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True "$$nb" || exit 1; \
 	  echo "$$nb: $$(( $$(date +%s) - start )) s"; \
 	done
 

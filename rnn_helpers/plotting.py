@@ -44,7 +44,7 @@ def forecast_figure(series, expected, generated, ax=None, title=None):
     ax.text(n + 0.5, 1.12, "the network feeds on its own output", fontsize=9, va="top")
     ax.text(0.5, 1.12, "warm-up on the known series", fontsize=9, va="top")
     ax.set(xlabel="x (integer steps)", ylabel="value", ylim=(-1.35, 1.25), xlim=(-0.5, steps[-1] + 0.5))
-    ax.legend(loc="lower left", fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9, frameon=False)
     if title:
         ax.set_title(title)
     return ax
