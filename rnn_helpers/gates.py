@@ -271,6 +271,94 @@ def lstm_gate_trace(layer, x, h0=None, c0=None):
     return trace
 
 
+def gate_means_by_mask(layer, X, mask):
+    """Average every LSTM gate, unit by unit, over the steps where `mask` is on and where it is off.
+
+    Introduced in notebook 04: on the adding problem, `mask = X[:, :, 1] == 1` marks the steps whose value
+    must be remembered, and the input gate of some units opens exactly there.
+
+    Args:
+        layer: a built `keras.layers.LSTM`.
+        X: inputs, `(batch, time, features)`.
+        mask: booleans `(batch, time)`; needs at least one on and one off step.
+
+    Returns:
+        dict gate name ("f", "i", "c_tilde", "o") -> `(on, off)`, two `(units,)` arrays of means.
+    """
+    layer = _check_layer("layer", layer, "LSTM")
+    X = check_array("X", X, ndim=3)
+    mask = np.asarray(mask)
+    if mask.dtype != bool:
+        raise TypeError(f"mask must be an array of booleans, got dtype {mask.dtype}. Use e.g. X[:, :, 1] == 1.")
+    if mask.shape != X.shape[:2]:
+        raise ValueError(f"mask must have shape (batch, time) = {X.shape[:2]}, got {mask.shape}.")
+    if mask.all() or not mask.any():
+        raise ValueError("mask must be on at some steps and off at others, to compare the two.")
+    _, _, gates = numpy_rnn.lstm_forward(X, lstm_params_from_keras(layer))
+    return {name: (value[mask].mean(axis=0), value[~mask].mean(axis=0)) for name, value in gates.items()}
+
+
+def plot_gate_traces(trace, keys=("f", "i", "o", "c"), marks=None, input_labels=None, fig=None):
+    """Heat maps of LSTM gates over time (units down, time across) under a line plot of the input.
+
+    Introduced in notebook 04.
+
+    Args:
+        trace: dict from `lstm_gate_trace`.
+        keys: which parts to show, from "f", "i", "c_tilde", "o", "c", "h".
+        marks: optional time steps to flag with a dotted line on every panel (e.g. the adding problem's markers).
+        input_labels: optional names of the input features, for the legend of the top panel.
+        fig: a matplotlib Figure to draw into; a new one if None.
+
+    Returns:
+        the matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(trace, dict) or "x" not in trace:
+        raise TypeError("trace must be the dict returned by rnn_helpers.gates.lstm_gate_trace(layer, x).")
+    if isinstance(keys, str):
+        keys = (keys,)
+    allowed = ("f", "i", "c_tilde", "o", "c", "h")
+    for key in keys:
+        check_choice("key in keys", key, allowed)
+    titles = {"f": "forget gate f", "i": "input gate i", "o": "output gate o", "c_tilde": "candidate c̃",
+              "c": "cell state c", "h": "output h"}
+    x = check_array("trace['x']", trace["x"], ndim=2)
+    time_steps = x.shape[0]
+    if input_labels is None:
+        input_labels = [f"input feature {k}" for k in range(x.shape[1])]
+    if isinstance(input_labels, str) or len(input_labels) != x.shape[1]:
+        raise ValueError(f"input_labels must be a list of {x.shape[1]} names, one per input feature, got {input_labels!r}.")
+    if fig is None:
+        fig = plt.figure(figsize=(9, 1.3 + 1.55 * len(keys)))
+    axes = fig.subplots(len(keys) + 1, 1, sharex=True, gridspec_kw={"height_ratios": [0.8] + [1.2] * len(keys)})
+    for feature in range(x.shape[1]):
+        axes[0].plot(np.arange(time_steps), x[:, feature], lw=1.2, color=("0.3", "tab:red", "tab:blue")[feature % 3],
+                     label=input_labels[feature])
+    if x.shape[1] > 1:
+        axes[0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    axes[0].set_ylabel("input", rotation=0, ha="right", va="center")
+    for ax, key in zip(axes[1:], keys):
+        values = check_array(f"trace['{key}']", trace[key], ndim=2)
+        is_gate = key in ("f", "i", "o")
+        limit = 1.0 if is_gate else max(1e-9, float(np.abs(values).max()))
+        image = ax.imshow(values.T, aspect="auto", interpolation="nearest", origin="lower",
+                          cmap="Greens" if is_gate else "RdBu_r", vmin=0.0 if is_gate else -limit, vmax=limit,
+                          extent=(-0.5, time_steps - 0.5, -0.5, values.shape[1] - 0.5))
+        ax.set_ylabel(titles[key], rotation=0, ha="right", va="center")
+        ax.set_yticks([0, values.shape[1] - 1])
+        fig.colorbar(image, ax=ax, pad=0.01, fraction=0.03)
+    if marks is not None:
+        for ax in axes:
+            for step in np.atleast_1d(marks):
+                ax.axvline(step, color="tab:red", lw=1.0, ls=":", alpha=0.8)
+    axes[-1].set_xlabel("time step")
+    axes[0].set_xlim(-0.5, time_steps - 0.5)
+    fig.tight_layout(h_pad=0.3)
+    return fig
+
+
 # --- the race on the sine forecast and the memory task (notebook 05) ---------------------------------------
 
 
@@ -296,14 +384,15 @@ def train_sine_forecaster(kind, units=16, epochs=300, learning_rate=0.01, seed=0
     Args:
         kind: "SimpleRNN", "GRU" or "LSTM".
         units: units of the recurrent layer; an int >= 1.
-        epochs: passes over the series (= gradient steps); an int >= 2.
+        epochs: passes over the series (= gradient steps); an int >= 2 (timing needs two chunks).
         learning_rate: Adam step size; > 0.
         seed: seed of the initial weights; an int >= 0.
         progress: show a tqdm bar.
 
     Returns:
         dict with `kind, units, params` (count), `model`, `losses` (per epoch), `train_seconds`,
-        `seconds_per_epoch` (measured after the first chunk, which pays for tracing the graph),
+        `seconds_per_epoch` (the best chunk of epochs after the first, which also traces the graph; the
+        best rather than the mean, so that other programs on the machine disturb it less),
         `generated`, `expected` (sin(36..71)), `mse_36`, `max_abs_err_36`.
     """
     import keras
@@ -336,17 +425,16 @@ def train_sine_forecaster(kind, units=16, epochs=300, learning_rate=0.01, seed=0
             losses = losses.write(epoch, loss)
         return losses.stack()
 
-    losses, timed_epochs, timed_seconds = [], 0, 0.0
+    losses, chunk_seconds_per_epoch = [], []
     start = time.perf_counter()
     chunk = max(1, min(50, epochs // 4))
     with tqdm(total=epochs, desc=f"{kind} sine", unit="epoch", disable=not progress, leave=False) as bar:
         while len(losses) < epochs:
-            n = chunk if not losses else min(chunk, epochs - len(losses))
+            n = min(chunk, epochs - len(losses))
             chunk_start = time.perf_counter()
             losses.extend(run_epochs(tf.constant(n)).numpy().tolist())
-            if len(losses) > n:  # not the first chunk: no tracing inside
-                timed_epochs += n
-                timed_seconds += time.perf_counter() - chunk_start
+            if len(losses) > n:  # not the first chunk, which also traces the graph
+                chunk_seconds_per_epoch.append((time.perf_counter() - chunk_start) / n)
             bar.update(n)
     train_seconds = time.perf_counter() - start
 
@@ -360,7 +448,7 @@ def train_sine_forecaster(kind, units=16, epochs=300, learning_rate=0.01, seed=0
         "model": model,
         "losses": np.array(losses),
         "train_seconds": train_seconds,
-        "seconds_per_epoch": timed_seconds / timed_epochs,
+        "seconds_per_epoch": min(chunk_seconds_per_epoch),
         "generated": generated,
         "expected": expected,
         "mse_36": float(np.mean(error**2)),
@@ -453,9 +541,9 @@ def train_memory(kind, task="adding", length=20, units=16, epochs=10, n_train=20
         seed: seed of the weights and the training data (the test data uses seed + 1); an int >= 0.
 
     Returns:
-        dict with `kind, task, length, params, r2` (test R²: 1 = perfect, 0 = no better than guessing the
-        mean), `mse`, `losses`, `train_seconds`, `seconds_per_epoch` (mean over epochs 2.., as the first
-        one also pays for tracing the graph).
+        dict with `kind, task, length, model, params, r2` (test R²: 1 = perfect, 0 = no better than guessing the
+        mean), `mse`, `losses`, `train_seconds`, `seconds_per_epoch` (the fastest of epochs 2.., as the
+        first one also traces the graph, and the fastest is the least disturbed by other programs).
     """
     import keras
 
@@ -488,12 +576,13 @@ def train_memory(kind, task="adding", length=20, units=16, epochs=10, n_train=20
         "kind": kind,
         "task": task,
         "length": length,
+        "model": model,
         "params": int(model.layers[0].count_params()),
         "r2": 1.0 - mse / float(np.var(y_test)),
         "mse": mse,
         "losses": np.array(history.history["loss"]),
         "train_seconds": train_seconds,
-        "seconds_per_epoch": float(np.mean(timer.seconds[1:])),
+        "seconds_per_epoch": float(np.min(timer.seconds[1:])),
     }
 
 
