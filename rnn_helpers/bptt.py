@@ -404,6 +404,51 @@ def gradient_check(cell, X, Y_target, params, eps=1e-5):
     return relative_error(grads, numeric)
 
 
+def keras_gradients(cell, X, Y_target, params, dtype="float32"):
+    """The same loss and gradients computed by `tf.GradientTape` on a Keras model holding `params`.
+
+    Introduced in notebook 03: an independent check of the hand-written backward passes. Elman is
+    `keras.layers.SimpleRNN` + `Dense`; Jordan is `keras.layers.RNN(JordanCell)` (its output layer is part
+    of the cell).
+
+    Args:
+        cell: `"elman"` or `"jordan"`.
+        X: inputs, `(batch, time, features)`.
+        Y_target: targets, `(batch, time, outputs)`.
+        params: dict from `init_elman` or `init_jordan`.
+        dtype: "float32" (Keras' default) or "float64".
+
+    Returns:
+        `(loss, grads)`: a float and a dict of numpy gradients with the keys of `params`.
+    """
+    _loss_and_grads_for(cell)
+    X, Y_target = _check_data(X, Y_target)
+    p, _ = _check_params(params, ELMAN_PARAMS if cell == "elman" else JORDAN_PARAMS, X.shape[2])
+    from . import keras_rnn
+    import keras
+    import tensorflow as tf
+
+    if cell == "elman":
+        recurrent = keras_rnn.simple_rnn_from_numpy(p["W_xh"], p["W_hh"], p["b_h"], dtype=dtype)
+        dense = keras.layers.Dense(p["b_y"].shape[0], dtype=dtype)
+        dense.build((None, p["W_hy"].shape[0]))
+        dense.set_weights([p["W_hy"], p["b_y"]])
+        variables = {"W_xh": recurrent.cell.kernel, "W_hh": recurrent.cell.recurrent_kernel,
+                     "b_h": recurrent.cell.bias, "W_hy": dense.kernel, "b_y": dense.bias}
+    else:
+        recurrent = keras_rnn.jordan_rnn_from_numpy(p["W_xh"], p["W_yh"], p["b_h"], p["W_hy"], p["b_y"], dtype=dtype)
+        dense = None
+        variables = {"W_xh": recurrent.cell.kernel, "W_yh": recurrent.cell.feedback_kernel,
+                     "b_h": recurrent.cell.bias, "W_hy": recurrent.cell.output_kernel, "b_y": recurrent.cell.output_bias}
+    X_tf = tf.constant(X, dtype=dtype)
+    Y_tf = tf.constant(Y_target, dtype=dtype)
+    with tf.GradientTape() as tape:
+        Y = recurrent(X_tf) if dense is None else dense(recurrent(X_tf))
+        loss = 0.5 * tf.reduce_sum(tf.square(Y - Y_tf)) / X.shape[0]      # the same loss as _sequence_loss
+    grads = tape.gradient(loss, list(variables.values()))
+    return float(loss), {name: g.numpy().astype(np.float64) for name, g in zip(variables, grads)}
+
+
 # --------------------------------------------------------------------------------------------- helpers
 def _loss_and_grads_for(cell):
     if not isinstance(cell, str):
