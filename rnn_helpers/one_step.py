@@ -286,3 +286,29 @@ def predict(model, X):
     model = check_keras_model("model", model)
     X = check_array("X", X)
     return np.asarray(keras.ops.convert_to_numpy(model(X.astype("float32"), training=False)), dtype=np.float64)
+
+
+def fed_back_vs_input(model, windows):
+    """What a one-output Jordan network remembers: its fed-back output next to the input it arrives with.
+
+    Introduced in notebook 02. At step `t` the Jordan cell reads `x_t` together with its previous output
+    `y_{t-1}`, which training pushes towards `x_t` itself. Steps inside the warm-up are left out.
+
+    Args:
+        model: a recurrent model mapping `(batch, time, 1)` to `(batch, time, 1)` whose output is the
+            fed-back state (e.g. `build_recurrent("jordan")`).
+        windows: `(n_windows, length)` array, length > WARMUP + 2.
+
+    Returns:
+        `(x_t, y_prev, rising)`, three arrays of shape `(n_windows, length - 2 - WARMUP)`: the inputs, the
+        fed-back outputs arriving with them, and whether the next value is above `x_t`.
+    """
+    model = check_keras_model("model", model)
+    windows = check_array("windows", windows, ndim=2)
+    if windows.shape[1] <= WARMUP + 2:
+        raise ValueError(f"windows must hold more than {WARMUP + 2} values each, got length {windows.shape[1]}.")
+    X, Y = sequence_pairs(windows)
+    y_prev = predict(model, X)[:, :-1, 0][:, WARMUP:]  # y_{t-1}, arriving at step t
+    x_t = X[:, 1:, 0][:, WARMUP:]
+    rising = Y[:, 1:, 0][:, WARMUP:] > x_t  # x_{t+1} > x_t
+    return x_t, y_prev, rising
