@@ -145,12 +145,13 @@ def _check_params(params, names, features):
             f"params must be a dict of weight arrays named {names[:3]}..., got {type(params).__name__}. "
             "Build it with rnn_helpers.gates.lstm_params_from_keras(layer) or gates.random_params(...)."
         )
+    hint = " For a GRU, check reset_after: True needs b_x?/b_h?, False needs b_?." if "W_xz" in names else ""
     missing = [name for name in names if name not in params]
     if missing:
-        raise ValueError(f"params is missing {missing}; it must hold exactly {names}.")
+        raise ValueError(f"params is missing {missing}; it must hold exactly {names}.{hint}")
     extra = sorted(set(params) - set(names))
     if extra:
-        raise ValueError(f"params has unexpected keys {extra}; it must hold exactly {names}. Check reset_after.")
+        raise ValueError(f"params has unexpected keys {extra}; it must hold exactly {names}.{hint}")
     checked = {}
     for name in names:
         checked[name] = check_array(name, params[name], ndim=1 if name.startswith("b_") else 2)
