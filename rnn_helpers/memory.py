@@ -21,6 +21,9 @@ from ._validation import check_array, check_choice, check_float, check_int
 CELLS = ("elman", "jordan", "lstm", "gru")
 GRADIENT_CELLS = ("elman", "lstm", "gru")
 TASKS = ("recall_first", "adding")
+# The lags notebook 03 trains at (its claims test uses the same ones).
+RECALL_LAGS = (10, 40)
+ADDING_LAGS = (10, 20, 40)
 
 
 def orthogonal_times(radius, units, seed=0):
@@ -129,13 +132,47 @@ def state_jacobian_norms(rnn_cell, x):
     return np.asarray(norms[::-1], dtype=np.float64)
 
 
+def clipping_data(length=50, seed=0):
+    """The clipping experiment's data: next-value prediction on 32 sine windows (step 0.3 rad, random phase).
+
+    Introduced in notebook 03.
+
+    Args:
+        length: steps per sequence; an int >= 1.
+        seed: seed of the phases; an int >= 0.
+
+    Returns:
+        `(X, Y_target)`, both float64 `(32, length, 1)`; `Y_target` is `X` shifted one step ahead.
+    """
+    length = check_int("length", length, minimum=1)
+    S = data.sine_windows(32, length + 1, step=0.3, seed=seed)
+    return S[:, :-1, None], S[:, 1:, None]
+
+
+def clipping_params(radius=2.0, units=16, seed=0):
+    """The clipping experiment's starting weights: `N(0, 0.5²)`, recurrent matrix `orthogonal_times(radius)`.
+
+    Introduced in notebook 03.
+
+    Args:
+        radius: spectral radius of the recurrent matrix, > 0.
+        units: hidden units; an int >= 1.
+        seed: random seed; an int >= 0.
+
+    Returns:
+        dict of Elman parameters (see `rnn_helpers.bptt.init_elman`).
+    """
+    params = bptt.init_elman(1, units, 1, seed=seed, scale=0.5)
+    params["W_hh"] = orthogonal_times(radius, units, seed)
+    return params
+
+
 def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, length=50, units=16, seed=0):
     """Train an Elman network by full BPTT and plain gradient descent, with or without gradient clipping.
 
-    Introduced in notebook 03. The task is next-value prediction on 32 sine windows of `length + 1`
-    values (step 0.3 rad, random phases). The recurrent matrix starts at `orthogonal_times(radius, ...)`,
-    the other weights from `N(0, 0.5²)`. Clipping by norm rescales the whole gradient `g` to
-    `g * clip_norm / ||g||` whenever `||g|| > clip_norm`. The run stops at the first non-finite loss.
+    Introduced in notebook 03. Data from `clipping_data(length, seed)`, starting weights from
+    `clipping_params(radius, units, seed)`. Clipping by norm rescales the whole gradient `g` to
+    `g * clip_norm / ||g||` whenever `||g|| > clip_norm`. The run stops at the first non-finite value.
 
     Args:
         clip_norm: the largest allowed gradient norm, > 0; None for no clipping.
@@ -147,19 +184,16 @@ def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, lengt
         seed: seeds the weights and the data; an int >= 0.
 
     Returns:
-        dict with `loss` (1-D array, one value per update that was computed, `inf` last if the run
-        diverged), `grad_norm` (1-D array, the norm before clipping) and `diverged` (bool).
+        dict with `loss` (1-D array, one value per update that was computed, `inf` last if the weights
+        overflowed), `grad_norm` (1-D array, the norm before clipping) and `diverged` (bool: the loss or the
+        gradient stopped being finite).
     """
     if clip_norm is not None:
         clip_norm = check_float("clip_norm", clip_norm, strictly_positive=True)
     learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
     steps = check_int("steps", steps, minimum=1)
-    length = check_int("length", length, minimum=1)
-    units = check_int("units", units, minimum=1)
-    params = bptt.init_elman(1, units, 1, seed=seed, scale=0.5)
-    params["W_hh"] = orthogonal_times(radius, units, seed)
-    S = data.sine_windows(32, length + 1, step=0.3, seed=seed)
-    X, Y = S[:, :-1, None], S[:, 1:, None]
+    X, Y = clipping_data(length, seed)
+    params = clipping_params(radius, units, seed)
     losses, grad_norms = [], []
     with np.errstate(over="ignore", invalid="ignore"):     # overflow is the expected outcome, not a bug
         for _ in range(steps):
@@ -216,7 +250,7 @@ def build_memory_model(cell, features, units=16):
     return keras.Sequential([keras.Input((None, features)), recurrent, keras.layers.Dense(1)], name=f"{cell}_memory")
 
 
-def train_memory_task(cell, lag, task="adding", epochs=5, n_samples=2048, batch_size=32, units=16,
+def train_memory_task(cell, lag, task="adding", epochs=10, n_samples=4096, batch_size=128, units=16,
                       learning_rate=1e-2, seed=0):
     """Train one cell on one memory task and score it on 1000 fresh sequences.
 
@@ -272,7 +306,7 @@ def train_memory_task(cell, lag, task="adding", epochs=5, n_samples=2048, batch_
     }
 
 
-def memory_table(cells=CELLS, lags=(10, 20, 40), progress=True, **settings):
+def memory_table(cells=CELLS, lags=ADDING_LAGS, progress=True, **settings):
     """Run `train_memory_task` for every cell and lag; return the results as a pandas DataFrame.
 
     Introduced in notebook 03.
