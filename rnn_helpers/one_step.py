@@ -242,7 +242,7 @@ def per_step_mse(model, windows):
     return np.mean((predict(model, X) - Y) ** 2, axis=(0, 2))
 
 
-def train_recurrent(kind, units=16, context=1, epochs=60, seed=0, name=None):
+def train_recurrent(kind, units=16, context=1, epochs=40, seed=0, name=None):
     """Train an Elman or Jordan network on the task and measure its test MSE after the warm-up.
 
     Introduced in notebook 02. The loss covers every step; the reported `mse` skips the first `WARMUP`
