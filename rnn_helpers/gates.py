@@ -566,7 +566,7 @@ def train_memory(kind, task="adding", length=20, units=16, epochs=10, n_train=20
     )
     # jit_compile=False: XLA would spend longer compiling these tiny models than training them
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse", jit_compile=False)
-    timer = _EpochTimer()
+    timer = _epoch_timer()
     start = time.perf_counter()
     history = model.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[timer])
     train_seconds = time.perf_counter() - start
@@ -586,7 +586,7 @@ def train_memory(kind, task="adding", length=20, units=16, epochs=10, n_train=20
     }
 
 
-def _EpochTimer():
+def _epoch_timer():
     """A Keras callback that records the wall time of every epoch in `.seconds`."""
     import keras
 

@@ -9,22 +9,32 @@ import numpy as np
 import pytest
 
 import rnn_helpers as rh
+from notebook_settings import read_settings
 
-SEED = 0  # the notebooks' seed
-KINDS = ("SimpleRNN", "GRU", "LSTM")
+NAMES = ("SEED", "UNITS", "SINE_EPOCHS", "ADDING_LENGTH")
+S04 = read_settings("04_lstm_gates.ipynb", *NAMES)
+S05 = read_settings("05_gru_gates.ipynb", *NAMES, "KINDS")
+SEED, UNITS, SINE_EPOCHS, ADDING_LENGTH, KINDS = (S05[name] for name in (*NAMES, "KINDS"))
+
+
+def test_the_two_notebooks_train_with_the_same_settings():
+    # the fixtures below serve both notebooks, which is only right while their settings agree
+    assert S04 == {name: S05[name] for name in NAMES}
+    assert set(KINDS) == {"SimpleRNN", "GRU", "LSTM"}
 
 
 @pytest.fixture(scope="module")
 def sine():
     """Notebook 05 section 5 (and notebook 04 section 4 for the LSTM): the same calls, the same arguments."""
-    return {kind: rh.gates.train_sine_forecaster(kind, units=16, epochs=300, seed=SEED, progress=False)
+    return {kind: rh.gates.train_sine_forecaster(kind, units=UNITS, epochs=SINE_EPOCHS, seed=SEED, progress=False)
             for kind in KINDS}
 
 
 @pytest.fixture(scope="module")
 def adding():
     """Notebook 05 section 5 (and notebook 04 section 5 for the LSTM)."""
-    return {kind: rh.gates.train_memory(kind, task="adding", length=20, seed=SEED) for kind in KINDS}
+    return {kind: rh.gates.train_memory(kind, task="adding", length=ADDING_LENGTH, units=UNITS, seed=SEED)
+            for kind in KINDS}
 
 
 # --- notebook 04 ----------------------------------------------------------------------------------------------
@@ -68,7 +78,7 @@ def test_04_on_the_sine_the_gates_barely_move_while_the_cell_state_swings(sine):
 
 def test_04_on_the_adding_problem_the_input_gate_is_a_switch(adding):
     lstm = adding["LSTM"]["model"].get_layer("lstm")
-    X_test, _ = rh.data.adding_problem(256, 20, seed=SEED + 2)
+    X_test, _ = rh.data.adding_problem(256, ADDING_LENGTH, seed=SEED + 2)
     marked = X_test[:, :, 1] == 1
     means = rh.gates.gate_means_by_mask(lstm, X_test, marked)
     gap = {g: means[g][0] - means[g][1] for g in ("f", "i", "o")}
