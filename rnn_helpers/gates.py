@@ -214,6 +214,15 @@ def build_layer(kind, units, reset_after=True, return_sequences=False):
     """A fresh `keras.layers.SimpleRNN`, `GRU` or `LSTM` with `units` units (tanh, Keras defaults).
 
     Introduced in notebook 05.
+
+    Args:
+        kind: "SimpleRNN", "GRU" or "LSTM".
+        units: size of the state; an int >= 1.
+        reset_after: GRU form (ignored for the others).
+        return_sequences: return the output of every step `(batch, time, units)` instead of the last.
+
+    Returns:
+        an unbuilt Keras layer named after its kind ("simplernn", "gru", "lstm").
     """
     import keras
 
@@ -231,6 +240,13 @@ def keras_param_count(kind, features, units, reset_after=True):
     """`count_params()` of a Keras layer of this kind, built on `(batch, time, features)` inputs.
 
     Introduced in notebook 05, to check `param_count` against the library.
+
+    Args:
+        kind, units, reset_after: as for `build_layer`.
+        features: inputs per step; an int >= 1.
+
+    Returns:
+        int, the number of weights Keras creates.
     """
     features = check_int("features", features, minimum=1)
     layer = build_layer(kind, units, reset_after=reset_after)
@@ -265,8 +281,8 @@ def lstm_gate_trace(layer, x, h0=None, c0=None):
     for name, value in (("h0", h0), ("c0", c0)):
         if value is not None:
             starts[name] = check_array(name, value, ndim=1)[None, :]
-    H, C, gates = numpy_rnn.lstm_forward(x[None], lstm_params_from_keras(layer), **starts)
-    trace = {name: value[0] for name, value in gates.items()}
+    H, C, g = numpy_rnn.lstm_forward(x[None], lstm_params_from_keras(layer), **starts)
+    trace = {name: value[0] for name, value in g.items()}
     trace.update(c=C[0], h=H[0], x=x)
     return trace
 
@@ -294,8 +310,8 @@ def gate_means_by_mask(layer, X, mask):
         raise ValueError(f"mask must have shape (batch, time) = {X.shape[:2]}, got {mask.shape}.")
     if mask.all() or not mask.any():
         raise ValueError("mask must be on at some steps and off at others, to compare the two.")
-    _, _, gates = numpy_rnn.lstm_forward(X, lstm_params_from_keras(layer))
-    return {name: (value[mask].mean(axis=0), value[~mask].mean(axis=0)) for name, value in gates.items()}
+    _, _, g = numpy_rnn.lstm_forward(X, lstm_params_from_keras(layer))
+    return {name: (value[mask].mean(axis=0), value[~mask].mean(axis=0)) for name, value in g.items()}
 
 
 def plot_gate_traces(trace, keys=("f", "i", "o", "c"), marks=None, input_labels=None, fig=None):
@@ -329,7 +345,9 @@ def plot_gate_traces(trace, keys=("f", "i", "o", "c"), marks=None, input_labels=
     if input_labels is None:
         input_labels = [f"input feature {k}" for k in range(x.shape[1])]
     if isinstance(input_labels, str) or len(input_labels) != x.shape[1]:
-        raise ValueError(f"input_labels must be a list of {x.shape[1]} names, one per input feature, got {input_labels!r}.")
+        raise ValueError(
+            f"input_labels must be a list of {x.shape[1]} names, one per input feature, got {input_labels!r}."
+        )
     if fig is None:
         fig = plt.figure(figsize=(9, 1.3 + 1.55 * len(keys)))
     axes = fig.subplots(len(keys) + 1, 1, sharex=True, gridspec_kw={"height_ratios": [0.8] + [1.2] * len(keys)})
@@ -366,6 +384,14 @@ def build_forecaster(kind, units=16, reset_after=True):
     """A sequence model `(batch, time, 1) -> (batch, time, 1)`: one recurrent layer, then Dense(1) per step.
 
     Introduced in notebook 04 (LSTM) and used for all three kinds in notebook 05.
+
+    Args:
+        kind: "SimpleRNN", "GRU" or "LSTM".
+        units: size of the state; an int >= 1.
+        reset_after: GRU form (ignored for the others).
+
+    Returns:
+        an unbuilt `keras.Sequential` whose layers are named "<kind in lower case>" and "dense".
     """
     import keras
 
@@ -505,7 +531,9 @@ def generate(model, warmup, steps):
     warmup = check_array("warmup", warmup, ndim=1)
     steps = check_int("steps", steps, minimum=1)
     if len(model.layers) != 2:
-        raise ValueError(f"model must be a recurrent layer plus Dense(1) (see build_forecaster), got {len(model.layers)} layers.")
+        raise ValueError(
+            f"model must be a recurrent layer plus Dense(1) (see build_forecaster), got {len(model.layers)} layers."
+        )
     step, state = _numpy_cell(model.layers[0])
     W_hy, b_y = (np.asarray(w, dtype=np.float64) for w in model.layers[1].get_weights())
     for value in warmup:
