@@ -546,7 +546,7 @@ def generate(model, warmup, steps):
     return generated
 
 
-MEMORY_TASKS = ("adding", "recall")
+MEMORY_TASKS = ("adding", "recall_first")  # the names notebook 03 uses
 
 
 def train_memory(kind, task="adding", length=20, units=16, epochs=10, n_train=2048, batch_size=64,
@@ -555,11 +555,11 @@ def train_memory(kind, task="adding", length=20, units=16, epochs=10, n_train=20
 
     Introduced in notebook 05. The data comes from `rnn_helpers.data` (notebook 03):
     "adding" — `adding_problem`: add the two values that carry a marker, one in each half of the sequence;
-    "recall" — `recall_first`: output the first of `length` random values.
+    "recall_first" — `recall_first`: output the first of `length` random values.
 
     Args:
         kind: "SimpleRNN", "GRU" or "LSTM".
-        task: "adding" or "recall".
+        task: "adding" or "recall_first".
         length: steps per sequence; an int >= 2.
         units: units of the recurrent layer; an int >= 1.
         epochs: passes over the training set; an int >= 2 (the first one is not timed).

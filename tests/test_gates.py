@@ -150,7 +150,7 @@ def test_train_sine_forecaster_runs_and_reports():
 
 
 def test_train_memory_runs_and_reports():
-    result = gates.train_memory("SimpleRNN", task="recall", length=5, units=4, epochs=2, n_train=64, batch_size=32)
+    result = gates.train_memory("SimpleRNN", task="recall_first", length=5, units=4, epochs=2, n_train=64, batch_size=32)
     assert len(result["losses"]) == 2 and result["seconds_per_epoch"] > 0
     assert result["params"] == gates.param_count("SimpleRNN", 1, 4)
     assert result["r2"] <= 1.0
