@@ -40,16 +40,16 @@ HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 # Each mistake sits in a function no other task calls, so exactly one task loses its points.
 MISTAKES = {
     "01_perceptron_limits": ("fit_linear", "np.ones(len(X))", "np.zeros(len(X))", "test_fit_linear"),
-    "02_elman_jordan": ("jordan_step", "y_t = h_t @ W_hy + b_y", "y_t = np.tanh(h_t @ W_hy + b_y)",
+    "02_elman_and_jordan": ("jordan_step", "y_t = h_t @ W_hy + b_y", "y_t = np.tanh(h_t @ W_hy + b_y)",
                         "test_jordan_step"),
     "03_bptt": ("elman_bptt", "dH[:, t] + dh_next", "dH[:, t]", "test_elman_bptt"),
-    "04_lstm": ("lstm_step", "z_i, z_f, z_c, z_o =", "z_f, z_i, z_c, z_o =", "test_lstm_step"),
-    "05_gru": ("gru_step", "(r_t * h_prev) @ U_h", "r_t * (h_prev @ U_h)", "test_gru_step"),
+    "04_lstm_gates": ("lstm_step", "z_i, z_f, z_c, z_o =", "z_f, z_i, z_c, z_o =", "test_lstm_step"),
+    "05_gru_gates": ("gru_step", "(r_t * h_prev) @ U_h", "r_t * (h_prev @ U_h)", "test_gru_step"),
     "06_sine_forecast": ("train_stateful", "        model.layers[0].reset_state()\n", "", "test_train_stateful"),
 }
 
 # The misbehaving submission of assignment 02: one task right, the others raise, loop, or delete.
-BAD_ASSIGNMENT = "02_elman_jordan"
+BAD_ASSIGNMENT = "02_elman_and_jordan"
 BAD_CELLS = {
     "elman_forward": "def elman_forward(X, W_xh, W_hh, b_h):\n    while True:  # never stops\n        pass\n",
     "jordan_step": None,  # the reference solution followed by `del jordan_step`, filled in below
