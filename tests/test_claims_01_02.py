@@ -1,16 +1,22 @@
 """Every claim notebooks 01 and 02 make in words, asserted with the notebooks' own settings and seeds.
 
-The notebooks and these tests call the same `rnn_helpers.one_step` functions with the same arguments, so
-they cannot drift apart. Cost: one training of each notebook model, about 30 s of CPU in total.
+The settings are read from the notebooks' setup cells, and the tests call the same `rnn_helpers.one_step`
+functions with the same arguments, so the two cannot drift apart. Cost: one training of each notebook
+model, about 35 s of CPU in total.
 """
 
 import keras
 import numpy as np
 import pytest
 
+from notebook_settings import read_settings
 from rnn_helpers import keras_rnn, one_step
 
-SEED = 0  # the SEED of both notebooks
+S01 = read_settings("01_perceptron_limits.ipynb", "SEED", "PERCEPTRON_RUNS", "WINDOW_UNITS", "WINDOW_EPOCHS")
+S02 = read_settings(
+    "02_elman_and_jordan.ipynb",
+    "SEED", "UNITS", "EPOCHS", "CONTEXTS", "WARMUP_VALUES", "GENERATE_STEPS", "FORECAST_PHASE",
+)
 FLOOR = one_step.floor_mse()
 
 
@@ -19,18 +25,19 @@ FLOOR = one_step.floor_mse()
 
 @pytest.fixture(scope="module")
 def perceptrons():
-    settings = [(4, 20), (16, 20), (64, 20), (16, 80)]  # (hidden units, epochs), as in notebook 01
-    return [one_step.train_feedforward(lags=1, units=u, epochs=e, seed=SEED) for u, e in settings]
+    runs = S01["PERCEPTRON_RUNS"]
+    assert runs == [(4, 20), (16, 20), (64, 20), (16, 80)], "notebook 01's prose describes exactly these runs"
+    return [one_step.train_feedforward(lags=1, units=u, epochs=e, seed=S01["SEED"]) for u, e in runs]
 
 
 def test_01_each_value_has_two_possible_successors():
-    x_now, x_next = one_step.lagged_pairs(one_step.task_windows("train", seed=SEED), lags=1)
+    x_now, x_next = one_step.lagged_pairs(one_step.task_windows("train", seed=S01["SEED"]), lags=1)
     at_zero = np.abs(x_now[:, 0]) < 0.02
     assert x_next[at_zero].min() < -0.8 and x_next[at_zero].max() > 0.8
 
 
 def test_01_the_formula_floor_matches_the_best_predictor_on_the_test_pairs():
-    x_now, x_next = one_step.lagged_pairs(one_step.task_windows("test", seed=SEED), lags=1)
+    x_now, x_next = one_step.lagged_pairs(one_step.task_windows("test", seed=S01["SEED"]), lags=1)
     assert FLOOR == pytest.approx(0.354, abs=5e-4)
     assert np.mean((one_step.best_one_value_prediction(x_now) - x_next) ** 2) == pytest.approx(FLOOR, rel=0.01)
     assert FLOOR / np.mean(x_next**2) == pytest.approx(0.71, abs=0.01)  # "about 71 % of guessing 0"
@@ -55,10 +62,12 @@ def test_01_the_perceptron_sits_on_the_line_cos1_x(perceptrons):
 
 
 def test_01_two_values_make_the_error_collapse():
-    window_in, window_next = one_step.lagged_pairs(one_step.task_windows("test", seed=SEED), lags=2)
+    window_in, window_next = one_step.lagged_pairs(one_step.task_windows("test", seed=S01["SEED"]), lags=2)
     identity = 2 * np.cos(1.0) * window_in[:, 1] - window_in[:, 0]
     assert np.max(np.abs(identity - window_next[:, 0])) < 1e-12
-    window_model = one_step.train_feedforward(lags=2, units=16, epochs=20, seed=SEED)
+    window_model = one_step.train_feedforward(
+        lags=2, units=S01["WINDOW_UNITS"], epochs=S01["WINDOW_EPOCHS"], seed=S01["SEED"]
+    )
     assert window_model.mse < 1e-4  # "below 1e-4"
     assert FLOOR / window_model.mse > 1000  # "thousands of times lower", "more than a thousandfold"
 
@@ -68,16 +77,18 @@ def test_01_two_values_make_the_error_collapse():
 
 @pytest.fixture(scope="module")
 def race():
+    assert S02["CONTEXTS"] == [1, 2], "notebook 02's prose compares exactly these Jordan widths"
+    units, epochs, seed = S02["UNITS"], S02["EPOCHS"], S02["SEED"]
     return {
-        "elman": one_step.train_recurrent("elman", units=16, epochs=40, seed=SEED),
-        "jordan_1": one_step.train_recurrent("jordan", units=16, epochs=40, seed=SEED, context=1),
-        "jordan_2": one_step.train_recurrent("jordan", units=16, epochs=40, seed=SEED, context=2),
+        "elman": one_step.train_recurrent("elman", units=units, context=1, epochs=epochs, seed=seed),
+        "jordan_1": one_step.train_recurrent("jordan", units=units, context=1, epochs=epochs, seed=seed),
+        "jordan_2": one_step.train_recurrent("jordan", units=units, context=2, epochs=epochs, seed=seed),
     }
 
 
 @pytest.fixture(scope="module")
 def test_windows():
-    return one_step.task_windows("test", seed=SEED)
+    return one_step.task_windows("test", seed=S02["SEED"])
 
 
 def test_02_elman_is_thousands_of_times_below_the_floor(race):
@@ -113,7 +124,9 @@ def test_02_every_output_after_the_first_sits_on_the_true_values(race, test_wind
 
 def test_02_the_last_output_model_gives_the_every_step_models_last_output(race, test_windows):
     window = test_windows[0]
-    last_only = keras.Sequential([keras.Input((None, 1)), keras.layers.SimpleRNN(16), keras.layers.Dense(1)])
+    last_only = keras.Sequential(
+        [keras.Input((None, 1)), keras.layers.SimpleRNN(S02["UNITS"]), keras.layers.Dense(1)]
+    )
     last_only.set_weights(race["elman"].model.get_weights())
     every_step = one_step.predict(race["elman"].model, window[None, :-1, None])[0, :, 0]
     np.testing.assert_allclose(one_step.predict(last_only, window[None, :-1, None])[0, 0], every_step[-1], atol=1e-6)
@@ -128,14 +141,16 @@ def test_02_every_network_starts_near_the_floor_and_the_warm_up_would_hide_elman
 
 
 def test_02_generation_from_one_value_starts_small_then_swings_full_size(race, test_windows):
-    generated = keras_rnn.generate(race["elman"].model, [test_windows[0, 0]], 30)
+    generated = keras_rnn.generate(race["elman"].model, [test_windows[0, 0]], S02["GENERATE_STEPS"])
     assert np.ptp(generated[:8]) < 0.6  # the first outputs stay small
     assert np.ptp(generated[-15:]) > 1.6  # then a full-size sine (which spans 2)
 
 
 def test_02_after_a_warm_up_generation_follows_the_truth_for_30_steps(race):
-    series = np.sin(1.3 + np.arange(8 + 30))
-    forecast = keras_rnn.generate(race["elman"].model, series[:8], 30)
-    errors = np.abs(forecast - series[8:])
+    warmup, steps = S02["WARMUP_VALUES"], S02["GENERATE_STEPS"]
+    assert (warmup, steps) == (8, 30), "notebook 02's prose says 8 real values, then 30 steps"
+    series = np.sin(S02["FORECAST_PHASE"] + np.arange(warmup + steps))
+    forecast = keras_rnn.generate(race["elman"].model, series[:warmup], steps)
+    errors = np.abs(forecast - series[warmup:])
     assert errors[:8].max() < 0.05
     assert errors.max() < 0.15
