@@ -8,7 +8,8 @@ raise itself), so a check cell never stops a notebook.
 Conventions match the course: batch first, row vectors `x @ W`, and the Keras weight layouts, so a
 function that passes here copies straight into a Keras model.
 
-Introduced in notebook 01; every lesson's exercises use the check for its own topic.
+Introduced in notebook 04 (exercise 1). Each check practises one lesson's core and is used by that lesson's
+assignment in `course/source/`; the docstrings name both.
 """
 
 import numpy as np
@@ -98,7 +99,7 @@ def _random_weights(rng, *shapes):
 def windows(fn):
     """Check `fn(series, window) -> (X, y)`: `X[i] = series[i : i + window]`, `y[i] = series[i + window]`.
 
-    Introduced in notebook 01.
+    Topic of notebook 01; used in assignment 01_perceptron_limits.
 
     Args:
         fn: the learner's function.
@@ -134,7 +135,8 @@ def windows(fn):
 def elman_step(fn):
     """Check `fn(x_t, h_prev, W_xh, W_hh, b_h) -> h_t` with `h_t = tanh(x_t W_xh + h_prev W_hh + b_h)`.
 
-    Introduced in notebook 02. Shapes: `x_t` `(batch, features)`, `h_prev` `(batch, units)`.
+    Topic of notebook 02; used in assignment 02_elman_and_jordan. Shapes: `x_t` `(batch, features)`,
+    `h_prev` `(batch, units)`.
 
     Returns:
         True if every check passes.
@@ -159,7 +161,8 @@ def elman_step(fn):
 def jordan_step(fn):
     """Check `fn(x_t, y_prev, W_xh, W_yh, b_h, W_hy, b_y) -> (y_t, h_t)`.
 
-    `h_t = tanh(x_t W_xh + y_prev W_yh + b_h)` and `y_t = h_t W_hy + b_y`. Introduced in notebook 02.
+    `h_t = tanh(x_t W_xh + y_prev W_yh + b_h)` and `y_t = h_t W_hy + b_y`. Topic of notebook 02;
+    used in assignment 02_elman_and_jordan.
 
     Returns:
         True if every check passes.
@@ -196,7 +199,8 @@ def elman_bptt(fn):
 
     The loss is `L = sum(H * dH)`, so `dH` `(batch, time, units)` is the gradient of the loss with respect
     to every hidden state (what the output layer sends back), and the function returns the gradients of
-    `L` with respect to the three weights; the initial state is zero. Introduced in notebook 03.
+    `L` with respect to the three weights; the initial state is zero. Topic of notebook 03; used in
+    assignment 03_bptt.
 
     Returns:
         True if every check passes.
@@ -245,7 +249,7 @@ def _finite_difference(loss, weights, index, eps=1e-6):
 def forget_gate(fn):
     """Check `fn(x_t, h_prev, W_xf, W_hf, b_f) -> f_t` with `f_t = sigmoid(x_t W_xf + h_prev W_hf + b_f)`.
 
-    Introduced in notebook 04.
+    Introduced in notebook 04 (exercise 1); used in assignment 04_lstm_gates.
 
     Returns:
         True if every check passes.
@@ -279,7 +283,8 @@ def lstm_step(fn):
     """Check `fn(x_t, h_prev, c_prev, W, U, b) -> (h_t, c_t)` in the Keras LSTM layout.
 
     `W` is `(features, 4 * units)`, `U` is `(units, 4 * units)` and `b` is `(4 * units,)`, with the four
-    blocks in Keras order: input gate, forget gate, candidate, output gate. Introduced in notebook 04.
+    blocks in Keras order: input gate, forget gate, candidate, output gate. Introduced in notebook 04
+    (exercise 1); used in assignment 04_lstm_gates.
 
     Returns:
         True if every check passes.
@@ -326,7 +331,8 @@ def gru_step(fn):
 
     `W` is `(features, 3 * units)`, `U` is `(units, 3 * units)` and `b` is `(3 * units,)`, blocks in
     Keras order: update gate z, reset gate r, candidate. The update keeps the old state where z is 1:
-    `h_t = z * h_prev + (1 - z) * h_tilde`. Introduced in notebook 05.
+    `h_t = z * h_prev + (1 - z) * h_tilde`. Introduced in notebook 05 (exercise 1);
+    used in assignment 05_gru_gates.
 
     Returns:
         True if every check passes.
@@ -390,7 +396,8 @@ def stateful_training(fn, epochs=3):
 
     The check passes a recording stand-in for the model (nothing is trained) and verifies: one `fit` per
     epoch with `epochs=1`, `batch_size=1`, `shuffle=False`, the state reset after every epoch, and one
-    loss per epoch returned. Introduced in notebook 06.
+    loss per epoch returned. Topic of notebook 06; used in
+    assignment 06_sine_forecast.
 
     Args:
         fn: the learner's training loop.
