@@ -6,8 +6,8 @@ deliberate mistake — and a fourth hands in a notebook that raises, loops forev
 the tests need. The instructor collects, autogrades, generates feedback and exports the grades. The tests
 then check the exact scores, that the student version gives nothing away, and that nothing is lost.
 
-The workflow runs once per test session (module fixture). It costs about two minutes, half of it the
-deliberate endless loop waiting for the course's execution timeout.
+The workflow runs once per test session (module fixture): about 125–150 s on a busy 2-core machine (load 6),
+mostly kernels starting, a third of it assignment 06 importing Keras, and 10 s the deliberate endless loop.
 """
 
 import copy
@@ -17,7 +17,6 @@ import pathlib
 import shutil
 import subprocess
 import sys
-import time
 
 import nbformat
 import pytest
@@ -41,18 +40,18 @@ HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 MISTAKES = {
     "01_perceptron_limits": ("fit_linear", "np.ones(len(X))", "np.zeros(len(X))", "test_fit_linear"),
     "02_elman_and_jordan": ("jordan_step", "y_t = h_t @ W_hy + b_y", "y_t = np.tanh(h_t @ W_hy + b_y)",
-                        "test_jordan_step"),
+                            "test_jordan_step"),
     "03_bptt": ("elman_bptt", "dH[:, t] + dh_next", "dH[:, t]", "test_elman_bptt"),
     "04_lstm_gates": ("lstm_step", "z_i, z_f, z_c, z_o =", "z_f, z_i, z_c, z_o =", "test_lstm_step"),
     "05_gru_gates": ("gru_step", "(r_t * h_prev) @ U_h", "r_t * (h_prev @ U_h)", "test_gru_step"),
     "06_sine_forecast": ("train_stateful", "        model.layers[0].reset_state()\n", "", "test_train_stateful"),
 }
 
-# The misbehaving submission of assignment 02: one task right, the others raise, loop, or delete.
+# The misbehaving submission of assignment 02: elman_step is right, elman_forward loops forever,
+# jordan_step is right but then deleted, elman_parameter_count raises.
 BAD_ASSIGNMENT = "02_elman_and_jordan"
 BAD_CELLS = {
     "elman_forward": "def elman_forward(X, W_xh, W_hh, b_h):\n    while True:  # never stops\n        pass\n",
-    "jordan_step": None,  # the reference solution followed by `del jordan_step`, filled in below
     "elman_parameter_count": "def elman_parameter_count(features, units):\n    return features * units / 0\n",
 }
 BAD_POINTS = {"test_elman_step": 2, "test_elman_forward": 0, "test_jordan_step": 0, "test_elman_parameter_count": 0}
@@ -124,12 +123,12 @@ def mistake_for(assignment):
 def misbehave(grade_id, reference):
     if grade_id == "jordan_step":
         return reference + "\n\ndel jordan_step  # 'tidy up'\n"
-    return BAD_CELLS.get(grade_id) or reference
+    return BAD_CELLS.get(grade_id, reference)
 
 
 @pytest.fixture(scope="module")
 def classroom(tmp_path_factory):
-    """Run the whole class workflow once; return the folders and the instructor's API results."""
+    """Run the whole class workflow once; return the course folder, the gradebook URL, the config."""
     root = tmp_path_factory.mktemp("classroom")
     course, exchange = root / "course", root / "exchange"
     shutil.copytree(COURSE, course, ignore=shutil.ignore_patterns(
@@ -148,7 +147,6 @@ def classroom(tmp_path_factory):
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     config.Exchange.root = str(exchange)
     config.Exchange.cache = str(root / "nbgrader_cache")
-    results = {"log": []}
     try:
         api = NbGraderAPI(config=config)
 
@@ -158,21 +156,20 @@ def classroom(tmp_path_factory):
         impatient_api = NbGraderAPI(config=impatient)
 
         def instructor(step, *args):
-            start = time.perf_counter()
             outcome = getattr(impatient_api if BAD_STUDENT in args else api, step)(*args)
-            results["log"].append((step, args, round(time.perf_counter() - start, 1)))
             assert outcome["success"], f"nbgrader {step}{args} failed:\n{outcome.get('error')}\n{outcome.get('log')}"
 
         for assignment in ASSIGNMENTS:
             instructor("generate_assignment", assignment)
             instructor("release_assignment", assignment)
 
-        handed_in = {name: {a: fill for a, fill in zip(ASSIGNMENTS, fills)} for name, fills in (
-            ("alice_solution", [solution] * len(ASSIGNMENTS)),
-            ("bob_blank", [None] * len(ASSIGNMENTS)),
-            ("carol_mistake", [mistake_for(a) for a in ASSIGNMENTS]),
-        )}
-        handed_in[BAD_STUDENT] = {BAD_ASSIGNMENT: misbehave}
+        # Who hands in what: {student: {assignment: how the solution cells are filled in (None = blank)}}
+        handed_in = {
+            "alice_solution": {a: solution for a in ASSIGNMENTS},
+            "bob_blank": {a: None for a in ASSIGNMENTS},
+            "carol_mistake": {a: mistake_for(a) for a in ASSIGNMENTS},
+            BAD_STUDENT: {BAD_ASSIGNMENT: misbehave},
+        }
         for student, work in handed_in.items():
             home = root / "students" / student
             home.mkdir(parents=True)
@@ -206,8 +203,7 @@ def classroom(tmp_path_factory):
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-    results.update(course=course, db_url=config.CourseDirectory.db_url, config=config)
-    return results
+    return {"course": course, "db_url": config.CourseDirectory.db_url, "config": config}
 
 
 def grades(classroom, assignment, student):
