@@ -193,6 +193,12 @@ def _fit(model, X, Y, epochs, batch_size):
     return [float(v) for v in history.history["loss"]], time.perf_counter() - start
 
 
+def _check_name(name):
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a string or None, got {type(name).__name__} {name!r}. Pass e.g. name='my run'.")
+    return name
+
+
 def _params(model):
     return int(sum(np.prod(w.shape) for w in model.trainable_weights))
 
@@ -215,6 +221,7 @@ def train_feedforward(lags=1, units=16, epochs=20, seed=0, name=None):
     lags = check_int("lags", lags, minimum=1, maximum=LENGTH - 1)
     epochs = check_int("epochs", epochs, minimum=1)
     seed = check_int("seed", seed, minimum=0)
+    name = _check_name(name)
     keras.utils.set_random_seed(seed)
     model = build_feedforward(lags, units)
     X, y = lagged_pairs(task_windows("train", seed), lags)
@@ -261,6 +268,7 @@ def train_recurrent(kind, units=16, context=1, epochs=40, seed=0, name=None):
     """
     epochs = check_int("epochs", epochs, minimum=1)
     seed = check_int("seed", seed, minimum=0)
+    name = _check_name(name)
     keras.utils.set_random_seed(seed)
     model = build_recurrent(kind, units, context)
     X, Y = sequence_pairs(task_windows("train", seed))

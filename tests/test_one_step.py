@@ -101,6 +101,8 @@ def test_training_is_reproducible_with_a_seed():
         (lambda: one_step.train_feedforward(lags=17), ValueError, "lags must be <= 16"),
         (lambda: one_step.train_feedforward(epochs=0), ValueError, "epochs must be >= 1"),
         (lambda: one_step.train_recurrent("elman", epochs=1.5), TypeError, "epochs must be an int"),
+        (lambda: one_step.train_recurrent("elman", name=3), TypeError, "name must be a string or None"),
+        (lambda: one_step.train_recurrent("gru"), ValueError, "kind must be one of"),
         (lambda: one_step.per_step_mse("model", np.zeros((2, 5))), TypeError, "model must be a keras.Model"),
         (lambda: one_step.predict(None, np.zeros((2, 1))), TypeError, "model must be a keras.Model"),
         (
