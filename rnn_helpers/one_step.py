@@ -129,7 +129,7 @@ def sequence_pairs(windows):
         windows: `(n_windows, length)` array, length >= 2.
 
     Returns:
-        `(X, Y)`, both `(n_windows, length - 1, 1)`: `Y[:, t] = X[:, t + 1]`'s value, the next value.
+        `(X, Y)`, both `(n_windows, length - 1, 1)`; `Y[:, t]` is the value that follows `X[:, t]`.
     """
     windows = check_array("windows", windows, ndim=2)
     if windows.shape[1] < 2:
@@ -183,6 +183,24 @@ def build_recurrent(kind, units=16, context=1):
         if context > 1:
             layers.append(keras.layers.Lambda(lambda y: y[..., :1], name="prediction"))
     return keras.Sequential([keras.Input((None, 1)), *layers], name=f"{kind}_{units}_{context}")
+
+
+def predict(model, X):
+    """Run a model on a numpy batch in one call; return float64 numpy.
+
+    Introduced in notebook 01. Calling the model directly avoids `model.predict`'s progress bar and
+    the retracing warnings it prints when many small models are evaluated in a row.
+
+    Args:
+        model: a built Keras model.
+        X: a batch of inputs in the shape the model expects.
+
+    Returns:
+        The model's outputs as a float64 array.
+    """
+    model = check_keras_model("model", model)
+    X = check_array("X", X)
+    return np.asarray(keras.ops.convert_to_numpy(model(X.astype("float32"), training=False)), dtype=np.float64)
 
 
 def _fit(model, X, Y, epochs, batch_size):
@@ -276,24 +294,6 @@ def train_recurrent(kind, units=16, context=1, epochs=40, seed=0, name=None):
     mse = float(per_step_mse(model, task_windows("test", seed))[WARMUP:].mean())
     label = name or (f"Elman, {units} units" if kind == "elman" else f"Jordan, {units} units, context {context}")
     return OneStepResult(label, model, mse, _params(model), seconds, losses)
-
-
-def predict(model, X):
-    """Run a model on a numpy batch in one call; return float64 numpy.
-
-    Introduced in notebook 01. Calling the model directly avoids `model.predict`'s progress bar and
-    the retracing warnings it prints when many small models are evaluated in a row.
-
-    Args:
-        model: a built Keras model.
-        X: a batch of inputs in the shape the model expects.
-
-    Returns:
-        The model's outputs as a float64 array.
-    """
-    model = check_keras_model("model", model)
-    X = check_array("X", X)
-    return np.asarray(keras.ops.convert_to_numpy(model(X.astype("float32"), training=False)), dtype=np.float64)
 
 
 def fed_back_vs_input(model, windows):
