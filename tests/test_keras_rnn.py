@@ -29,7 +29,9 @@ def as_numpy(tensor):
 def test_simple_rnn_matches_numpy_elman(batch, time, features, units, outputs, dtype, tolerance):
     rng = np.random.default_rng(batch * 100 + units)
     X = rng.normal(size=(batch, time, features))
-    W_xh, W_hh, b_h = rng.normal(size=(features, units)), rng.normal(scale=0.5, size=(units, units)), rng.normal(size=units)
+    W_xh = rng.normal(size=(features, units))
+    W_hh = rng.normal(scale=0.5, size=(units, units))
+    b_h = rng.normal(size=units)
     layer = keras_rnn.simple_rnn_from_numpy(W_xh, W_hh, b_h, dtype=dtype)
     expected = numpy_rnn.elman_forward(X, W_xh, W_hh, b_h)
     np.testing.assert_allclose(as_numpy(layer(X.astype(dtype))), expected, rtol=tolerance, atol=tolerance)

@@ -25,7 +25,8 @@ def test_floor_is_the_error_of_the_best_one_value_predictor():
 
 def test_floor_depends_on_the_step():
     assert one_step.floor_mse(0.5) == pytest.approx(np.sin(0.5) ** 2 / 2)
-    np.testing.assert_allclose(one_step.best_one_value_prediction([0.5, -1.0], step=0.5), np.cos(0.5) * np.array([0.5, -1.0]))
+    x = np.array([0.5, -1.0])
+    np.testing.assert_allclose(one_step.best_one_value_prediction(x, step=0.5), np.cos(0.5) * x)
 
 
 def test_task_windows_are_reproducible_and_train_differs_from_test():
