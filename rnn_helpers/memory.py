@@ -208,8 +208,6 @@ def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, lengt
             norm = float(np.sqrt(sum(np.sum(g**2) for g in grads.values())))
             losses.append(loss)
             grad_norms.append(norm)
-            if not np.isfinite(norm):
-                break
             scale = 1.0 if clip_norm is None or norm <= clip_norm else clip_norm / norm
             for name in params:
                 params[name] = params[name] - learning_rate * scale * grads[name]
