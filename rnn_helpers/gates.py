@@ -399,6 +399,113 @@ def build_forecaster(kind, units=16, reset_after=True):
     return keras.Sequential([keras.Input(shape=(None, 1)), layer, keras.layers.Dense(1, name="dense")], name=kind)
 
 
+def _check_kinds(kinds):
+    """Validate a tuple of cell kinds: non-empty, each one of KINDS, no repeats."""
+    if isinstance(kinds, str) or not isinstance(kinds, (tuple, list)):
+        raise TypeError(f"kinds must be a tuple of cell names from {KINDS}, got {type(kinds).__name__} {kinds!r}.")
+    if not kinds:
+        raise ValueError(f"kinds must name at least one cell from {KINDS}, got an empty {type(kinds).__name__}.")
+    kinds = tuple(check_choice("each kind", kind, KINDS) for kind in kinds)
+    if len(set(kinds)) != len(kinds):
+        raise ValueError(f"kinds must not repeat a cell, got {kinds}.")
+    return kinds
+
+
+def _sine_runner(model, X, Y, learning_rate):
+    """A compiled `run_epochs(n)`: n Adam steps on the whole sequence, returns the n losses."""
+    import keras
+    import tensorflow as tf
+
+    optimizer = keras.optimizers.Adam(learning_rate)
+    variables = model.trainable_variables
+    optimizer.build(variables)
+
+    @tf.function
+    def run_epochs(n_epochs):
+        losses = tf.TensorArray(tf.float32, size=n_epochs)
+        for epoch in tf.range(n_epochs):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(model(X, training=True) - Y))
+            optimizer.apply(tape.gradient(loss, variables), variables)  # gradient through all 36 steps
+            losses = losses.write(epoch, loss)
+        return losses.stack()
+
+    return run_epochs
+
+
+def race_sine(kinds=KINDS, units=16, epochs=300, learning_rate=0.01, seed=0, progress=True):
+    """Train one sine forecaster per kind, side by side, and time their epochs fairly.
+
+    Introduced in notebook 05. Each model is trained exactly as by `train_sine_forecaster` (same seed, same
+    steps, same result); the models only take turns, a chunk of epochs each, so that a burst of work
+    from other programs slows all of them alike instead of one.
+
+    Args:
+        kinds: tuple of cell kinds, e.g. ("SimpleRNN", "GRU", "LSTM").
+        units, epochs, learning_rate, seed, progress: as for `train_sine_forecaster`.
+
+    Returns:
+        dict kind -> the result dict of `train_sine_forecaster`.
+    """
+    import keras
+    import tensorflow as tf
+    from tqdm.auto import tqdm
+
+    kinds = _check_kinds(kinds)
+    units = check_int("units", units, minimum=1)
+    epochs = check_int("epochs", epochs, minimum=2)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
+    seed = check_int("seed", seed, minimum=0)
+    progress = _check_bool("progress", progress)
+
+    x, y = data.supervised_pairs(data.sine_series(N_POINTS + 1))
+    X = tf.constant(x.reshape(1, -1, 1), dtype=tf.float32)  # one batch: the whole sequence
+    Y = tf.constant(y.reshape(1, -1, 1), dtype=tf.float32)
+    models, runners = {}, {}
+    for kind in kinds:
+        keras.utils.set_random_seed(seed)  # each model starts from the weights it would get on its own
+        models[kind] = build_forecaster(kind, units)
+        runners[kind] = _sine_runner(models[kind], X, Y, learning_rate)
+
+    losses = {kind: [] for kind in kinds}
+    seconds = {kind: 0.0 for kind in kinds}
+    seconds_per_epoch = {kind: [] for kind in kinds}
+    chunk = max(1, min(50, epochs // 4))
+    done = 0
+    with tqdm(total=epochs * len(kinds), desc="sine", unit="epoch", disable=not progress, leave=False) as bar:
+        while done < epochs:
+            n = min(chunk, epochs - done)
+            for kind in kinds:
+                start = time.perf_counter()
+                losses[kind].extend(runners[kind](tf.constant(n)).numpy().tolist())
+                elapsed = time.perf_counter() - start
+                seconds[kind] += elapsed
+                if done > 0:  # the first chunk also traces the graph
+                    seconds_per_epoch[kind].append(elapsed / n)
+                bar.update(n)
+            done += n
+
+    expected = data.sine_series(HORIZON, start=N_POINTS)
+    results = {}
+    for kind in kinds:
+        generated = generate(models[kind], x, HORIZON)
+        error = np.abs(generated - expected)
+        results[kind] = {
+            "kind": kind,
+            "units": units,
+            "params": int(models[kind].layers[0].count_params()),
+            "model": models[kind],
+            "losses": np.array(losses[kind]),
+            "train_seconds": seconds[kind],
+            "seconds_per_epoch": min(seconds_per_epoch[kind]),
+            "generated": generated,
+            "expected": expected,
+            "mse_36": float(np.mean(error**2)),
+            "max_abs_err_36": float(error.max()),
+        }
+    return results
+
+
 def train_sine_forecaster(kind, units=16, epochs=300, learning_rate=0.01, seed=0, progress=True):
     """Train a forecaster on the article's series with full BPTT, then let it generate 36 values alone.
 
@@ -421,65 +528,9 @@ def train_sine_forecaster(kind, units=16, epochs=300, learning_rate=0.01, seed=0
         best rather than the mean, so that other programs on the machine disturb it less),
         `generated`, `expected` (sin(36..71)), `mse_36`, `max_abs_err_36`.
     """
-    import keras
-    import tensorflow as tf
-    from tqdm.auto import tqdm
-
     kind = check_choice("kind", kind, KINDS)
-    units = check_int("units", units, minimum=1)
-    epochs = check_int("epochs", epochs, minimum=2)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
-    seed = check_int("seed", seed, minimum=0)
-    progress = _check_bool("progress", progress)
-
-    keras.utils.set_random_seed(seed)
-    model = build_forecaster(kind, units)
-    x, y = data.supervised_pairs(data.sine_series(N_POINTS + 1))
-    X = tf.constant(x.reshape(1, -1, 1), dtype=tf.float32)
-    Y = tf.constant(y.reshape(1, -1, 1), dtype=tf.float32)
-    optimizer = keras.optimizers.Adam(learning_rate)
-    variables = model.trainable_variables
-    optimizer.build(variables)
-
-    @tf.function
-    def run_epochs(n_epochs):
-        losses = tf.TensorArray(tf.float32, size=n_epochs)
-        for epoch in tf.range(n_epochs):
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(tf.square(model(X, training=True) - Y))
-            optimizer.apply(tape.gradient(loss, variables), variables)
-            losses = losses.write(epoch, loss)
-        return losses.stack()
-
-    losses, chunk_seconds_per_epoch = [], []
-    start = time.perf_counter()
-    chunk = max(1, min(50, epochs // 4))
-    with tqdm(total=epochs, desc=f"{kind} sine", unit="epoch", disable=not progress, leave=False) as bar:
-        while len(losses) < epochs:
-            n = min(chunk, epochs - len(losses))
-            chunk_start = time.perf_counter()
-            losses.extend(run_epochs(tf.constant(n)).numpy().tolist())
-            if len(losses) > n:  # not the first chunk, which also traces the graph
-                chunk_seconds_per_epoch.append((time.perf_counter() - chunk_start) / n)
-            bar.update(n)
-    train_seconds = time.perf_counter() - start
-
-    generated = generate(model, x, HORIZON)
-    expected = data.sine_series(HORIZON, start=N_POINTS)
-    error = np.abs(generated - expected)
-    return {
-        "kind": kind,
-        "units": units,
-        "params": int(model.layers[0].count_params()),
-        "model": model,
-        "losses": np.array(losses),
-        "train_seconds": train_seconds,
-        "seconds_per_epoch": min(chunk_seconds_per_epoch),
-        "generated": generated,
-        "expected": expected,
-        "mse_36": float(np.mean(error**2)),
-        "max_abs_err_36": float(error.max()),
-    }
+    return race_sine((kind,), units=units, epochs=epochs, learning_rate=learning_rate, seed=seed,
+                     progress=progress)[kind]
 
 
 def _numpy_cell(layer):
@@ -549,11 +600,112 @@ def generate(model, warmup, steps):
 MEMORY_TASKS = ("adding", "recall_first")  # the names notebook 03 uses
 
 
+def _memory_runner(model, learning_rate, batch_size):
+    """A compiled `run_epoch(X, y)`: one pass in mini-batches of `batch_size`, Adam on the MSE; returns the
+    mean batch loss (what Keras' `fit` reports as the epoch's loss)."""
+    import keras
+    import tensorflow as tf
+
+    optimizer = keras.optimizers.Adam(learning_rate)
+    variables = model.trainable_variables
+    optimizer.build(variables)
+
+    @tf.function
+    def run_epoch(X, y):
+        n = tf.shape(X)[0]
+        n_batches = (n + batch_size - 1) // batch_size
+        total = tf.constant(0.0)
+        for k in tf.range(n_batches):
+            X_batch, y_batch = X[k * batch_size:(k + 1) * batch_size], y[k * batch_size:(k + 1) * batch_size]
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(model(X_batch, training=True) - y_batch))
+            optimizer.apply(tape.gradient(loss, variables), variables)
+            total += loss
+        return total / tf.cast(n_batches, tf.float32)
+
+    return run_epoch
+
+
+def race_memory(kinds=KINDS, task="adding", length=20, units=16, epochs=10, n_train=2048, batch_size=64,
+                learning_rate=0.01, seed=0, progress=True):
+    """Train one model per kind on a memory task of notebook 03, side by side, and time their epochs fairly.
+
+    Introduced in notebook 05. Each model is trained exactly as by `train_memory` (same seed, same data
+    order, same result); the models only take turns, one epoch each, so that a burst of work from other
+    programs slows all of them alike instead of one.
+
+    Args:
+        kinds: tuple of cell kinds, e.g. ("SimpleRNN", "GRU", "LSTM").
+        task, length, units, epochs, n_train, batch_size, learning_rate, seed, progress: as for `train_memory`.
+
+    Returns:
+        dict kind -> the result dict of `train_memory`.
+    """
+    import keras
+    from tqdm.auto import tqdm
+
+    import tensorflow as tf
+
+    kinds = _check_kinds(kinds)
+    task = check_choice("task", task, MEMORY_TASKS)
+    length = check_int("length", length, minimum=2)
+    units = check_int("units", units, minimum=1)
+    epochs = check_int("epochs", epochs, minimum=2)
+    n_train = check_int("n_train", n_train, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
+    seed = check_int("seed", seed, minimum=0)
+    progress = _check_bool("progress", progress)
+
+    make = data.adding_problem if task == "adding" else data.recall_first
+    X, y = make(n_train, length, seed=seed)
+    X_test, y_test = make(512, length, seed=seed + 1)
+    order = np.random.default_rng(seed)
+    shuffles = [order.permutation(n_train) for _ in range(epochs)]  # the same data order for every model
+    models, runners = {}, {}
+    for kind in kinds:
+        keras.utils.set_random_seed(seed)  # each model starts from the weights it would get on its own
+        models[kind] = keras.Sequential(
+            [keras.Input(shape=(length, X.shape[2])), build_layer(kind, units), keras.layers.Dense(1, name="dense")]
+        )
+        runners[kind] = _memory_runner(models[kind], learning_rate, batch_size)
+
+    losses = {kind: [] for kind in kinds}
+    seconds = {kind: [] for kind in kinds}
+    with tqdm(total=epochs * len(kinds), desc=task, unit="epoch", disable=not progress, leave=False) as bar:
+        for rows in shuffles:
+            X_epoch, y_epoch = tf.constant(X[rows]), tf.constant(y[rows])
+            for kind in kinds:
+                start = time.perf_counter()
+                losses[kind].append(float(runners[kind](X_epoch, y_epoch)))
+                seconds[kind].append(time.perf_counter() - start)
+                bar.update(1)
+
+    results = {}
+    for kind in kinds:
+        prediction = np.asarray(models[kind](X_test))
+        mse = float(np.mean((prediction - y_test) ** 2))
+        results[kind] = {
+            "kind": kind,
+            "task": task,
+            "length": length,
+            "model": models[kind],
+            "params": int(models[kind].layers[0].count_params()),
+            "r2": 1.0 - mse / float(np.var(y_test)),
+            "mse": mse,
+            "losses": np.array(losses[kind]),
+            "train_seconds": float(np.sum(seconds[kind])),
+            "seconds_per_epoch": float(np.min(seconds[kind][1:])),  # the first epoch also traces the graph
+        }
+    return results
+
+
 def train_memory(kind, task="adding", length=20, units=16, epochs=10, n_train=2048, batch_size=64,
-                 learning_rate=0.01, seed=0):
+                 learning_rate=0.01, seed=0, progress=True):
     """Train on a memory task of notebook 03 and score it on 512 fresh sequences.
 
-    Introduced in notebook 05. The data comes from `rnn_helpers.data` (notebook 03):
+    Introduced in notebook 04 (LSTM gates on the adding problem); notebook 05 races the three cells with
+    `race_memory`. The data comes from `rnn_helpers.data` (notebook 03):
     "adding" — `adding_problem`: add the two values that carry a marker, one in each half of the sequence;
     "recall_first" — `recall_first`: output the first of `length` random values.
 
@@ -566,66 +718,14 @@ def train_memory(kind, task="adding", length=20, units=16, epochs=10, n_train=20
         n_train: training sequences; an int >= 1.
         batch_size: sequences per Adam step; an int >= 1.
         learning_rate: Adam step size; > 0.
-        seed: seed of the weights and the training data (the test data uses seed + 1); an int >= 0.
+        seed: seed of the weights, the training data and its order per epoch (the test data uses seed + 1).
+        progress: show a tqdm bar over the epochs.
 
     Returns:
-        dict with `kind, task, length, model, params, r2` (test R²: 1 = perfect, 0 = no better than guessing the
-        mean), `mse`, `losses`, `train_seconds`, `seconds_per_epoch` (the fastest of epochs 2.., as the
+        dict with `kind, task, length, model, params, r2` (test R²: 1 = perfect, 0 = no better than guessing
+        the mean), `mse`, `losses`, `train_seconds`, `seconds_per_epoch` (the fastest of epochs 2.., as the
         first one also traces the graph, and the fastest is the least disturbed by other programs).
     """
-    import keras
-
     kind = check_choice("kind", kind, KINDS)
-    task = check_choice("task", task, MEMORY_TASKS)
-    length = check_int("length", length, minimum=2)
-    units = check_int("units", units, minimum=1)
-    epochs = check_int("epochs", epochs, minimum=2)
-    n_train = check_int("n_train", n_train, minimum=1)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
-    seed = check_int("seed", seed, minimum=0)
-
-    make = data.adding_problem if task == "adding" else data.recall_first
-    X, y = make(n_train, length, seed=seed)
-    X_test, y_test = make(512, length, seed=seed + 1)
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential(
-        [keras.Input(shape=(length, X.shape[2])), build_layer(kind, units), keras.layers.Dense(1, name="dense")]
-    )
-    # jit_compile=False: XLA would spend longer compiling these tiny models than training them
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse", jit_compile=False)
-    timer = _epoch_timer()
-    start = time.perf_counter()
-    history = model.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[timer])
-    train_seconds = time.perf_counter() - start
-    prediction = model.predict(X_test, verbose=0)
-    mse = float(np.mean((prediction - y_test) ** 2))
-    return {
-        "kind": kind,
-        "task": task,
-        "length": length,
-        "model": model,
-        "params": int(model.layers[0].count_params()),
-        "r2": 1.0 - mse / float(np.var(y_test)),
-        "mse": mse,
-        "losses": np.array(history.history["loss"]),
-        "train_seconds": train_seconds,
-        "seconds_per_epoch": float(np.min(timer.seconds[1:])),
-    }
-
-
-def _epoch_timer():
-    """A Keras callback that records the wall time of every epoch in `.seconds`."""
-    import keras
-
-    class EpochTimer(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.seconds = []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.seconds.append(time.perf_counter() - self._start)
-
-    return EpochTimer()
+    return race_memory((kind,), task=task, length=length, units=units, epochs=epochs, n_train=n_train,
+                       batch_size=batch_size, learning_rate=learning_rate, seed=seed, progress=progress)[kind]

@@ -149,8 +149,22 @@ def test_train_sine_forecaster_runs_and_reports():
     assert_allclose(result["expected"], np.sin(np.arange(36, 72)))
 
 
+def test_a_race_trains_each_model_exactly_as_it_would_be_trained_alone():
+    race = gates.race_sine(("LSTM", "SimpleRNN"), units=3, epochs=6, seed=2, progress=False)
+    alone = gates.train_sine_forecaster("SimpleRNN", units=3, epochs=6, seed=2, progress=False)
+    assert np.array_equal(race["SimpleRNN"]["losses"], alone["losses"])
+    assert np.array_equal(race["SimpleRNN"]["generated"], alone["generated"])
+    race = gates.race_memory(("GRU", "LSTM"), length=6, units=3, epochs=3, n_train=100, batch_size=32,
+                             seed=3, progress=False)
+    alone = gates.train_memory("LSTM", length=6, units=3, epochs=3, n_train=100, batch_size=32, seed=3,
+                               progress=False)
+    assert np.array_equal(race["LSTM"]["losses"], alone["losses"])
+    assert race["LSTM"]["r2"] == alone["r2"]
+
+
 def test_train_memory_runs_and_reports():
-    result = gates.train_memory("SimpleRNN", task="recall_first", length=5, units=4, epochs=2, n_train=64, batch_size=32)
+    result = gates.train_memory("SimpleRNN", task="recall_first", length=5, units=4, epochs=2, n_train=64, batch_size=32,
+                                progress=False)
     assert len(result["losses"]) == 2 and result["seconds_per_epoch"] > 0
     assert result["params"] == gates.param_count("SimpleRNN", 1, 4)
     assert result["r2"] <= 1.0
@@ -247,3 +261,13 @@ def test_trainers_reject_bad_input_before_training():
         gates.train_memory("GRU", length=1)
     with pytest.raises(TypeError, match="seed must be an int"):
         gates.train_memory("LSTM", seed=0.5)
+    with pytest.raises(TypeError, match="progress must be True or False"):
+        gates.train_memory("LSTM", progress="no")
+    with pytest.raises(TypeError, match="kinds must be a tuple"):
+        gates.race_sine("LSTM")
+    with pytest.raises(ValueError, match="kinds must name at least one"):
+        gates.race_memory(())
+    with pytest.raises(ValueError, match="kinds must not repeat"):
+        gates.race_memory(("GRU", "GRU"))
+    with pytest.raises(ValueError, match="each kind must be one of"):
+        gates.race_sine(("GRU", "Elman"))
