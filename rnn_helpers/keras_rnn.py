@@ -10,7 +10,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from ._validation import check_array, check_choice, check_int, check_keras_model
+from ._validation import check_array, check_choice, check_int
 
 _DTYPES = ("float32", "float64")
 
@@ -198,38 +198,3 @@ def jordan_rnn_from_numpy(W_xh, W_yh, b_h, W_hy, b_y, return_sequences=True, dty
     layer.cell.output_kernel.assign(w["W_hy"])
     layer.cell.output_bias.assign(w["b_y"])
     return layer
-
-
-def generate(model, warmup, steps):
-    """Forecast `steps` values by feeding each prediction back as the next input.
-
-    Introduced in notebook 02. The model reads the whole sequence so far and its last output is taken as
-    the next value, which is appended to the sequence. With one warm-up value this is generation from
-    (almost) nothing; with several, the state is first prepared on real values.
-
-    Args:
-        model: a one-step model mapping `(batch, time, 1)` to `(batch, time, 1)` (an output per step).
-        warmup: 1-D array of known values that prepares the state; at least one value.
-        steps: how many new values to generate; an int >= 1.
-
-    Returns:
-        1-D float64 array of length `steps`.
-
-    Raises:
-        ValueError: if `warmup` is empty or holds NaN, `steps` < 1, or the model does not return an
-            output for every step.
-    """
-    model = check_keras_model("model", model)
-    warmup = check_array("warmup", warmup, ndim=1)
-    steps = check_int("steps", steps, minimum=1)
-    sequence = list(warmup)
-    for _ in range(steps):
-        X = np.asarray(sequence, dtype="float32")[None, :, None]
-        Y = ops.convert_to_numpy(model(X, training=False))
-        if Y.ndim != 3 or Y.shape[1] != len(sequence):
-            raise ValueError(
-                f"model must return an output for every step, shape (1, {len(sequence)}, 1); got {Y.shape}. "
-                "Build its recurrent layer with return_sequences=True."
-            )
-        sequence.append(float(Y[0, -1, 0]))
-    return np.asarray(sequence[len(warmup):], dtype=np.float64)

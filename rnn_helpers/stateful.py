@@ -87,13 +87,15 @@ def generate(model, warmup, steps):
     """Forecast `steps` values by feeding each prediction back as the next input.
 
     The state is reset, then warmed up on `warmup[:-1]`; the last warm-up value is the first input of the
-    generation, whose every output becomes the next input. This is the article's procedure.
+    generation, whose every output becomes the next input. This is the article's procedure. A model whose
+    recurrent layers are not stateful (e.g. one trained on whole sequences) is first copied into its
+    `stateful_twin`, so the state is carried from step to step instead of re-reading the whole sequence.
 
-    Introduced in notebook 06.
+    Introduced in notebook 02; the article's version in notebook 06.
 
     Args:
-        model: a trained one-step model with stateful recurrent layers and batch size 1
-            (`(1, time, 1) -> (1, 1)` or `(1, time, 1)`), e.g. from `stateful_twin`.
+        model: a trained one-step model, `(batch, time, 1) -> (batch, 1)` or `(batch, time, 1)`: either
+            stateful with batch size 1 (like the article's), or a `keras.Sequential` to twin.
         warmup: 1-D array of known values that prepares the state; at least one value.
         steps: how many new values to generate; an int >= 1.
 
@@ -101,18 +103,19 @@ def generate(model, warmup, steps):
         1-D float64 array of length `steps`.
 
     Raises:
-        ValueError: if `warmup` is empty or holds NaN, `steps` < 1, or the model is not stateful with batch 1.
+        ValueError: if `warmup` is empty or holds NaN, `steps` < 1, or the model has no recurrent layer or
+            does not take one value per step.
     """
     model = check_keras_model("model", model)
     warmup = check_array("warmup", warmup, ndim=1)
     steps = check_int("steps", steps, minimum=1)
     input_shape = model.inputs[0].shape
     rnn_layers = _rnn_layers(model)
-    if not rnn_layers or not all(layer.stateful for layer in rnn_layers):
-        raise ValueError(
-            "model must have stateful recurrent layers so the state survives between steps, got "
-            f"stateful={[layer.stateful for layer in rnn_layers]}. Use rh.stateful.stateful_twin(model)."
-        )
+    if not rnn_layers:
+        raise ValueError("model has no recurrent layer, so it has no state to warm up; pass a recurrent model.")
+    if not all(layer.stateful for layer in rnn_layers):
+        model = stateful_twin(model)
+        input_shape = model.inputs[0].shape
     if len(input_shape) != 3 or input_shape[0] != 1 or input_shape[-1] != 1:
         raise ValueError(
             f"model must take input of shape (1, time, 1), got {tuple(input_shape)}. "

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from notebook_settings import read_settings
-from rnn_helpers import keras_rnn, one_step
+import rnn_helpers as rh
+from rnn_helpers import one_step
 
 S01 = read_settings("01_perceptron_limits.ipynb", "SEED", "PERCEPTRON_RUNS", "WINDOW_UNITS", "WINDOW_EPOCHS")
 S02 = read_settings(
@@ -141,7 +142,7 @@ def test_02_every_network_starts_near_the_floor_and_the_warm_up_would_hide_elman
 
 
 def test_02_generation_from_one_value_starts_small_then_swings_full_size(race, test_windows):
-    generated = keras_rnn.generate(race["elman"].model, [test_windows[0, 0]], S02["GENERATE_STEPS"])
+    generated = rh.stateful.generate(race["elman"].model, [test_windows[0, 0]], S02["GENERATE_STEPS"])
     assert np.ptp(generated[:8]) < 0.6  # the first outputs stay small
     assert np.ptp(generated[-15:]) > 1.6  # then a full-size sine (which spans 2)
 
@@ -150,7 +151,7 @@ def test_02_after_a_warm_up_generation_follows_the_truth_for_30_steps(race):
     warmup, steps = S02["WARMUP_VALUES"], S02["GENERATE_STEPS"]
     assert (warmup, steps) == (8, 30), "notebook 02's prose says 8 real values, then 30 steps"
     series = np.sin(S02["FORECAST_PHASE"] + np.arange(warmup + steps))
-    forecast = keras_rnn.generate(race["elman"].model, series[:warmup], steps)
+    forecast = rh.stateful.generate(race["elman"].model, series[:warmup], steps)
     errors = np.abs(forecast - series[warmup:])
     assert errors[:8].max() < 0.05
     assert errors.max() < 0.15

@@ -141,11 +141,6 @@ def test_jordan_cell_gradients_match_finite_differences_of_numpy_forward():
         assert relative < 1e-7, f"{layer.cell.weights[index].name}: relative error {relative:.1e}"
 
 
-def test_generate_feeds_each_output_back():
-    doubler = keras.Sequential([keras.Input((None, 1)), keras.layers.Rescaling(2.0)])  # output = 2 * input per step
-    np.testing.assert_allclose(keras_rnn.generate(doubler, [0.5, 1.0], 3), [2.0, 4.0, 8.0])
-
-
 @pytest.mark.parametrize(
     "arguments, error, match",
     [
@@ -201,19 +196,3 @@ def test_jordan_rnn_from_numpy_rejects_bad_input(change, error, match):
     }
     with pytest.raises(error, match=match):
         keras_rnn.jordan_rnn_from_numpy(**{**arguments, **change})
-
-
-def test_generate_rejects_bad_input():
-    every_step = keras.Sequential([keras.Input((None, 1)), keras.layers.SimpleRNN(2, return_sequences=True),
-                                   keras.layers.Dense(1)])
-    last_only = keras.Sequential([keras.Input((None, 1)), keras.layers.SimpleRNN(2), keras.layers.Dense(1)])
-    with pytest.raises(TypeError, match="model must be a keras.Model"):
-        keras_rnn.generate("model", [0.1], 3)
-    with pytest.raises(ValueError, match="warmup must not be empty"):
-        keras_rnn.generate(every_step, [], 3)
-    with pytest.raises(ValueError, match="warmup must be 1-D"):
-        keras_rnn.generate(every_step, [[0.1]], 3)
-    with pytest.raises(ValueError, match="steps must be >= 1"):
-        keras_rnn.generate(every_step, [0.1], 0)
-    with pytest.raises(ValueError, match="output for every step"):
-        keras_rnn.generate(last_only, [0.1, 0.2], 2)

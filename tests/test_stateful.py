@@ -83,9 +83,23 @@ def test_generate_bad_input(sequence_model, kwargs, error, match):
         rh.stateful.generate(**arguments)
 
 
-def test_generate_refuses_a_model_that_forgets_between_calls(sequence_model):
-    with pytest.raises(ValueError, match="stateful_twin"):
-        rh.stateful.generate(sequence_model, [0.0, 0.5], 3)
+def test_generate_twins_a_model_that_is_not_stateful(sequence_model):
+    warmup = np.sin(np.arange(8.0))
+    twin = rh.stateful.stateful_twin(sequence_model)
+    np.testing.assert_allclose(
+        rh.stateful.generate(sequence_model, warmup, 4), rh.stateful.generate(twin, warmup, 4), atol=1e-6
+    )
+    # and it equals re-reading the whole sequence so far at every step
+    sequence = list(warmup)
+    for _ in range(4):
+        sequence.append(float(sequence_model(np.array(sequence, "float32")[None, :, None])[0, -1, 0]))
+    np.testing.assert_allclose(rh.stateful.generate(sequence_model, warmup, 4), sequence[8:], atol=1e-5)
+
+
+def test_generate_needs_a_recurrent_model():
+    doubler = keras.Sequential([keras.Input((None, 1)), keras.layers.Rescaling(2.0)])
+    with pytest.raises(ValueError, match="no recurrent layer"):
+        rh.stateful.generate(doubler, [0.0, 0.5], 3)
 
 
 def test_twin_bad_input(sequence_model):
