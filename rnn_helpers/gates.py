@@ -367,6 +367,10 @@ def plot_gate_traces(trace, keys=("f", "i", "o", "c"), marks=None, input_labels=
         ax.set_ylabel(titles[key], rotation=0, ha="right", va="center")
         ax.set_yticks([0, values.shape[1] - 1])
         fig.colorbar(image, ax=ax, pad=0.01, fraction=0.03)
+    # an invisible colorbar beside the input panel takes the same width as the others, so time lines up
+    spacer = fig.colorbar(plt.cm.ScalarMappable(cmap="Greens"), ax=axes[0], pad=0.01, fraction=0.03)
+    spacer.ax.set_visible(False)
+    axes[-1].xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     if marks is not None:
         for ax in axes:
             for step in np.atleast_1d(marks):
