@@ -69,10 +69,16 @@ def _check_truncate(truncate):
     return None if truncate is None else check_int("truncate", truncate, minimum=1)
 
 
-def _random_params(shapes, seed, scale):
+def _random_params(names, features, units, outputs, seed, scale):
+    """`N(0, scale²)` weights for the parameter `names` of an Elman or Jordan network, in that order."""
+    features = check_int("features", features, minimum=1)
+    units = check_int("units", units, minimum=1)
+    outputs = check_int("outputs", outputs, minimum=1)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
     scale = check_float("scale", scale, strictly_positive=True)
-    return {name: scale * rng.standard_normal(shape) for name, shape in shapes.items()}
+    shapes = {"W_xh": (features, units), "W_hh": (units, units), "W_yh": (outputs, units), "b_h": (units,),
+              "W_hy": (units, outputs), "b_y": (outputs,)}
+    return {name: scale * rng.standard_normal(shapes[name]) for name in names}
 
 
 # --------------------------------------------------------------------------------------------- Elman
@@ -92,12 +98,7 @@ def init_elman(features, units, outputs=1, seed=0, scale=0.5):
         dict with `W_xh (features, units)`, `W_hh (units, units)`, `b_h (units,)`, `W_hy (units, outputs)`,
         `b_y (outputs,)`.
     """
-    features = check_int("features", features, minimum=1)
-    units = check_int("units", units, minimum=1)
-    outputs = check_int("outputs", outputs, minimum=1)
-    shapes = {"W_xh": (features, units), "W_hh": (units, units), "b_h": (units,), "W_hy": (units, outputs),
-              "b_y": (outputs,)}
-    return _random_params(shapes, seed, scale)
+    return _random_params(ELMAN_PARAMS, features, units, outputs, seed, scale)
 
 
 def elman_forward(X, params, h0=None):
@@ -212,12 +213,7 @@ def init_jordan(features, units, outputs=1, seed=0, scale=0.5):
         dict with `W_xh (features, units)`, `W_yh (outputs, units)`, `b_h (units,)`, `W_hy (units, outputs)`,
         `b_y (outputs,)`.
     """
-    features = check_int("features", features, minimum=1)
-    units = check_int("units", units, minimum=1)
-    outputs = check_int("outputs", outputs, minimum=1)
-    shapes = {"W_xh": (features, units), "W_yh": (outputs, units), "b_h": (units,), "W_hy": (units, outputs),
-              "b_y": (outputs,)}
-    return _random_params(shapes, seed, scale)
+    return _random_params(JORDAN_PARAMS, features, units, outputs, seed, scale)
 
 
 def jordan_forward(X, params, y0=None):
