@@ -325,6 +325,9 @@ def memory_experiment(plan=NOTEBOOK_PLAN, progress=True, **settings):
     import pandas as pd
     from tqdm.auto import tqdm
 
+    if "task" in settings:
+        raise TypeError("memory_experiment takes the task from each plan entry, not as task=...; "
+                        "write the plan as [(task, cells, lags), ...].")
     if isinstance(plan, (str, dict)) or not hasattr(plan, "__iter__"):
         raise TypeError(f"plan must be a list of (task, cells, lags) triples, got {type(plan).__name__}.")
     runs = []

@@ -118,6 +118,7 @@ def test_memory_experiment_has_one_row_per_run_of_the_plan():
         (lambda: memory.memory_experiment([("adding", ["rnn"], [10])]), ValueError, "cell must be one of"),
         (lambda: memory.memory_experiment([("sum", ["gru"], [10])]), ValueError, "task must be one of"),
         (lambda: memory.memory_experiment([("adding", ["gru"], [])]), ValueError, "at least one"),
+        (lambda: memory.memory_experiment(task="adding"), TypeError, "from each plan entry"),
         (lambda: data.recall_first(0, 5), ValueError, "n_samples must be >= 1"),
         (lambda: data.adding_problem(5, 1), ValueError, "length must be >= 2"),
         (lambda: data.adding_problem(5, 4, seed=1.5), TypeError, "seed must be an int"),
