@@ -147,3 +147,69 @@ def test_gru_forward_rejects_bad_input():
         numpy_rnn.gru_forward(np.zeros((1, 4, 2)), params, reset_after="yes")
     with pytest.raises(ValueError, match="b_xz must have shape \\(3,\\)"):
         numpy_rnn.gru_forward(np.zeros((1, 4, 2)), {**params, "b_xz": np.zeros(4)})
+
+
+# --- gradients: the numpy cells and Keras are the same function of every weight --------------------------------
+
+
+def numeric_gradient(loss, params, eps=1e-6):
+    """Central finite differences of `loss(params)` for every entry of every weight, in float64."""
+    grads = {}
+    for name, value in params.items():
+        grad = np.zeros_like(value)
+        for index in np.ndindex(value.shape):
+            saved = value[index]
+            value[index] = saved + eps
+            up = loss(params)
+            value[index] = saved - eps
+            down = loss(params)
+            value[index] = saved
+            grad[index] = (up - down) / (2 * eps)
+        grads[name] = grad
+    return grads
+
+
+@pytest.mark.parametrize("kind, reset_after", [("LSTM", True), ("GRU", True), ("GRU", False)])
+def test_finite_differences_of_the_numpy_cell_equal_keras_gradient_tape(kind, reset_after):
+    import tensorflow as tf
+
+    features, units = 2, 3
+    X = np.random.default_rng(7).normal(size=(2, 4, features))
+    target = np.random.default_rng(8).normal(size=(2, 4, units))
+    params = gates.random_params(kind, features, units, seed=9, reset_after=reset_after)
+
+    def loss(p):
+        if kind == "LSTM":
+            H = numpy_rnn.lstm_forward(X, p)[0]
+        else:
+            H = numpy_rnn.gru_forward(X, p, reset_after=reset_after)[0]
+        return 0.5 * np.sum((H - target) ** 2)
+
+    numeric = numeric_gradient(loss, params)
+    if kind == "LSTM":
+        layer = keras.layers.LSTM(units, return_sequences=True, dtype="float64")
+    else:
+        layer = keras.layers.GRU(units, reset_after=reset_after, return_sequences=True, dtype="float64")
+    layer.build((None, None, features))
+    # fuse the float64 blocks in the Keras order (the *_to_keras helpers would round to float32)
+    names = numpy_rnn.lstm_param_names() if kind == "LSTM" else numpy_rnn.gru_param_names(reset_after)
+    order = numpy_rnn.LSTM_GATES if kind == "LSTM" else numpy_rnn.GRU_GATES
+    kernel = np.concatenate([params[f"W_x{g}"] for g in order], axis=1)
+    recurrent = np.concatenate([params[f"W_h{g}"] for g in order], axis=1)
+    if kind == "GRU" and reset_after:
+        bias = np.stack([np.concatenate([params[f"b_x{g}"] for g in order]),
+                         np.concatenate([params[f"b_h{g}"] for g in order])])
+    else:
+        bias = np.concatenate([params[f"b_{g}"] for g in order])
+    layer.set_weights([kernel, recurrent, bias])
+    with tf.GradientTape() as tape:
+        H = layer(tf.constant(X))
+        keras_loss = 0.5 * tf.reduce_sum((H - target) ** 2)
+    kernel_grad, recurrent_grad, bias_grad = (np.asarray(g) for g in tape.gradient(keras_loss, layer.weights))
+    assert float(keras_loss) == pytest.approx(loss(params), rel=1e-12)
+    # cut the Keras gradients like the weights and compare weight by weight
+    layer.set_weights([kernel_grad, recurrent_grad, bias_grad])
+    tape_grads = gates.lstm_params_from_keras(layer) if kind == "LSTM" else gates.gru_params_from_keras(layer)
+    assert sorted(tape_grads) == sorted(names)
+    for name in names:
+        assert_allclose(numeric[name], tape_grads[name], rtol=1e-6, atol=1e-8, err_msg=name)
