@@ -272,11 +272,7 @@ def lstm_gate_trace(layer, x, h0=None, c0=None):
         plus "x" `(time, features)`.
     """
     layer = _check_layer("layer", layer, "LSTM")
-    x = check_array("x", x)
-    if x.ndim == 1:
-        x = x[:, None]
-    if x.ndim != 2:
-        raise ValueError(f"x must be one sequence, (time, features) or 1-D, got shape {x.shape}. Use X[0] for a batch.")
+    x = _check_one_sequence(x)
     starts = {}
     for name, value in (("h0", h0), ("c0", c0)):
         if value is not None:
@@ -287,21 +283,61 @@ def lstm_gate_trace(layer, x, h0=None, c0=None):
     return trace
 
 
-def gate_means_by_mask(layer, X, mask):
-    """Average every LSTM gate, unit by unit, over the steps where `mask` is on and where it is off.
+def gru_gate_trace(layer, x, h0=None):
+    """Run the numpy copy of a Keras GRU over one sequence and keep every gate at every step.
 
-    Introduced in notebook 04: on the adding problem, `mask = X[:, :, 1] == 1` marks the steps whose value
-    must be remembered, and the input gate of some units opens exactly there.
+    Introduced in notebook 05.
 
     Args:
-        layer: a built `keras.layers.LSTM`.
+        layer: a built `keras.layers.GRU` (either form of `reset_after`).
+        x: one sequence, `(time, features)`; a 1-D array is read as one feature per step.
+        h0: optional start state `(units,)`.
+
+    Returns:
+        dict of `(time, units)` float64 arrays: "z" (update gate), "r" (reset gate), "h_tilde" (candidate),
+        "h" (state), plus "x" `(time, features)`.
+    """
+    layer = _check_layer("layer", layer, "GRU")
+    x = _check_one_sequence(x)
+    starts = {} if h0 is None else {"h0": check_array("h0", h0, ndim=1)[None, :]}
+    H, g = numpy_rnn.gru_forward(x[None], gru_params_from_keras(layer), reset_after=layer.reset_after, **starts)
+    trace = {name: value[0] for name, value in g.items()}
+    trace.update(h=H[0], x=x)
+    return trace
+
+
+def _check_one_sequence(x):
+    """Validate one input sequence; return it as `(time, features)` float64."""
+    x = check_array("x", x)
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.ndim != 2:
+        raise ValueError(f"x must be one sequence, (time, features) or 1-D, got shape {x.shape}. Use X[0] for a batch.")
+    return x
+
+
+def gate_means_by_mask(layer, X, mask):
+    """Average every gate of an LSTM or GRU, unit by unit, over the steps where `mask` is on and where it is off.
+
+    Introduced in notebook 04: on the adding problem, `mask = X[:, :, 1] == 1` marks the steps whose value
+    must be remembered, and the input gate of some units opens exactly there. Notebook 05 does the same
+    for the GRU's update and reset gates.
+
+    Args:
+        layer: a built `keras.layers.LSTM` or `keras.layers.GRU`.
         X: inputs, `(batch, time, features)`.
         mask: booleans `(batch, time)`; needs at least one on and one off step.
 
     Returns:
-        dict gate name ("f", "i", "c_tilde", "o") -> `(on, off)`, two `(units,)` arrays of means.
+        dict gate name -> `(on, off)`, two `(units,)` arrays of means; the names are "f", "i", "c_tilde", "o"
+        for an LSTM and "z", "r", "h_tilde" for a GRU.
     """
-    layer = _check_layer("layer", layer, "LSTM")
+    import keras
+
+    if isinstance(layer, keras.layers.GRU):
+        layer = _check_layer("layer", layer, "GRU")
+    else:
+        layer = _check_layer("layer", layer, "LSTM")
     X = check_array("X", X, ndim=3)
     mask = np.asarray(mask)
     if mask.dtype != bool:
@@ -310,18 +346,22 @@ def gate_means_by_mask(layer, X, mask):
         raise ValueError(f"mask must have shape (batch, time) = {X.shape[:2]}, got {mask.shape}.")
     if mask.all() or not mask.any():
         raise ValueError("mask must be on at some steps and off at others, to compare the two.")
-    _, _, g = numpy_rnn.lstm_forward(X, lstm_params_from_keras(layer))
+    if isinstance(layer, keras.layers.GRU):
+        _, g = numpy_rnn.gru_forward(X, gru_params_from_keras(layer), reset_after=layer.reset_after)
+    else:
+        _, _, g = numpy_rnn.lstm_forward(X, lstm_params_from_keras(layer))
     return {name: (value[mask].mean(axis=0), value[~mask].mean(axis=0)) for name, value in g.items()}
 
 
 def plot_gate_traces(trace, keys=("f", "i", "o", "c"), marks=None, input_labels=None, fig=None):
-    """Heat maps of LSTM gates over time (units down, time across) under a line plot of the input.
+    """Heat maps of gates over time (units down, time across) under a line plot of the input.
 
-    Introduced in notebook 04.
+    Introduced in notebook 04 (LSTM) and used in notebook 05 (GRU).
 
     Args:
-        trace: dict from `lstm_gate_trace`.
-        keys: which parts to show, from "f", "i", "c_tilde", "o", "c", "h".
+        trace: dict from `lstm_gate_trace` or `gru_gate_trace`.
+        keys: which parts to show: for an LSTM from "f", "i", "c_tilde", "o", "c", "h"; for a GRU from
+            "z", "r", "h_tilde", "h".
         marks: optional time steps to flag with a dotted line on every panel (e.g. the adding problem's markers).
         input_labels: optional names of the input features, for the legend of the top panel.
         fig: a matplotlib Figure to draw into; a new one if None.
@@ -332,14 +372,17 @@ def plot_gate_traces(trace, keys=("f", "i", "o", "c"), marks=None, input_labels=
     import matplotlib.pyplot as plt
 
     if not isinstance(trace, dict) or "x" not in trace:
-        raise TypeError("trace must be the dict returned by rnn_helpers.gates.lstm_gate_trace(layer, x).")
+        raise TypeError("trace must be the dict returned by rnn_helpers.gates.lstm_gate_trace or gru_gate_trace.")
     if isinstance(keys, str):
         keys = (keys,)
-    allowed = ("f", "i", "c_tilde", "o", "c", "h")
+    titles = {"f": "forget gate f", "i": "input gate i", "o": "output gate o", "c_tilde": "candidate c̃",
+              "c": "cell state c", "h": "output h", "z": "update gate z", "r": "reset gate r",
+              "h_tilde": "candidate h̃"}
+    if "c" not in trace:
+        titles["h"] = "state h"  # a GRU's state is its output
+    allowed = tuple(key for key in titles if key in trace)
     for key in keys:
         check_choice("key in keys", key, allowed)
-    titles = {"f": "forget gate f", "i": "input gate i", "o": "output gate o", "c_tilde": "candidate c̃",
-              "c": "cell state c", "h": "output h"}
     x = check_array("trace['x']", trace["x"], ndim=2)
     time_steps = x.shape[0]
     if input_labels is None:
@@ -359,7 +402,7 @@ def plot_gate_traces(trace, keys=("f", "i", "o", "c"), marks=None, input_labels=
     axes[0].set_ylabel("input", rotation=0, ha="right", va="center")
     for ax, key in zip(axes[1:], keys):
         values = check_array(f"trace['{key}']", trace[key], ndim=2)
-        is_gate = key in ("f", "i", "o")
+        is_gate = key in ("f", "i", "o", "z", "r")
         limit = 1.0 if is_gate else max(1e-9, float(np.abs(values).max()))
         image = ax.imshow(values.T, aspect="auto", interpolation="nearest", origin="lower",
                           cmap="Greens" if is_gate else "RdBu_r", vmin=0.0 if is_gate else -limit, vmax=limit,

@@ -132,6 +132,17 @@ def test_05_only_the_gated_cells_learn_the_adding_problem_and_the_gru_best(addin
     assert first_good["GRU"] < first_good["LSTM"]
 
 
+def test_05_the_gru_update_gate_holds_between_markers_and_drops_at_them(adding):
+    gru = adding["GRU"]["model"].get_layer("gru")
+    X_test, _ = rh.data.adding_problem(256, ADDING_LENGTH, seed=SEED + 2)
+    marked = X_test[:, :, 1] == 1
+    means = rh.gates.gate_means_by_mask(gru, X_test, marked)
+    gap = {g: means[g][0] - means[g][1] for g in ("z", "r")}
+    assert means["z"][1].mean() > 0.8                      # high between markers: hold the state
+    assert np.sum(gap["z"] < -0.1) > UNITS / 2             # drops at a marker in more than half of the units
+    assert np.abs(gap["r"]).max() < np.abs(gap["z"]).max()  # the reset gate changes less
+
+
 def test_05_fewer_weights_did_not_mean_proportionally_faster_epochs(sine, adding):
     for results in (sine, adding):
         ratio_weights = results["GRU"]["params"] / results["LSTM"]["params"]

@@ -106,6 +106,40 @@ def test_lstm_gate_trace_reproduces_the_keras_layer():
     assert trace["x"].shape == (15, 1)
 
 
+@pytest.mark.parametrize("reset_after", [True, False])
+def test_gru_gate_trace_reproduces_the_keras_layer(reset_after):
+    keras.utils.set_random_seed(1)
+    layer = keras.layers.GRU(4, reset_after=reset_after, return_sequences=True)
+    x = np.random.default_rng(1).normal(size=(11, 2))
+    H_keras = np.asarray(layer(x[None].astype("float32")))[0]
+    trace = gates.gru_gate_trace(layer, x)
+    assert_allclose(trace["h"], H_keras, atol=1e-5)
+    assert_allclose(trace["h"][1:], trace["z"][1:] * trace["h"][:-1] + (1 - trace["z"][1:]) * trace["h_tilde"][1:])
+    assert sorted(trace) == ["h", "h_tilde", "r", "x", "z"]
+
+
+def test_gate_means_by_mask_works_for_a_gru():
+    keras.utils.set_random_seed(2)
+    layer = keras.layers.GRU(3)
+    layer.build((None, None, 1))
+    X = np.random.default_rng(2).normal(size=(5, 4, 1))
+    mask = np.zeros((5, 4), dtype=bool)
+    mask[:, 0] = True
+    means = gates.gate_means_by_mask(layer, X, mask)
+    _, g = numpy_rnn.gru_forward(X, gates.gru_params_from_keras(layer))
+    assert sorted(means) == ["h_tilde", "r", "z"]
+    assert_allclose(means["z"][0], g["z"][:, 0].mean(axis=0))
+    assert_allclose(means["r"][1], g["r"][:, 1:].reshape(-1, 3).mean(axis=0))
+    fig = gates.plot_gate_traces(gates.gru_gate_trace(layer, X[0]), keys=("z", "r", "h"))
+    assert len([ax for ax in fig.axes if ax.images]) == 3
+    with pytest.raises(ValueError, match="key in keys must be one of"):
+        gates.plot_gate_traces(gates.gru_gate_trace(layer, X[0]), keys=("f",))
+    with pytest.raises(TypeError, match="must be a keras.layers.GRU"):
+        gates.gru_gate_trace(keras.layers.LSTM(3), X[0])
+    with pytest.raises(ValueError, match="x must be one sequence"):
+        gates.gru_gate_trace(layer, X)
+
+
 @pytest.mark.parametrize("kind", gates.KINDS)
 def test_generate_feeds_back_its_own_forecasts(kind):
     model = forecaster(kind)
