@@ -1,4 +1,4 @@
-"""Test-wide settings: quiet TensorFlow and draw figures off-screen.
+"""Test-wide settings: quiet TensorFlow.
 
 These run before any test imports TensorFlow, and notebook kernels started by nbval inherit them.
 """
@@ -7,4 +7,3 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("MPLBACKEND", "Agg")

@@ -9,11 +9,18 @@ import io
 
 import numpy as np
 
-from ._validation import check_array, check_int
+from ._validation import check_array, check_choice, check_int
 
 # --- LSTM gate explorer (notebook 04) ----------------------------------------------------------------------
 
 _TRACE_KEYS = ("x", "f", "i", "c_tilde", "o", "c", "h")
+
+
+def _figure_png(fig, dpi=80):
+    """A matplotlib figure as PNG bytes, for an `ipywidgets.Image` (redrawn in place, never shown twice)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
 
 
 def _check_trace(trace):
@@ -186,9 +193,7 @@ def lstm_gate_explorer(trace, step=0, unit=0):
 
     def redraw(change=None):
         lstm_cell_picture(trace, step_slider.value, unit_slider.value, fig=fig)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=80)
-        image.value = buffer.getvalue()
+        image.value = _figure_png(fig)
 
     step_slider.observe(redraw, names="value")
     unit_slider.observe(redraw, names="value")
@@ -196,4 +201,86 @@ def lstm_gate_explorer(trace, step=0, unit=0):
     box = widgets.VBox([widgets.HBox([step_slider, unit_slider]), image])
     box.step_slider, box.unit_slider, box.image = step_slider, unit_slider, image
     box.values = lambda: lstm_cell_values(trace, step_slider.value, unit_slider.value)
+    return box
+
+
+def forecast_explorer(method="bptt", epochs=None, cells=16, seed=0):
+    """Sliders for epochs and cells, a method and a seed, and a Train button that re-runs the sine forecast.
+
+    Training starts only when Train is clicked; while it runs, the button and the controls are disabled,
+    so a second click or a slider move cannot start a second training. A tqdm bar shows progress, and the
+    article's figure and the 36-step error are replaced when training ends.
+
+    Introduced in notebook 06.
+
+    Args:
+        method: the training method shown first: "bptt", "compiled" or "article".
+        epochs: epochs shown first; None for the method's default.
+        cells: LSTM cells shown first; an int in [1, 64].
+        seed: seed shown first; an int in [0, 99].
+
+    Returns:
+        an `ipywidgets.VBox` to display. For code and tests it also carries the controls `.method`, `.epochs`,
+        `.cells`, `.seed`, `.train_button`, the picture `.image` (PNG bytes in `.image.value`), the text
+        `.summary`, and `.results`, the list of `rh.forecast.run_method` results of every training so far.
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from . import forecast, plotting
+
+    method = check_choice("method", method, forecast.METHODS)
+    epochs = forecast.DEFAULTS[method]["epochs"] if epochs is None else check_int("epochs", epochs, 1, 2000)
+    cells = check_int("cells", cells, minimum=1, maximum=64)
+    seed = check_int("seed", seed, minimum=0, maximum=99)
+
+    method_box = widgets.Dropdown(options=list(forecast.METHODS), value=method, description="method")
+    epochs_slider = widgets.IntSlider(value=epochs, min=10, max=2000, step=10, description="epochs",
+                                      continuous_update=False)
+    cells_slider = widgets.IntSlider(value=cells, min=1, max=64, description="cells", continuous_update=False)
+    seed_box = widgets.BoundedIntText(value=seed, min=0, max=99, description="seed", layout={"width": "160px"})
+    train_button = widgets.Button(description="Train", button_style="primary", icon="play")
+    progress = widgets.Output()
+    summary = widgets.HTML("Press <b>Train</b> to train and forecast.")
+    image = widgets.Image(format="png")
+    controls = [method_box, epochs_slider, cells_slider, seed_box, train_button]
+    fig = plt.figure(figsize=(8, 3.6))
+    plt.close(fig)  # drawn into PNG bytes only, never shown by the inline backend
+    results = []
+    x, _ = forecast.article_data()
+
+    def train(button=None):
+        if train_button.disabled:  # already training: ignore the click
+            return
+        for control in controls:
+            control.disabled = True
+        summary.value = f"Training {method_box.value} for {epochs_slider.value} epochs…"
+        try:
+            progress.clear_output()
+            with progress:
+                result = forecast.run_method(method_box.value, epochs=epochs_slider.value,
+                                             cells=cells_slider.value, seed=seed_box.value)
+            progress.clear_output()
+            fig.clear()
+            title = f"{result['method']}, {result['epochs']} epochs, {result['cells']} cells, seed {result['seed']}"
+            plotting.forecast_figure(x, result["expected"], result["generated"], ax=fig.add_subplot(), title=title)
+            image.value = _figure_png(fig)
+            results.append(result)
+            summary.value = (f"{title}: 36-step MSE <b>{result['mse_36']:.2g}</b>, largest error "
+                             f"{result['max_abs_err_36']:.3f}; trained in {result['train_seconds']:.1f} s")
+        except Exception as error:  # show the problem in the widget instead of losing it in a callback
+            summary.value = f"<span style='color:#b00'>Training failed: {type(error).__name__}: {error}</span>"
+        finally:
+            for control in controls:
+                control.disabled = False
+
+    def new_default_epochs(change):
+        epochs_slider.value = forecast.DEFAULTS[change["new"]]["epochs"]
+
+    train_button.on_click(train)
+    method_box.observe(new_default_epochs, names="value")
+    box = widgets.VBox([widgets.HBox([method_box, seed_box, train_button]),
+                        widgets.HBox([epochs_slider, cells_slider]), progress, summary, image])
+    box.method, box.epochs, box.cells, box.seed = method_box, epochs_slider, cells_slider, seed_box
+    box.train_button, box.image, box.summary, box.results = train_button, image, summary, results
     return box
