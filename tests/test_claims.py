@@ -1,0 +1,520 @@
+"""Every claim the notebooks state in words, re-measured with each notebook's own settings and seeds.
+
+Settings are read from the notebooks themselves (`notebook_settings.read_settings`), and the tests call the
+same `rnn_helpers` functions with the same arguments as the notebooks, so a lesson and its test cannot drift
+apart: if a notebook's sentence stops being true, this file fails. Sections follow the learning path.
+Cost: a few minutes on 2 cores (each section trains the notebook's small models once).
+"""
+
+import keras
+import numpy as np
+import pytest
+from notebook_settings import read_settings
+
+import rnn_helpers as rh
+from rnn_helpers import one_step
+
+# ======== Notebooks 01-02: the perceptron's limit, Elman and Jordan cells =========================
+S01 = read_settings("01_perceptron_limits.ipynb", "SEED", "PERCEPTRON_RUNS", "WINDOW_UNITS", "WINDOW_EPOCHS")
+S02 = read_settings(
+    "02_elman_and_jordan.ipynb",
+    "SEED", "UNITS", "EPOCHS", "CONTEXTS", "WARMUP_VALUES", "GENERATE_STEPS", "FORECAST_PHASE",
+)
+FLOOR = one_step.floor_mse()
+
+
+# ---------------------------------------------------------------- notebook 01
+
+
+@pytest.fixture(scope="module")
+def perceptrons():
+    runs = S01["PERCEPTRON_RUNS"]
+    assert runs == [(4, 20), (16, 20), (64, 20), (16, 80)], "notebook 01's prose describes exactly these runs"
+    return [one_step.train_feedforward(lags=1, units=u, epochs=e, seed=S01["SEED"]) for u, e in runs]
+
+
+def test_01_each_value_has_two_possible_successors():
+    x_now, x_next = one_step.lagged_pairs(one_step.task_windows("train", seed=S01["SEED"]), lags=1)
+    at_zero = np.abs(x_now[:, 0]) < 0.02
+    assert x_next[at_zero].min() < -0.8 and x_next[at_zero].max() > 0.8
+
+
+def test_01_the_formula_floor_matches_the_best_predictor_on_the_test_pairs():
+    x_now, x_next = one_step.lagged_pairs(one_step.task_windows("test", seed=S01["SEED"]), lags=1)
+    assert FLOOR == pytest.approx(0.354, abs=5e-4)
+    assert np.mean((one_step.best_one_value_prediction(x_now) - x_next) ** 2) == pytest.approx(FLOOR, rel=0.01)
+    assert FLOOR / np.mean(x_next**2) == pytest.approx(0.71, abs=0.01)  # "about 71 % of guessing 0"
+
+
+def test_01_every_perceptron_ends_within_a_fraction_of_a_percent_of_the_floor(perceptrons):
+    for result in perceptrons:
+        assert abs(result.mse / FLOOR - 1) < 0.01, f"{result.name}: MSE {result.mse:.4f} vs floor {FLOOR:.4f}"
+    assert [r.params for r in perceptrons] == [13, 49, 193, 49]
+
+
+def test_01_training_longer_changes_nothing(perceptrons):
+    short, long = perceptrons[1], perceptrons[3]  # 16 units for 20 and for 80 epochs
+    assert abs(long.mse - short.mse) < 0.01 * FLOOR
+    assert min(long.losses[20:]) > 0.99 * FLOOR  # the training loss never dips below the floor either
+
+
+def test_01_the_perceptron_sits_on_the_line_cos1_x(perceptrons):
+    x_grid = np.linspace(-1, 1, 201)[:, None]
+    learned = one_step.predict(perceptrons[1].model, x_grid)[:, 0]
+    assert np.max(np.abs(learned - one_step.best_one_value_prediction(x_grid[:, 0]))) < 0.05  # "a few hundredths"
+
+
+def test_01_two_values_make_the_error_collapse():
+    window_in, window_next = one_step.lagged_pairs(one_step.task_windows("test", seed=S01["SEED"]), lags=2)
+    identity = 2 * np.cos(1.0) * window_in[:, 1] - window_in[:, 0]
+    assert np.max(np.abs(identity - window_next[:, 0])) < 1e-12
+    window_model = one_step.train_feedforward(
+        lags=2, units=S01["WINDOW_UNITS"], epochs=S01["WINDOW_EPOCHS"], seed=S01["SEED"]
+    )
+    assert window_model.mse < 1e-4  # "below 1e-4"
+    assert FLOOR / window_model.mse > 1000  # "thousands of times lower", "more than a thousandfold"
+
+
+# ---------------------------------------------------------------- notebook 02
+
+
+@pytest.fixture(scope="module")
+def race():
+    assert S02["CONTEXTS"] == [1, 2], "notebook 02's prose compares exactly these Jordan widths"
+    units, epochs, seed = S02["UNITS"], S02["EPOCHS"], S02["SEED"]
+    return {
+        "elman": one_step.train_recurrent("elman", units=units, context=1, epochs=epochs, seed=seed),
+        "jordan_1": one_step.train_recurrent("jordan", units=units, context=1, epochs=epochs, seed=seed),
+        "jordan_2": one_step.train_recurrent("jordan", units=units, context=2, epochs=epochs, seed=seed),
+    }
+
+
+@pytest.fixture(scope="module")
+def test_windows():
+    return one_step.task_windows("test", seed=S02["SEED"])
+
+
+def test_02_elman_is_thousands_of_times_below_the_floor(race):
+    assert FLOOR / race["elman"].mse > 1000
+
+
+def test_02_classic_jordan_is_below_the_floor_but_only_a_few_times(race):
+    jordan = race["jordan_1"]
+    assert jordan.mse < FLOOR
+    assert FLOOR / jordan.mse < 10
+    assert 0.1 < jordan.mse < 0.2  # "its MSE of about 0.15"
+
+
+def test_02_one_extra_fed_back_output_beats_elman_with_a_third_of_the_parameters(race):
+    assert race["jordan_2"].mse < race["elman"].mse
+    assert race["jordan_2"].mse < race["jordan_1"].mse / 1000  # "the error collapses"
+    assert 3 * race["jordan_2"].params <= race["elman"].params
+
+
+def test_02_jordan_memory_follows_the_input_and_its_error_carries_the_direction(race, test_windows):
+    arriving, fed_back, rising = one_step.fed_back_vs_input(race["jordan_1"].model, test_windows)
+    assert np.corrcoef(arriving.ravel(), fed_back.ravel())[0, 1] > 0.8
+    gap = fed_back - arriving
+    assert gap[rising].mean() < 0 < gap[~rising].mean()  # below x_t before a rise, above before a fall
+
+
+def test_02_every_output_after_the_first_sits_on_the_true_values(race, test_windows):
+    window = test_windows[0]
+    every_step = one_step.predict(race["elman"].model, window[None, :-1, None])[0, :, 0]
+    assert abs(every_step[0] - window[1]) > 0.1  # the first output is a guess from one value
+    assert np.max(np.abs(every_step[-10:] - window[-10:])) < 0.05
+
+
+def test_02_the_last_output_model_gives_the_every_step_models_last_output(race, test_windows):
+    window = test_windows[0]
+    last_only = keras.Sequential(
+        [keras.Input((None, 1)), keras.layers.SimpleRNN(S02["UNITS"]), keras.layers.Dense(1)]
+    )
+    last_only.set_weights(race["elman"].model.get_weights())
+    every_step = one_step.predict(race["elman"].model, window[None, :-1, None])[0, :, 0]
+    np.testing.assert_allclose(one_step.predict(last_only, window[None, :-1, None])[0, 0], every_step[-1], atol=1e-6)
+
+
+def test_02_every_network_starts_near_the_floor_and_the_warm_up_would_hide_elman(race, test_windows):
+    for result in race.values():
+        first = one_step.per_step_mse(result.model, test_windows)[0]
+        assert 0.7 * FLOOR < first < 1.5 * FLOOR, f"{result.name}: step-0 MSE {first:.3f}"
+    elman_steps = one_step.per_step_mse(race["elman"].model, test_windows)
+    assert elman_steps.mean() > 100 * elman_steps[one_step.WARMUP:].mean()
+
+
+def test_02_generation_from_one_value_starts_small_then_swings_full_size(race, test_windows):
+    generated = rh.stateful.generate(race["elman"].model, [test_windows[0, 0]], S02["GENERATE_STEPS"])
+    assert np.ptp(generated[:8]) < 0.6  # the first outputs stay small
+    assert np.ptp(generated[-15:]) > 1.6  # then a full-size sine (which spans 2)
+
+
+def test_02_after_a_warm_up_generation_follows_the_truth_for_30_steps(race):
+    warmup, steps = S02["WARMUP_VALUES"], S02["GENERATE_STEPS"]
+    assert (warmup, steps) == (8, 30), "notebook 02's prose says 8 real values, then 30 steps"
+    series = np.sin(S02["FORECAST_PHASE"] + np.arange(warmup + steps))
+    forecast = rh.stateful.generate(race["elman"].model, series[:warmup], steps)
+    errors = np.abs(forecast - series[warmup:])
+    assert errors[:8].max() < 0.05
+    assert errors.max() < 0.15
+
+
+# ======== Notebook 03: backpropagation through time, vanishing gradients, memory ==================
+SEED03 = read_settings("03_bptt.ipynb", "SEED")["SEED"]
+SHAPES = [(2, 5, 1, 3, 1), (4, 9, 3, 6, 2), (3, 12, 2, 8, 1)]  # the notebook's (B, T, F, units, outputs)
+INITS = {"elman": rh.bptt.init_elman, "jordan": rh.bptt.init_jordan}
+
+
+def notebook_problems():
+    """The notebook draws X and Y_target for each shape from one generator, first for 2.1 then for 2.2."""
+    rng = np.random.default_rng(SEED03)
+    first = [(rng.standard_normal(s[:3]), rng.standard_normal((s[0], s[1], s[4]))) for s in SHAPES]
+    second = [(rng.standard_normal(s[:3]), rng.standard_normal((s[0], s[1], s[4]))) for s in SHAPES]
+    return first, second
+
+
+# ---------------------------------------------------------------------------------------- section 2
+def test_bptt_agrees_with_finite_differences_to_about_nine_digits():
+    first, _ = notebook_problems()
+    errors = [rh.bptt.gradient_check(cell, X, Y, INITS[cell](s[2], s[3], s[4], seed=SEED03))
+              for s, (X, Y) in zip(SHAPES, first) for cell in INITS]
+    assert max(errors) < 1e-8
+
+
+def test_bptt_agrees_with_gradient_tape_to_float32_precision():
+    _, second = notebook_problems()
+    by_hand = {"elman": rh.bptt.elman_loss_and_grads, "jordan": rh.bptt.jordan_loss_and_grads}
+    for s, (X, Y) in zip(SHAPES, second):
+        for cell in INITS:
+            params = INITS[cell](s[2], s[3], s[4], seed=SEED03)
+            loss, grads = by_hand[cell](X, Y, params)
+            tf_loss, tf_grads = rh.bptt.keras_gradients(cell, X, Y, params)
+            assert tf_loss == pytest.approx(loss, rel=1e-5)
+            assert rh.bptt.relative_error(grads, tf_grads) < 1e-5
+
+
+# ---------------------------------------------------------------------------------------- section 3
+def truncation_errors(radius):
+    sine = rh.data.sine_windows(32, 37, seed=SEED03)
+    X, Y = sine[:, :-1, None], sine[:, 1:, None]
+    params = rh.bptt.init_elman(1, 16, 1, seed=SEED03, scale=0.5)
+    params["W_hh"] = rh.memory.orthogonal_times(radius, 16, seed=SEED03)
+    _, full = rh.bptt.elman_loss_and_grads(X, Y, params)
+    return np.array([rh.bptt.relative_error(full, rh.bptt.elman_loss_and_grads(X, Y, params, truncate=k)[1])
+                     for k in [1, 2, 3, 4, 6, 8, 12, 16, 24, 36]])
+
+
+def test_truncated_gradient_is_far_off_at_k1_and_converges_slower_near_radius_1():
+    small, large = truncation_errors(0.5), truncation_errors(0.9)
+    for errors in (small, large):
+        assert errors[0] > 0.1                                   # k = 1 is far from full BPTT
+        assert np.all(np.diff(errors) < 0)                       # and the gap closes as k grows
+        assert errors[-1] < 1e-12                                # k = T is full BPTT
+    assert np.all(small[:-1] < large[:-1])                       # faster for the smaller radius
+
+
+def test_full_bptt_forecast_is_hundreds_of_times_more_accurate_and_faster_than_the_articles_recipe(compiled, fast):
+    # notebook 03 quotes notebook 06's runs (same defaults and seed), so it shares their fixtures below
+    assert S06["SEED"] == SEED03
+    article, full = compiled, fast
+    assert article["epochs"] == 1000 and full["epochs"] == 400
+    assert 1e-2 < article["mse_36"] < 5e-2                       # "about 2e-2"
+    assert full["mse_36"] < 1e-4                                 # "about 5e-5"
+    assert article["mse_36"] / full["mse_36"] > 100
+    assert full["train_seconds"] < article["train_seconds"]
+
+
+# ---------------------------------------------------------------------------------------- section 4
+@pytest.fixture(scope="module")
+def norms():
+    configs = {"0.8": ("elman", 0.8), "1.0": ("elman", 1.0), "1.5": ("elman", 1.5), "lstm": ("lstm", None),
+               "gru": ("gru", None)}
+    return {name: rh.memory.gradient_norms(cell, radius=radius, seed=SEED03) for name, (cell, radius) in configs.items()}
+
+
+def test_gradient_norm_decays_with_distance_below_radius_1(norms):
+    n = norms["0.8"]
+    assert n[99] < n[49] < n[9] < n[0]
+    assert 1e-8 < n[49] / n[0] < 1e-6                            # "about 1e-7 of what it was after one step"
+    assert norms["1.0"][99] < norms["1.0"][0] / 100              # radius 1: tanh still pulls it down
+
+
+def test_gradient_norm_grows_with_distance_above_radius_1(norms):
+    n = norms["1.5"]
+    assert n[99] > n[9] > n[0]
+    assert n[99] / n[0] > 100                                    # "grows by orders of magnitude"
+
+
+def test_fresh_lstm_and_gru_gradients_vanish_too(norms):
+    for name in ("lstm", "gru"):
+        assert norms[name][99] < 1e-5 * norms[name][0]
+
+
+def test_clipping_keeps_the_loss_finite_where_the_unclipped_run_diverges():
+    unclipped = rh.memory.clipping_run(clip_norm=None)
+    clipped = rh.memory.clipping_run(clip_norm=1.0)
+    assert unclipped["diverged"] and not np.isfinite(unclipped["loss"][-1])
+    assert not clipped["diverged"] and len(clipped["loss"]) == 200
+    assert clipped["loss"][-1] < clipped["loss"][0] / 100        # "falls by more than two orders of magnitude"
+
+
+def test_at_this_learning_rate_the_unclipped_run_diverges_even_from_radius_half():
+    assert rh.memory.clipping_run(clip_norm=None, radius=0.5)["diverged"]
+
+
+def test_the_exploding_gradient_comes_from_the_long_paths():
+    X, Y = rh.memory.clipping_data()
+    _, full = rh.bptt.elman_loss_and_grads(X, Y, rh.memory.clipping_params())
+    _, one_step = rh.bptt.elman_loss_and_grads(X, Y, rh.memory.clipping_params(), truncate=1)
+    assert np.linalg.norm(full["W_hh"]) > 10 * np.linalg.norm(one_step["W_hh"])
+
+
+# ---------------------------------------------------------------------------------------- section 5
+@pytest.fixture(scope="module")
+def memory():
+    table = rh.memory.memory_experiment(rh.memory.NOTEBOOK_PLAN, progress=False)
+    return {(row.task, row.cell, row.lag): row for row in table.itertuples()}
+
+
+def test_elman_wins_the_recall_task_at_lag_40(memory):
+    elman = memory[("recall_first", "elman", 40)].r2
+    assert elman > 0.2                                           # "recovers part of the answer (≈ 0.4)"
+    for cell in ("lstm", "gru"):
+        assert abs(memory[("recall_first", cell, 40)].r2) < 0.1  # "learned nothing (≈ 0)"
+        assert elman > memory[("recall_first", cell, 40)].r2 + 0.2
+
+
+def test_adding_problem_at_lag_10_is_learned_by_all_but_jordan(memory):
+    for cell in ("elman", "lstm", "gru"):
+        assert memory[("adding", cell, 10)].r2 > 0.9
+    assert abs(memory[("adding", "jordan", 10)].r2) < 0.1
+
+
+def test_gated_cells_win_the_adding_problem_at_lag_40(memory):
+    elman, lstm, gru = (memory[("adding", cell, 40)].r2 for cell in ("elman", "lstm", "gru"))
+    assert elman < 0.1                                           # "nothing left"
+    assert 0.3 < lstm < 0.8                                      # "about half-way"
+    assert gru > 0.9                                             # "still near 1"
+
+
+def test_gated_cells_have_three_and_four_times_the_weights(memory):
+    elman, lstm, gru = (memory[("adding", cell, 40)].params for cell in ("elman", "lstm", "gru"))
+    assert 2.5 < gru / elman < 3.5 and 3.5 < lstm / elman < 4.5
+
+
+def test_training_opens_the_gated_cells_gradient_path(memory):
+    X_probe, _ = rh.data.adding_problem(1, 40, seed=SEED03 + 1)
+    norms = {cell: rh.memory.state_jacobian_norms(memory[("adding", cell, 40)].model.layers[0].cell, X_probe[0])
+             for cell in ("elman", "lstm", "gru")}
+    assert norms["lstm"][-1] > 0.1 and norms["gru"][-1] > 0.1    # "order 0.1–1 across all 40 steps"
+    assert norms["elman"][-1] < 1e-4                             # "about 1e-5"
+
+
+# ======== Notebooks 04-05: LSTM and GRU gates =====================================================
+NAMES = ("SEED", "UNITS", "SINE_EPOCHS", "ADDING_LENGTH")
+S04 = read_settings("04_lstm_gates.ipynb", *NAMES)
+S05 = read_settings("05_gru_gates.ipynb", *NAMES, "KINDS")
+SEED, UNITS, SINE_EPOCHS, ADDING_LENGTH, KINDS = (S05[name] for name in (*NAMES, "KINDS"))
+
+
+def test_the_two_notebooks_train_with_the_same_settings():
+    # the fixtures below serve both notebooks, which is only right while their settings agree
+    assert S04 == {name: S05[name] for name in NAMES}
+    assert set(KINDS) == {"SimpleRNN", "GRU", "LSTM"}
+
+
+@pytest.fixture(scope="module")
+def sine():
+    """Notebook 05 section 5: the same call, the same arguments. Notebook 04 section 4 trains the LSTM alone
+    with `train_sine_forecaster`, which gives the same model (tests/test_gates.py checks this)."""
+    return rh.gates.race_sine(KINDS, units=UNITS, epochs=SINE_EPOCHS, seed=SEED, progress=False)
+
+
+@pytest.fixture(scope="module")
+def adding():
+    """Notebook 05 section 5 (notebook 04 section 5 trains the same LSTM alone with `train_memory`)."""
+    return rh.gates.race_memory(KINDS, task="adding", length=ADDING_LENGTH, units=UNITS, seed=SEED, progress=False)
+
+
+# --- notebook 04 ----------------------------------------------------------------------------------------------
+
+
+def test_04_numpy_lstm_matches_keras_only_in_the_order_i_f_c_o():
+    keras.utils.set_random_seed(SEED)
+    layer = keras.layers.LSTM(4, return_sequences=True, return_state=True)
+    X = np.random.default_rng(SEED).normal(size=(3, 12, 2)).astype("float32")
+    H_keras, h_last, c_last = layer(X)
+    # "Keras starts the forget gate's bias at 1 and all others at 0"
+    assert np.array_equal(layer.get_weights()[2].reshape(4, 4), np.repeat([[0.0], [1.0], [0.0], [0.0]], 4, axis=1))
+    params = rh.gates.lstm_params_from_keras(layer)
+    H_np, C_np, _ = rh.numpy_rnn.lstm_forward(X, params)
+    swapped = dict(params)
+    for a, b in (("W_xc", "W_xo"), ("W_hc", "W_ho"), ("b_c", "b_o")):
+        swapped[a], swapped[b] = params[b], params[a]
+    H_wrong, _, _ = rh.numpy_rnn.lstm_forward(X, swapped)
+    assert np.abs(H_np - np.asarray(H_keras)).max() < 1e-6
+    assert np.abs(H_np[:, -1] - np.asarray(h_last)).max() < 1e-6
+    assert np.abs(C_np[:, -1] - np.asarray(c_last)).max() < 1e-6
+    assert np.abs(H_wrong - np.asarray(H_keras)).max() > 0.05
+
+
+def test_04_the_lstm_continues_the_sine_alone(sine):
+    assert sine["LSTM"]["mse_36"] < 1e-3
+    assert sine["LSTM"]["max_abs_err_36"] < 0.05
+
+
+def test_04_on_the_sine_the_gates_barely_move_while_the_cell_state_swings(sine):
+    x_train, _ = rh.data.supervised_pairs(rh.data.sine_series(37))
+    sequence = np.concatenate([x_train, sine["LSTM"]["generated"]])
+    trace = rh.gates.lstm_gate_trace(sine["LSTM"]["model"].get_layer("lstm"), sequence)
+    mean = {g: trace[g].mean() for g in ("f", "i", "o")}
+    swing = {g: trace[g].std(axis=0).mean() for g in ("f", "i", "o", "c_tilde", "c")}
+    assert mean["f"] > mean["i"] and mean["f"] > mean["o"]            # forget gate the most open on average
+    assert trace["f"].min() > 1 / 3                                    # keeps over a third at every step
+    assert max(swing[g] for g in ("f", "i", "o")) < 0.1                # gates swing by less than 0.1
+    assert min(swing["c_tilde"], swing["c"]) >= 3 * max(swing[g] for g in ("f", "i", "o"))
+
+
+def test_04_on_the_adding_problem_the_input_gate_is_a_switch(adding):
+    lstm = adding["LSTM"]["model"].get_layer("lstm")
+    X_test, _ = rh.data.adding_problem(256, ADDING_LENGTH, seed=SEED + 2)
+    marked = X_test[:, :, 1] == 1
+    means = rh.gates.gate_means_by_mask(lstm, X_test, marked)
+    gap = {g: means[g][0] - means[g][1] for g in ("f", "i", "o")}
+    k = int(np.argmax(gap["i"]))
+    assert adding["LSTM"]["r2"] > 0.9
+    assert means["i"][0][k] > 0.8 and means["i"][1][k] < 0.3
+    assert np.abs(gap["i"]).max() > max(np.abs(gap["f"]).max(), np.abs(gap["o"]).max())
+    # the explorer's frozen picture: open at the first marker, shut one step later
+    one = rh.gates.lstm_gate_trace(lstm, X_test[0])
+    first_marker = int(np.flatnonzero(marked[0])[0])
+    assert rh.widgets.lstm_cell_values(one, first_marker, k)["i"] > 0.8
+    assert rh.widgets.lstm_cell_values(one, first_marker + 1, k)["i"] < 0.3
+
+
+# --- notebook 05 ----------------------------------------------------------------------------------------------
+
+
+def test_05_numpy_gru_matches_keras_in_both_forms():
+    keras.utils.set_random_seed(SEED)
+    X = np.random.default_rng(SEED).normal(size=(3, 12, 2)).astype("float32")
+    for reset_after in (True, False):
+        layer = keras.layers.GRU(4, reset_after=reset_after, return_sequences=True, return_state=True)
+        H_keras, h_last = layer(X)
+        H_np, _ = rh.numpy_rnn.gru_forward(X, rh.gates.gru_params_from_keras(layer), reset_after=reset_after)
+        assert np.abs(H_np - np.asarray(H_keras)).max() < 1e-6
+        assert np.abs(H_np[:, -1] - np.asarray(h_last)).max() < 1e-6
+
+
+def test_05_parameter_counts_and_ratios():
+    for n, u in ((1, 16), (8, 64)):
+        for kind, reset_after in (("SimpleRNN", True), ("GRU", False), ("GRU", True), ("LSTM", True)):
+            assert rh.gates.param_count(kind, n, u, reset_after=reset_after) == \
+                rh.gates.keras_param_count(kind, n, u, reset_after=reset_after)
+        lstm = rh.gates.param_count("LSTM", n, u)
+        assert rh.gates.param_count("GRU", n, u, reset_after=False) / lstm == 0.75
+        assert rh.gates.param_count("SimpleRNN", n, u) / lstm == 0.25
+        assert 0.75 < rh.gates.param_count("GRU", n, u, reset_after=True) / lstm < 0.8
+    assert round(rh.gates.param_count("GRU", 1, 16) / rh.gates.param_count("LSTM", 1, 16), 2) == 0.79
+
+
+def test_05_all_three_cells_continue_the_sine(sine):
+    for kind in KINDS:
+        assert sine[kind]["mse_36"] < 1e-3, kind
+
+
+def test_05_only_the_gated_cells_learn_the_adding_problem_and_the_gru_best(adding):
+    assert adding["GRU"]["r2"] > 0.9 and adding["LSTM"]["r2"] > 0.9
+    assert adding["SimpleRNN"]["r2"] < 0.2
+    assert adding["GRU"]["r2"] > adding["LSTM"]["r2"]
+    first_good = {kind: int(np.argmax(r["losses"] < 0.05)) + 1 for kind, r in adding.items()
+                  if (r["losses"] < 0.05).any()}
+    assert first_good["GRU"] < first_good["LSTM"]
+
+
+def test_05_the_gru_update_gate_holds_between_markers_and_drops_at_them(adding):
+    gru = adding["GRU"]["model"].get_layer("gru")
+    X_test, _ = rh.data.adding_problem(256, ADDING_LENGTH, seed=SEED + 2)
+    marked = X_test[:, :, 1] == 1
+    means = rh.gates.gate_means_by_mask(gru, X_test, marked)
+    gap = {g: means[g][0] - means[g][1] for g in ("z", "r")}
+    assert means["z"][1].mean() > 0.8                      # high between markers: hold the state
+    assert np.sum(gap["z"] < -0.1) > UNITS / 2             # drops at a marker in more than half of the units
+    assert np.abs(gap["r"]).max() < np.abs(gap["z"]).max()  # the reset gate changes less
+
+
+def test_05_fewer_weights_did_not_mean_proportionally_faster_epochs(sine, adding):
+    for results in (sine, adding):
+        ratio_weights = results["GRU"]["params"] / results["LSTM"]["params"]
+        ratio_time = results["GRU"]["seconds_per_epoch"] / results["LSTM"]["seconds_per_epoch"]
+        assert ratio_time > ratio_weights
+        # the SimpleRNN, with the fewest operations, had the fastest epochs on both tasks
+        assert results["SimpleRNN"]["seconds_per_epoch"] < min(results[k]["seconds_per_epoch"] for k in ("GRU", "LSTM"))
+
+
+# ======== Notebook 06: the sine forecast ==========================================================
+S06 = read_settings("06_sine_forecast.ipynb", "SEED", "CELLS", "ARTICLE_EPOCHS", "TIMED_EPOCHS")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return rh.forecast.article_data()
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    return rh.forecast.run_method("compiled", epochs=S06["ARTICLE_EPOCHS"], cells=S06["CELLS"], seed=S06["SEED"], progress=False)
+
+
+@pytest.fixture(scope="module")
+def fast():
+    return rh.forecast.run_method("bptt", cells=S06["CELLS"], seed=S06["SEED"], progress=False)
+
+
+def variant(data, **switches):
+    x, y = data
+    model, losses = rh.forecast.train_compiled(
+        x, y, S06["ARTICLE_EPOCHS"], cells=S06["CELLS"], seed=S06["SEED"], progress=False, **switches
+    )
+    generated = rh.stateful.generate(model, x, 36)
+    return losses, rh.forecast.evaluate(generated, rh.forecast.expected_continuation())["mse"]
+
+
+def test_compiled_loop_reproduces_the_original_losses(data):
+    x, y = data
+    _, original = rh.forecast.train_article(x, y, S06["TIMED_EPOCHS"], cells=S06["CELLS"], seed=S06["SEED"], progress=False)
+    _, compiled = rh.forecast.train_compiled(x, y, S06["TIMED_EPOCHS"], cells=S06["CELLS"], seed=S06["SEED"], progress=False)
+    np.testing.assert_allclose(compiled, original, rtol=1e-5)
+
+
+def test_the_article_model_generates_a_sine_that_drifts(compiled):
+    assert compiled["mse_36"] < 0.05  # a sine (variance 0.5), not noise
+    assert compiled["abs_err_by_horizon"][18:].mean() > compiled["abs_err_by_horizon"][:6].mean()  # drifts
+
+
+def test_the_same_input_twice_gives_different_outputs_until_reset(compiled):
+    model, probe = compiled["model"], np.array([[[0.5]]], dtype="float32")
+    rh.stateful.reset_rnn_states(model)
+    first, second = float(model(probe)[0, 0]), float(model(probe)[0, 0])
+    rh.stateful.reset_rnn_states(model)
+    assert abs(first - second) > 0.1
+    assert float(model(probe)[0, 0]) == pytest.approx(first, abs=1e-6)
+
+
+def test_shuffled_training_sits_on_the_perceptron_floor(data, compiled):
+    losses, mse = variant(data, shuffle=True)
+    assert FLOOR - 0.03 < losses[-1] < FLOOR + 0.03
+    assert mse > 0.3
+    assert compiled["losses"][-1] < 0.01
+
+
+def test_skipping_the_reset_still_converges_and_with_this_seed_forecasts_better(data, compiled):
+    losses, mse = variant(data, reset_states=False)
+    assert losses[-1] < 0.01
+    assert mse < compiled["mse_36"]
+
+
+def test_full_bptt_is_faster_and_far_more_accurate(compiled, fast):
+    assert fast["mse_36"] < compiled["mse_36"] / 10
+    assert fast["max_abs_err_36"] < compiled["max_abs_err_36"] / 5
+    assert fast["train_seconds"] < compiled["train_seconds"]
