@@ -193,6 +193,38 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
     return model, np.array(losses)
 
 
+def full_bptt_runner(model, x, y, learning_rate):
+    """A compiled `run_epochs(n)` that takes n Adam steps on the whole sequence and returns the n losses.
+
+    Each step feeds all of `x` as one batch, compares the output at every step with `y`, and backpropagates
+    through every time step (full BPTT). Used for the fast forecaster here and the cell race of notebook 05.
+
+    Args:
+        model: a Keras model `(1, time, 1) -> (1, time, 1)`. x, y: 1-D inputs and targets of equal length.
+        learning_rate: Adam's step size.
+    """
+    import keras
+    import tensorflow as tf
+
+    optimizer = keras.optimizers.Adam(learning_rate)
+    variables = model.trainable_variables
+    optimizer.build(variables)
+    X = tf.constant(np.reshape(x, (1, -1, 1)), dtype=tf.float32)  # one batch: the whole sequence
+    Y = tf.constant(np.reshape(y, (1, -1, 1)), dtype=tf.float32)
+
+    @tf.function
+    def run_epochs(n_epochs):
+        losses = tf.TensorArray(tf.float32, size=n_epochs)
+        for epoch in tf.range(n_epochs):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(model(X, training=True) - Y))
+            optimizer.apply(tape.gradient(loss, variables), variables)  # gradient through all time steps
+            losses = losses.write(epoch, loss)
+        return losses.stack()
+
+    return run_epochs
+
+
 def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None):
     """Fast default: the whole sequence as one batch, full backpropagation through time, one step per epoch.
 
@@ -210,25 +242,8 @@ def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None
         learning_rate = DEFAULTS["bptt"]["learning_rate"]
     learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
-    import tensorflow as tf
-
     model = build_sequence_model(cells)
-    optimizer = keras.optimizers.Adam(learning_rate)
-    variables = model.trainable_variables
-    optimizer.build(variables)
-    X = tf.constant(x.reshape(1, -1, 1), dtype=tf.float32)  # one batch: the whole sequence
-    Y = tf.constant(y.reshape(1, -1, 1), dtype=tf.float32)
-
-    @tf.function
-    def run_epochs(n_epochs):
-        losses = tf.TensorArray(tf.float32, size=n_epochs)
-        for epoch in tf.range(n_epochs):
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(tf.square(model(X, training=True) - Y))
-            optimizer.apply(tape.gradient(loss, variables), variables)  # gradient through all 36 steps
-            losses = losses.write(epoch, loss)
-        return losses.stack()
-
+    run_epochs = full_bptt_runner(model, x, y, learning_rate)
     return model, _run_in_chunks(run_epochs, epochs, "bptt", progress)
 
 

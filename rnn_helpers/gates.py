@@ -10,12 +10,10 @@ import time
 
 import numpy as np
 
-from . import data, numpy_rnn
+from . import data, forecast, numpy_rnn, stateful
 from ._validation import check_array, check_choice, check_float, check_int, check_keras_model
 
 KINDS = ("SimpleRNN", "GRU", "LSTM")
-N_POINTS = 36  # the article's series sin(0) .. sin(35); targets sin(1) .. sin(36)
-HORIZON = 36  # values generated after the series: sin(36) .. sin(71)
 
 
 def _check_bool(name, value):
@@ -458,28 +456,6 @@ def _check_kinds(kinds):
     return kinds
 
 
-def _sine_runner(model, X, Y, learning_rate):
-    """A compiled `run_epochs(n)`: n Adam steps on the whole sequence, returns the n losses."""
-    import keras
-    import tensorflow as tf
-
-    optimizer = keras.optimizers.Adam(learning_rate)
-    variables = model.trainable_variables
-    optimizer.build(variables)
-
-    @tf.function
-    def run_epochs(n_epochs):
-        losses = tf.TensorArray(tf.float32, size=n_epochs)
-        for epoch in tf.range(n_epochs):
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(tf.square(model(X, training=True) - Y))
-            optimizer.apply(tape.gradient(loss, variables), variables)  # gradient through all 36 steps
-            losses = losses.write(epoch, loss)
-        return losses.stack()
-
-    return run_epochs
-
-
 def race_sine(kinds=KINDS, units=16, epochs=300, learning_rate=0.01, seed=0, progress=True):
     """Train one sine forecaster per kind, side by side, and time their epochs fairly.
 
@@ -505,14 +481,12 @@ def race_sine(kinds=KINDS, units=16, epochs=300, learning_rate=0.01, seed=0, pro
     seed = check_int("seed", seed, minimum=0)
     progress = _check_bool("progress", progress)
 
-    x, y = data.supervised_pairs(data.sine_series(N_POINTS + 1))
-    X = tf.constant(x.reshape(1, -1, 1), dtype=tf.float32)  # one batch: the whole sequence
-    Y = tf.constant(y.reshape(1, -1, 1), dtype=tf.float32)
+    x, y = forecast.article_data()
     models, runners = {}, {}
     for kind in kinds:
         keras.utils.set_random_seed(seed)  # each model starts from the weights it would get on its own
         models[kind] = build_forecaster(kind, units)
-        runners[kind] = _sine_runner(models[kind], X, Y, learning_rate)
+        runners[kind] = forecast.full_bptt_runner(models[kind], x, y, learning_rate)
 
     losses = {kind: [] for kind in kinds}
     seconds = {kind: 0.0 for kind in kinds}
@@ -532,10 +506,10 @@ def race_sine(kinds=KINDS, units=16, epochs=300, learning_rate=0.01, seed=0, pro
                 bar.update(n)
             done += n
 
-    expected = data.sine_series(HORIZON, start=N_POINTS)
+    expected = forecast.expected_continuation()
     results = {}
     for kind in kinds:
-        generated = generate(models[kind], x, HORIZON)
+        generated = stateful.generate(models[kind], x, expected.size)
         error = np.abs(generated - expected)
         results[kind] = {
             "kind": kind,
@@ -558,8 +532,8 @@ def train_sine_forecaster(kind, units=16, epochs=300, learning_rate=0.01, seed=0
 
     Introduced in notebook 04 (LSTM) and notebook 05 (SimpleRNN vs GRU vs LSTM). The inputs are
     sin(0..35), the targets sin(1..36); every epoch is one Adam step on the whole 36-step sequence. After
-    training, the numpy copy of the cell reads the series and then feeds each forecast back as the next
-    input for sin(36..71).
+    training, a stateful twin of the model reads the series and then feeds each forecast back as the next
+    input for sin(36..71) (`rh.stateful.generate`).
 
     Args:
         kind: "SimpleRNN", "GRU" or "LSTM".
@@ -578,70 +552,6 @@ def train_sine_forecaster(kind, units=16, epochs=300, learning_rate=0.01, seed=0
     kind = check_choice("kind", kind, KINDS)
     return race_sine((kind,), units=units, epochs=epochs, learning_rate=learning_rate, seed=seed,
                      progress=progress)[kind]
-
-
-def _numpy_cell(layer):
-    """`(step, state0)` for the numpy copy of a Keras recurrent layer: step(x_t, state) -> (h_t, state)."""
-    import keras
-
-    if isinstance(layer, keras.layers.LSTM):
-        p = lstm_params_from_keras(layer)
-
-        def step(x_t, state):
-            h, c, _ = numpy_rnn.lstm_step(x_t, state[0], state[1], p)
-            return h, (h, c)
-
-        return step, (np.zeros((1, layer.units)), np.zeros((1, layer.units)))
-    if isinstance(layer, keras.layers.GRU):
-        p, reset_after = gru_params_from_keras(layer), layer.reset_after
-
-        def step(x_t, state):
-            h, _ = numpy_rnn.gru_step(x_t, state[0], p, reset_after=reset_after)
-            return h, (h,)
-
-        return step, (np.zeros((1, layer.units)),)
-    if isinstance(layer, keras.layers.SimpleRNN):
-        W_xh, W_hh, b_h = (np.asarray(w, dtype=np.float64) for w in layer.get_weights())
-
-        def step(x_t, state):
-            h = numpy_rnn.elman_step(x_t, state[0], W_xh, W_hh, b_h)
-            return h, (h,)
-
-        return step, (np.zeros((1, layer.units)),)
-    raise TypeError(f"the first layer must be SimpleRNN, GRU or LSTM, got {type(layer).__name__}.")
-
-
-def generate(model, warmup, steps):
-    """Read `warmup`, then forecast `steps` values by feeding each forecast back as the next input.
-
-    Introduced in notebook 04. Runs in numpy with the model's own weights (a recurrent layer followed by
-    `Dense(1)`, as made by `build_forecaster`), one step at a time and carrying the state along.
-
-    Args:
-        model: a built forecaster from `build_forecaster`.
-        warmup: 1-D array of known values that prepares the state (at least one).
-        steps: how many new values to generate; an int >= 1.
-
-    Returns:
-        1-D float64 array of length `steps`.
-    """
-    model = check_keras_model("model", model)
-    warmup = check_array("warmup", warmup, ndim=1)
-    steps = check_int("steps", steps, minimum=1)
-    if len(model.layers) != 2:
-        raise ValueError(
-            f"model must be a recurrent layer plus Dense(1) (see build_forecaster), got {len(model.layers)} layers."
-        )
-    step, state = _numpy_cell(model.layers[0])
-    W_hy, b_y = (np.asarray(w, dtype=np.float64) for w in model.layers[1].get_weights())
-    for value in warmup:
-        h, state = step(np.array([[value]]), state)
-    generated = np.empty(steps)
-    for k in range(steps):
-        y = (h @ W_hy + b_y)[0, 0]
-        generated[k] = y
-        h, state = step(np.array([[y]]), state)
-    return generated
 
 
 MEMORY_TASKS = ("adding", "recall_first")  # the names notebook 03 uses
