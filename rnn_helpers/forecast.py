@@ -326,24 +326,19 @@ def _check_pairs(x, y):
     return x, y
 
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
+def _int_at_least(minimum):
+    """An argparse type: a whole number >= `minimum`, else a usage error (exit code 2, no traceback)."""
 
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
+        return value
 
-def _non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return value
+    return parse
 
 
 def parse_args(argv=None):
@@ -353,9 +348,9 @@ def parse_args(argv=None):
         description="Train the article's sine forecaster and generate 36 values by feedback.",
     )
     parser.add_argument("--method", choices=METHODS, default="bptt", help="training method (default: bptt)")
-    parser.add_argument("--epochs", type=_positive_int, help="epochs (default: the method's default)")
-    parser.add_argument("--cells", type=_positive_int, help="LSTM cells (default: 16)")
-    parser.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--epochs", type=_int_at_least(1), help="epochs (default: the method's default)")
+    parser.add_argument("--cells", type=_int_at_least(1), help="LSTM cells (default: 16)")
+    parser.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed (default: 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--plot", metavar="PNG", help="save the expected-vs-generated figure here")
     return parser.parse_args(argv)
