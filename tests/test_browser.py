@@ -92,9 +92,10 @@ def test_forecast_explorer_in_jupyterlab(lab):
             page.locator(".jp-Notebook").wait_for(timeout=60_000)
             expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(1, timeout=60_000)
 
-            # Run > Run All Cells, then wait until no cell is queued or running
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            # Kernel > Restart Kernel and Run All Cells..., as a learner does, then wait for the last cell
+            page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Restart Kernel and Run All Cells").first.click()
+            page.locator(".jp-Dialog-button.jp-mod-accept").click()
             train = page.locator("button.jupyter-button", has_text="Train")
             train.wait_for(timeout=int(os.environ.get('BROWSER_WAIT_MS', 180_000)))
             expect(page.locator(".jp-InputArea-prompt", has_text="[*]")).to_have_count(0, timeout=180_000)
@@ -113,12 +114,19 @@ def test_forecast_explorer_in_jupyterlab(lab):
 
             start = time.monotonic()
             train.click()
+            expect(train).to_be_disabled(timeout=5_000)  # while training, the controls are locked...
+            train.click(force=True)  # ...so impatient clicks and slider moves do nothing
+            readout.click(force=True)
             expect(picture).not_to_have_attribute("src", before or "", timeout=60_000)
             seconds = time.monotonic() - start
             expect(train).to_be_enabled(timeout=60_000)
             expect(explorer).to_contain_text("36-step MSE")
             expect(explorer).to_contain_text("200 epochs")
             print(f"slider-to-plot in the browser: {seconds:.1f} s")
+            after = picture.get_attribute("src")
+            time.sleep(3)  # a second training, had one started, would have locked the button again by now
+            expect(train).to_be_enabled()
+            assert picture.get_attribute("src") == after
 
             errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
             assert errors.count() == 0, f"stderr or error output in a cell: {errors.first.inner_text()[:500]}"
