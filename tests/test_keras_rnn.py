@@ -4,20 +4,11 @@ import keras
 import numpy as np
 import pytest
 
+from random_weights import random_jordan
+
 from rnn_helpers import keras_rnn, numpy_rnn
 
 SHAPES = [(1, 1, 1, 1, 1), (3, 5, 2, 4, 1), (2, 9, 3, 6, 2), (5, 4, 1, 16, 3)]  # batch, time, features, units, outputs
-
-
-def random_jordan(seed, features, units, outputs):
-    rng = np.random.default_rng(seed)
-    return (
-        rng.normal(size=(features, units)),
-        rng.normal(scale=0.5, size=(outputs, units)),
-        rng.normal(size=units),
-        rng.normal(scale=0.5, size=(units, outputs)),
-        rng.normal(size=outputs),
-    )
 
 
 def as_numpy(tensor):

@@ -7,23 +7,11 @@ Each is checked against the equations written out independently here, against pr
 import numpy as np
 import pytest
 
+from random_weights import elman_weights, jordan_weights
+
 from rnn_helpers import numpy_rnn
 
 SHAPES = [(1, 1, 1, 1, 1), (3, 5, 2, 4, 1), (2, 7, 3, 6, 2)]  # batch, time, features, units, outputs
-
-
-def elman_weights(rng, features, units):
-    return (rng.normal(size=(features, units)), rng.normal(scale=0.5, size=(units, units)), rng.normal(size=units))
-
-
-def jordan_weights(rng, features, units, outputs):
-    return (
-        rng.normal(size=(features, units)),
-        rng.normal(scale=0.5, size=(outputs, units)),
-        rng.normal(size=units),
-        rng.normal(scale=0.5, size=(units, outputs)),
-        rng.normal(size=outputs),
-    )
 
 
 @pytest.mark.parametrize("batch, time, features, units, outputs", SHAPES)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from rnn_helpers import gates, numpy_rnn
+from rnn_helpers import bptt, gates, numpy_rnn
 
 SHAPES = [(1, 1, 1, 1), (3, 7, 2, 5), (4, 12, 3, 8)]  # batch, time, features, units
 
@@ -152,23 +152,6 @@ def test_gru_forward_rejects_bad_input():
 # --- gradients: the numpy cells and Keras are the same function of every weight --------------------------------
 
 
-def numeric_gradient(loss, params, eps=1e-6):
-    """Central finite differences of `loss(params)` for every entry of every weight, in float64."""
-    grads = {}
-    for name, value in params.items():
-        grad = np.zeros_like(value)
-        for index in np.ndindex(value.shape):
-            saved = value[index]
-            value[index] = saved + eps
-            up = loss(params)
-            value[index] = saved - eps
-            down = loss(params)
-            value[index] = saved
-            grad[index] = (up - down) / (2 * eps)
-        grads[name] = grad
-    return grads
-
-
 @pytest.mark.parametrize("kind, reset_after", [("LSTM", True), ("GRU", True), ("GRU", False)])
 def test_finite_differences_of_the_numpy_cell_equal_keras_gradient_tape(kind, reset_after):
     import tensorflow as tf
@@ -185,7 +168,7 @@ def test_finite_differences_of_the_numpy_cell_equal_keras_gradient_tape(kind, re
             H = numpy_rnn.gru_forward(X, p, reset_after=reset_after)[0]
         return 0.5 * np.sum((H - target) ** 2)
 
-    numeric = numeric_gradient(loss, params)
+    numeric = bptt.numerical_gradients(loss, params, eps=1e-6)
     if kind == "LSTM":
         layer = keras.layers.LSTM(units, return_sequences=True, dtype="float64")
     else:
