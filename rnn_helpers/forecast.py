@@ -26,6 +26,7 @@ import numpy as np
 from . import data
 from ._validation import check_array, check_choice, check_float, check_int
 from .stateful import generate, reset_rnn_states, stateful_twin
+from .training import run_in_chunks
 
 N_POINTS = 36  # the article's series: sin(0) .. sin(35)
 HORIZON = 36  # values generated after the series: sin(36) .. sin(71)
@@ -82,20 +83,6 @@ def build_sequence_model(cells=16):
         ],
         name="sequence_lstm",
     )
-
-
-def _run_in_chunks(run_epochs, epochs, desc, progress, chunk=50):
-    """Call a compiled `run_epochs(n)` (returns n losses) in chunks, updating a tqdm bar between calls."""
-    import tensorflow as tf
-    from tqdm.auto import tqdm
-
-    losses = []
-    with tqdm(total=epochs, desc=desc, unit="epoch", disable=not progress, leave=False) as bar:
-        while len(losses) < epochs:
-            n = min(chunk, epochs - len(losses))
-            losses.extend(run_epochs(tf.constant(n)).numpy().tolist())
-            bar.update(n)
-    return np.array(losses)
 
 
 def train_article(x, y, epochs, cells=16, seed=0, progress=True):
@@ -188,7 +175,7 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
             losses = losses.write(epoch, total / n_steps)
         return losses.stack()
 
-    losses = _run_in_chunks(run_epochs, epochs, "compiled", progress)
+    losses = run_in_chunks(run_epochs, epochs, "compiled", progress)
     reset_rnn_states(model)
     return model, np.array(losses)
 
@@ -244,7 +231,7 @@ def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
     model = build_sequence_model(cells)
     run_epochs = full_bptt_runner(model, x, y, learning_rate)
-    return model, _run_in_chunks(run_epochs, epochs, "bptt", progress)
+    return model, run_in_chunks(run_epochs, epochs, "bptt", progress)
 
 
 def evaluate(generated, expected):
