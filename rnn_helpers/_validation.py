@@ -107,3 +107,112 @@ def check_keras_model(name, value):
     if not value.built:
         raise ValueError(f"{name} must be built (have weights). Call it on data or give it a keras.Input first.")
     return value
+
+
+def check_bool(name, value):
+    """Return `value` as a bool, or raise TypeError if it is not True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {_describe(value)}.")
+    return bool(value)
+
+
+def check_callable(name, value, example="a function"):
+    """Return `value` if it can be called, else raise TypeError naming what was expected."""
+    if not callable(value):
+        raise TypeError(f"{name} must be {example}, got {_describe(value)}.")
+    return value
+
+
+def check_shape(name, array, expected, hint="Check the sizes of the other weights."):
+    """Raise ValueError unless `array.shape == expected`; return the array."""
+    if array.shape != tuple(expected):
+        raise ValueError(f"{name} must have shape {tuple(expected)}, got {array.shape}. {hint}".rstrip())
+    return array
+
+
+def check_state(name, value, batch, units):
+    """An initial state `(batch, units)`: zeros for None, else a checked float64 array of that shape."""
+    if value is None:
+        return np.zeros((batch, units))
+    value = check_array(name, value, ndim=2)
+    return check_shape(name, value, (batch, units), "A state has one row per sequence and one column per unit.")
+
+
+def check_sequence(name, value):
+    """One input sequence as a float64 `(time, features)` array; a 1-D array is one feature per step."""
+    value = check_array(name, value)
+    if value.ndim == 1:
+        value = value[:, None]
+    if value.ndim != 2:
+        raise ValueError(
+            f"{name} must be one sequence, (time, features) or 1-D, got shape {value.shape}. Use X[0] for a batch."
+        )
+    return value
+
+
+def weight_shape(name, features, units, outputs):
+    """The shape a weight must have, read from its name: W_x? input kernels, W_h? recurrent kernels, ..."""
+    if name == "W_yh":
+        return (outputs, units)  # Jordan: fed-back output -> hidden
+    if name == "W_hy":
+        return (units, outputs)  # output layer
+    if name == "b_y":
+        return (outputs,)
+    if name.startswith("W_x"):
+        return (features, units)
+    if name.startswith("W_h"):
+        return (units, units)
+    return (units,)
+
+
+def check_params(params, names, features):
+    """Validate a dict of named weights; return `(float64 dict, units)`.
+
+    The dict must hold exactly `names` (e.g. `numpy_rnn.param_names("lstm")`), each a finite array whose
+    shape fits `features` inputs per step: `W_x?` `(features, units)`, `W_h?` `(units, units)`, biases
+    `(units,)`, and for an output layer `W_hy` `(units, outputs)`, `b_y` `(outputs,)`, `W_yh` `(outputs, units)`.
+    """
+    names = list(names)
+    if not isinstance(params, dict):
+        raise TypeError(
+            f"params must be a dict of weight arrays with keys {names}, got {_describe(params)}. "
+            "Make one with rnn_helpers.numpy_rnn.random_params(...) or keras_rnn.params_from_keras(layer)."
+        )
+    hint = " For a GRU, check reset_after: True needs b_x?/b_h?, False needs b_?." if "W_xz" in names else ""
+    missing = [name for name in names if name not in params]
+    extra = sorted(set(params) - set(names), key=str)
+    if missing or extra:
+        raise ValueError(f"params must hold exactly the keys {names}; missing {missing}, unexpected {extra}.{hint}")
+    checked = {name: check_array(name, params[name], ndim=1 if name.startswith("b_") else 2) for name in names}
+    units = checked[names[0]].shape[1]  # every cell's first weight is its input kernel W_x?
+    outputs = checked["b_y"].shape[0] if "b_y" in checked else 0
+    for name, array in checked.items():
+        check_shape(name, array, weight_shape(name, features, units, outputs),
+                    f"With {features} input feature(s) and {units} unit(s); check the sizes of the other weights.")
+    return checked, units
+
+
+def check_keras_layer(name, layer, class_names):
+    """Return `layer` if it is a built Keras layer of one of `class_names` (e.g. ("LSTM",)), else raise."""
+    import keras
+
+    classes = tuple(getattr(keras.layers, class_name) for class_name in class_names)
+    if not isinstance(layer, classes):
+        raise TypeError(
+            f"{name} must be a keras.layers.{' or '.join(class_names)}, got {_describe(layer)}. "
+            "Pass the layer itself, e.g. model.layers[0]."
+        )
+    if not layer.built:
+        raise ValueError(f"{name} must be built (have weights). Call the model on data or give it a keras.Input.")
+    if getattr(layer, "use_bias", True) is False:
+        raise ValueError(f"{name} was made with use_bias=False; these helpers expect the default use_bias=True.")
+    return layer
+
+
+def check_text(name, value, allow_empty=False):
+    """Return `value` if it is a string (non-empty unless `allow_empty`), else raise a clear error."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {_describe(value)}.")
+    if not allow_empty and not value.strip():
+        raise ValueError(f"{name} must not be empty, got {value!r}. Type some text first.")
+    return value

@@ -14,42 +14,18 @@ kernel layout `(inputs, outputs)`, so they copy straight into `keras.layers.Simp
 
 import numpy as np
 
-from ._validation import check_array, check_float, check_int
-from .numpy_rnn import elman_step, jordan_step
+from ._validation import check_array, check_callable, check_choice, check_float, check_int, check_params, check_state
+from .numpy_rnn import elman_step, jordan_step, param_names, random_params
 
-ELMAN_PARAMS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
-JORDAN_PARAMS = ("W_xh", "W_yh", "b_h", "W_hy", "b_y")
+ELMAN_PARAMS = param_names("elman") + ("W_hy", "b_y")  # the cell plus a linear output layer
+JORDAN_PARAMS = param_names("jordan")  # the output layer is part of the Jordan cell
 
 
 # ----------------------------------------------------------------------------------------------- checks
-def _check_params(params, names, features):
-    """Validate a parameter dict: all names present, float64 arrays, consistent shapes."""
-    if not isinstance(params, dict):
-        raise TypeError(
-            f"params must be a dict of arrays with keys {list(names)}, got {type(params).__name__}. "
-            "Make one with init_elman(...) or init_jordan(...)."
-        )
-    missing = [name for name in names if name not in params]
-    if missing:
-        raise ValueError(f"params is missing {missing}; it needs the keys {list(names)}.")
-    p = {name: check_array(name, params[name], ndim=1 if name.startswith("b_") else 2) for name in names}
-    units, outputs = p["W_hy"].shape
-    state = units if "W_hh" in p else outputs
-    expected = {
-        "W_xh": (features, units),
-        "W_hh": (units, units),
-        "W_yh": (outputs, units),
-        "b_h": (units,),
-        "W_hy": (units, outputs),
-        "b_y": (outputs,),
-    }
-    for name in names:
-        if p[name].shape != expected[name]:
-            raise ValueError(
-                f"{name} must have shape {expected[name]} for {features} input feature(s), {units} units and "
-                f"{outputs} output(s), got {p[name].shape}. Check the sizes of the other weights."
-            )
-    return p, state
+def _check_network(params, names, features):
+    """Validate a network's parameter dict; return it as float64 arrays and the size of its state."""
+    p, units = check_params(params, names, features)
+    return p, (units if "W_hh" in p else p["b_y"].shape[0])  # Elman carries h, Jordan carries y
 
 
 def _check_data(X, Y_target=None):
@@ -69,18 +45,6 @@ def _check_truncate(truncate):
     return None if truncate is None else check_int("truncate", truncate, minimum=1)
 
 
-def _random_params(names, features, units, outputs, seed, scale):
-    """`N(0, scale²)` weights for the parameter `names` of an Elman or Jordan network, in that order."""
-    features = check_int("features", features, minimum=1)
-    units = check_int("units", units, minimum=1)
-    outputs = check_int("outputs", outputs, minimum=1)
-    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
-    scale = check_float("scale", scale, strictly_positive=True)
-    shapes = {"W_xh": (features, units), "W_hh": (units, units), "W_yh": (outputs, units), "b_h": (units,),
-              "W_hy": (units, outputs), "b_y": (outputs,)}
-    return {name: scale * rng.standard_normal(shapes[name]) for name in names}
-
-
 # --------------------------------------------------------------------------------------------- Elman
 def init_elman(features, units, outputs=1, seed=0, scale=0.5):
     """Random Elman parameters drawn from `N(0, scale²)`.
@@ -98,7 +62,7 @@ def init_elman(features, units, outputs=1, seed=0, scale=0.5):
         dict with `W_xh (features, units)`, `W_hh (units, units)`, `b_h (units,)`, `W_hy (units, outputs)`,
         `b_y (outputs,)`.
     """
-    return _random_params(ELMAN_PARAMS, features, units, outputs, seed, scale)
+    return random_params(ELMAN_PARAMS, features, units, outputs=outputs, seed=seed, scale=scale)
 
 
 def elman_forward(X, params, h0=None):
@@ -119,13 +83,12 @@ def elman_forward(X, params, h0=None):
         where `H[:, 0]` is `h0`) and the parameters.
     """
     X, _ = _check_data(X)
-    p, units = _check_params(params, ELMAN_PARAMS, X.shape[2])
+    p, units = _check_network(params, ELMAN_PARAMS, X.shape[2])
     batch, time, _ = X.shape
     H = np.zeros((batch, time + 1, units))
-    if h0 is not None:
-        H[:, 0] = _check_initial_state("h0", h0, (batch, units))
+    H[:, 0] = check_state("h0", h0, batch, units)
     for t in range(time):
-        H[:, t + 1] = elman_step(X[:, t], H[:, t], p["W_xh"], p["W_hh"], p["b_h"])
+        H[:, t + 1] = elman_step(X[:, t], H[:, t], p)
     Y = H[:, 1:] @ p["W_hy"] + p["b_y"]
     return Y, {"X": X, "H": H, "params": p}
 
@@ -213,7 +176,7 @@ def init_jordan(features, units, outputs=1, seed=0, scale=0.5):
         dict with `W_xh (features, units)`, `W_yh (outputs, units)`, `b_h (units,)`, `W_hy (units, outputs)`,
         `b_y (outputs,)`.
     """
-    return _random_params(JORDAN_PARAMS, features, units, outputs, seed, scale)
+    return random_params(JORDAN_PARAMS, features, units, outputs=outputs, seed=seed, scale=scale)
 
 
 def jordan_forward(X, params, y0=None):
@@ -234,16 +197,14 @@ def jordan_forward(X, params, y0=None):
         `Yfull` (`(batch, time + 1, outputs)`, where `Yfull[:, 0]` is `y0`) and the parameters.
     """
     X, _ = _check_data(X)
-    p, outputs = _check_params(params, JORDAN_PARAMS, X.shape[2])
+    p, outputs = _check_network(params, JORDAN_PARAMS, X.shape[2])
     batch, time, _ = X.shape
     units = p["W_hy"].shape[0]
     H = np.zeros((batch, time, units))
     Yfull = np.zeros((batch, time + 1, outputs))
-    if y0 is not None:
-        Yfull[:, 0] = _check_initial_state("y0", y0, (batch, outputs))
+    Yfull[:, 0] = check_state("y0", y0, batch, outputs)
     for t in range(time):
-        Yfull[:, t + 1], H[:, t] = jordan_step(X[:, t], Yfull[:, t], p["W_xh"], p["W_yh"], p["b_h"], p["W_hy"],
-                                               p["b_y"])
+        Yfull[:, t + 1], H[:, t] = jordan_step(X[:, t], Yfull[:, t], p)
     return Yfull[:, 1:].copy(), {"X": X, "H": H, "Yfull": Yfull, "params": p}
 
 
@@ -329,8 +290,7 @@ def numerical_gradients(loss_fn, params, eps=1e-5):
     Returns:
         dict of numerical gradients shaped like `params`.
     """
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be a function params -> loss, got {type(loss_fn).__name__}.")
+    check_callable("loss_fn", loss_fn, "a function params -> loss")
     if not isinstance(params, dict) or not params:
         raise TypeError(f"params must be a non-empty dict of arrays, got {type(params).__name__}.")
     eps = check_float("eps", eps, strictly_positive=True)
@@ -419,23 +379,19 @@ def keras_gradients(cell, X, Y_target, params, dtype="float32"):
     """
     _loss_and_grads_for(cell)
     X, Y_target = _check_data(X, Y_target)
-    p, _ = _check_params(params, ELMAN_PARAMS if cell == "elman" else JORDAN_PARAMS, X.shape[2])
+    p, _ = _check_network(params, ELMAN_PARAMS if cell == "elman" else JORDAN_PARAMS, X.shape[2])
     from . import keras_rnn
     import keras
     import tensorflow as tf
 
-    if cell == "elman":
-        recurrent = keras_rnn.simple_rnn_from_numpy(p["W_xh"], p["W_hh"], p["b_h"], dtype=dtype)
+    recurrent = keras_rnn.layer_from_numpy(cell, {name: p[name] for name in param_names(cell)}, dtype=dtype)
+    variables = dict(zip(param_names(cell), recurrent.trainable_weights))
+    dense = None
+    if cell == "elman":  # the Elman network's output layer sits outside the cell
         dense = keras.layers.Dense(p["b_y"].shape[0], dtype=dtype)
         dense.build((None, p["W_hy"].shape[0]))
         dense.set_weights([p["W_hy"], p["b_y"]])
-        variables = {"W_xh": recurrent.cell.kernel, "W_hh": recurrent.cell.recurrent_kernel,
-                     "b_h": recurrent.cell.bias, "W_hy": dense.kernel, "b_y": dense.bias}
-    else:
-        recurrent = keras_rnn.jordan_rnn_from_numpy(p["W_xh"], p["W_yh"], p["b_h"], p["W_hy"], p["b_y"], dtype=dtype)
-        dense = None
-        variables = {"W_xh": recurrent.cell.kernel, "W_yh": recurrent.cell.feedback_kernel,
-                     "b_h": recurrent.cell.bias, "W_hy": recurrent.cell.output_kernel, "b_y": recurrent.cell.output_bias}
+        variables.update(W_hy=dense.kernel, b_y=dense.bias)
     X_tf = tf.constant(X, dtype=dtype)
     Y_tf = tf.constant(Y_target, dtype=dtype)
     with tf.GradientTape() as tape:
@@ -447,10 +403,7 @@ def keras_gradients(cell, X, Y_target, params, dtype="float32"):
 
 # --------------------------------------------------------------------------------------------- helpers
 def _loss_and_grads_for(cell):
-    if not isinstance(cell, str):
-        raise TypeError(f"cell must be a string, 'elman' or 'jordan'; got {type(cell).__name__}.")
-    if cell not in ("elman", "jordan"):
-        raise ValueError(f"cell must be 'elman' or 'jordan', got {cell!r}.")
+    cell = check_choice("cell", cell, ("elman", "jordan"))
     return elman_loss_and_grads if cell == "elman" else jordan_loss_and_grads
 
 
@@ -463,13 +416,6 @@ def _sequence_loss(Y, Y_target):
     batch = Y.shape[0]
     error = Y - Y_target
     return 0.5 * float(np.sum(error**2)) / batch, error / batch
-
-
-def _check_initial_state(name, value, shape):
-    value = check_array(name, value, ndim=2)
-    if value.shape != shape:
-        raise ValueError(f"{name} must have shape {shape} (batch, state size), got {value.shape}.")
-    return value
 
 
 def _check_cache(cache):

@@ -8,19 +8,18 @@ raise itself), so a check cell never stops a notebook.
 Conventions match the course: batch first, row vectors `x @ W`, and the Keras weight layouts, so a
 function that passes here copies straight into a Keras model.
 
-Introduced in notebook 04 (exercise 1). Each check practises one lesson's core and is used by that lesson's
-assignment in `course/source/`; the docstrings name both.
+Learners meet them in the exercises of notebooks 01-06: `windows` (01), `elman_step` and `jordan_step` (02),
+`elman_bptt` (03), `forget_gate` and `lstm_step` (04), `gru_step` (05), `stateful_training` (06). Each check
+practises one lesson's core and is used by that lesson's assignment in `course/source/`; the docstrings name
+both. The references are the package's own cells (`numpy_rnn`, `bptt.numerical_gradients`), not copies.
 """
 
 import numpy as np
 
-from ._validation import check_int
+from ._validation import check_callable, check_int
+from .numpy_rnn import param_names, sigmoid
 
 _TOLERANCE = 1e-6
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -47,12 +46,8 @@ def _report(title, rows):
 
 
 def _check_callable(name, fn):
-    if not callable(fn):
-        raise TypeError(
-            f"{name} must be a function, got {type(fn).__name__}. Pass the function itself, "
-            f"without calling it: write checks.{name}(my_function), not checks.{name}(my_function(...))."
-        )
-    return fn
+    """The learner's function itself (not its result), or a TypeError that says how to pass it."""
+    return check_callable(name, fn, f"a function: write checks.{name}(my_function), not checks.{name}(my_function(...))")
 
 
 def _run(fn, args, label):
@@ -152,7 +147,7 @@ def elman_step(fn):
         W_xh, W_hh, b_h = _random_weights(rng, (features, units), (units, units), (units,))
         got, failed = _run(fn, (x_t, h_prev, W_xh, W_hh, b_h), label)
         rows.append(failed or _compare(
-            label, got, reference(x_t, h_prev, W_xh, W_hh, b_h),
+            label, got, reference(x_t, h_prev, {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h}),
             "add the input term, the recurrent term and the bias, then apply tanh",
             "row vectors: x_t @ W_xh gives (batch, units)"))
     return _report("elman_step", rows)
@@ -180,7 +175,7 @@ def jordan_step(fn):
         result, failed = _unpack(result, ("y_t", "h_t"), "jordan_step")
     if failed is not None:
         return _report("jordan_step", [failed])
-    y_expected, h_expected = reference(x_t, y_prev, *weights)
+    y_expected, h_expected = reference(x_t, y_prev, dict(zip(param_names("jordan"), weights)))
     rows.append(_compare("h_t", result[1], h_expected,
                          "the hidden layer sees the input and the previous OUTPUT y_prev, then tanh",
                          "h_t is (batch, units)"))
@@ -205,6 +200,7 @@ def elman_bptt(fn):
     Returns:
         True if every check passes.
     """
+    from .bptt import numerical_gradients
     from .numpy_rnn import elman_forward
 
     fn = _check_callable("elman_bptt", fn)
@@ -222,23 +218,11 @@ def elman_bptt(fn):
         "dW_hh": "h_{t-1}.T @ da, with h_{-1} = 0; and pass dh_next = da @ W_hh.T back in time",
         "db_h": "sum da over the batch and over time",
     }
-    rows = []
-    for index, name in enumerate(("dW_xh", "dW_hh", "db_h")):
-        numeric = _finite_difference(lambda w: np.sum(elman_forward(X, *w) * dH), weights, index)
-        rows.append(_compare(name, result[index], numeric, hints[name], f"{name} has the shape of its weight"))
+    params = dict(zip(("W_xh", "W_hh", "b_h"), weights))
+    numeric = numerical_gradients(lambda p: np.sum(elman_forward(X, p) * dH), params, eps=1e-6)
+    rows = [_compare(f"d{name}", result[index], numeric[name], hints[f"d{name}"], f"d{name} has the shape of {name}")
+            for index, name in enumerate(params)]
     return _report("elman_bptt", rows)
-
-
-def _finite_difference(loss, weights, index, eps=1e-6):
-    """Central differences of `loss(weights)` with respect to `weights[index]`, in float64."""
-    grad = np.zeros_like(weights[index])
-    for position in np.ndindex(grad.shape):
-        shifted = [w.copy() for w in weights]
-        shifted[index][position] += eps
-        plus = loss(shifted)
-        shifted[index][position] -= 2 * eps
-        grad[position] = (plus - loss(shifted)) / (2 * eps)
-    return grad
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -260,7 +244,7 @@ def forget_gate(fn):
     x_t, h_prev = rng.normal(size=(batch, features)), rng.normal(size=(batch, units))
     W_xf, W_hf, b_f = _random_weights(rng, (features, units), (units, units), (units,))
     got, failed = _run(fn, (x_t, h_prev, W_xf, W_hf, b_f), "forget_gate")
-    rows = [failed or _compare("values", got, _sigmoid(x_t @ W_xf + h_prev @ W_hf + b_f),
+    rows = [failed or _compare("values", got, sigmoid(x_t @ W_xf + h_prev @ W_hf + b_f),
                                "a gate is a sigmoid of input term + recurrent term + bias",
                                "one gate value per unit: (batch, units)")]
     if failed is None and rows[0]["ok"]:
@@ -268,15 +252,6 @@ def forget_gate(fn):
         rows.append(_compare("large bias keeps all", big, np.ones((batch, units)),
                              "with a huge bias the gate must be 1: squash the sum with a sigmoid"))
     return _report("forget_gate", rows)
-
-
-def _lstm_step_reference(x_t, h_prev, c_prev, W, U, b):
-    """LSTM step in the Keras layout: `W` `(features, 4u)`, `U` `(u, 4u)`, `b` `(4u,)`, gates i, f, c, o."""
-    z = x_t @ W + h_prev @ U + b
-    z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)
-    c_t = _sigmoid(z_f) * c_prev + _sigmoid(z_i) * np.tanh(z_c)
-    h_t = _sigmoid(z_o) * np.tanh(c_t)
-    return h_t, c_t
 
 
 def lstm_step(fn):
@@ -299,7 +274,10 @@ def lstm_step(fn):
         result, failed = _unpack(result, ("h_t", "c_t"), "lstm_step")
     if failed is not None:
         return _report("lstm_step", [failed])
-    h_expected, c_expected = _lstm_step_reference(x_t, h_prev, c_prev, W, U, b)
+    from .keras_rnn import params_from_fused
+    from .numpy_rnn import lstm_step as reference
+
+    h_expected, c_expected, _ = reference(x_t, h_prev, c_prev, params_from_fused("lstm", W, U, b))
     rows = [
         _compare("c_t", result[1], c_expected,
                  "c_t = f * c_prev + i * c_tilde; blocks are in the order i, f, c, o",
@@ -313,17 +291,6 @@ def lstm_step(fn):
 # ----------------------------------------------------------------------------------------------------
 # Notebook 05: GRU
 # ----------------------------------------------------------------------------------------------------
-
-
-def _gru_step_reference(x_t, h_prev, W, U, b):
-    """GRU step in the Keras layout with `reset_after=False`: blocks z, r, h; `h_t = z h_prev + (1-z) h~`."""
-    W_z, W_r, W_h = np.split(W, 3, axis=-1)
-    U_z, U_r, U_h = np.split(U, 3, axis=-1)
-    b_z, b_r, b_h = np.split(b, 3, axis=-1)
-    z = _sigmoid(x_t @ W_z + h_prev @ U_z + b_z)
-    r = _sigmoid(x_t @ W_r + h_prev @ U_r + b_r)
-    h_tilde = np.tanh(x_t @ W_h + (r * h_prev) @ U_h + b_h)
-    return z * h_prev + (1.0 - z) * h_tilde
 
 
 def gru_step(fn):
@@ -343,7 +310,11 @@ def gru_step(fn):
     x_t, h_prev = rng.normal(size=(batch, features)), rng.normal(size=(batch, units))
     W, U, b = _random_weights(rng, (features, 3 * units), (units, 3 * units), (3 * units,))
     got, failed = _run(fn, (x_t, h_prev, W, U, b), "gru_step")
-    rows = [failed or _compare("h_t", got, _gru_step_reference(x_t, h_prev, W, U, b),
+    from .keras_rnn import params_from_fused
+    from .numpy_rnn import gru_step as reference
+
+    h_expected, _ = reference(x_t, h_prev, params_from_fused("gru", W, U, b), reset_after=False)
+    rows = [failed or _compare("h_t", got, h_expected,
                                "blocks z, r, h; reset multiplies h_prev BEFORE U_h; h_t = z*h_prev + (1-z)*h~",
                                "h_t is (batch, units)")]
     if failed is None and rows[0]["ok"]:

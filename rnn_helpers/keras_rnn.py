@@ -1,16 +1,18 @@
-"""Keras side of the simple recurrent cells: a Jordan cell, numpy-to-Keras weight copies, generation.
+"""The Keras side of the course's cells: a Jordan cell, the one layer builder, every numpy<->Keras weight copy.
 
 Introduced in notebook 02. Keras ships the Elman cell as `keras.layers.SimpleRNN` but has no Jordan
 cell, so `JordanCell` below follows the Keras cell contract and plugs into `keras.layers.RNN`. Weights use
-the Keras kernel layout `(input_dim, units)`, the same as `rnn_helpers.numpy_rnn`, so they copy across
-unchanged.
+the Keras kernel layout `(input_dim, units)`, the same as `rnn_helpers.numpy_rnn`, so the Elman and Jordan
+weights copy across unchanged, and the LSTM/GRU ones are cut from and glued into Keras' fused arrays here.
 """
 
 import keras
 import numpy as np
 from keras import ops
 
-from ._validation import check_array, check_choice, check_int
+from ._validation import check_array, check_bool, check_choice, check_int, check_keras_layer, check_params, check_shape,
+                          check_text
+from .numpy_rnn import param_names
 
 _DTYPES = ("float32", "float64")
 
@@ -42,7 +44,7 @@ class JordanCell(keras.layers.Layer):
         y_t = output_activation(h_t W_hy + b_y)
 
     Use it as `keras.layers.RNN(JordanCell(16))`. With a linear output it computes exactly
-    `rnn_helpers.numpy_rnn.jordan_forward(X, W_xh, W_yh, b_h, W_hy, b_y)`.
+    `rnn_helpers.numpy_rnn.jordan_forward(X, params)`.
 
     Args:
         units: size of the hidden layer; an int >= 1.
@@ -115,86 +117,173 @@ class JordanCell(keras.layers.Layer):
         return {**base, **own}
 
 
-def _check_weights(named_weights):
-    """Validate named weight arrays (name -> (value, ndim)); return float64 arrays."""
-    return {name: check_array(name, value, ndim=ndim) for name, (value, ndim) in named_weights.items()}
+# --- numpy <-> Keras weights -------------------------------------------------------------------------------
+# Keras stores the gates of a cell side by side in three fused arrays — `kernel` `(features, k * units)`,
+# `recurrent_kernel` `(units, k * units)` and `bias` — in the order below. The numpy cells name every piece
+# after its equation (W_xf, W_hf, b_f, ...). The functions here are the one place that cuts and glues them.
+
+LSTM_GATE_ORDER = ("i", "f", "c", "o")  # Keras order inside the fused LSTM weights
+GRU_GATE_ORDER = ("z", "r", "h")  # Keras order inside the fused GRU weights
+_CLASSES = {"elman": "SimpleRNN", "jordan": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
-def _check_shape(name, array, expected):
-    if array.shape != expected:
-        raise ValueError(f"{name} must have shape {expected}, got {array.shape}. Check the sizes of the other weights.")
+def cell_of(layer):
+    """Which of the course's cells a built Keras layer is: "elman", "jordan", "lstm" or "gru".
+
+    Introduced in notebook 02.
+    """
+    layer = check_keras_layer("layer", layer, ("SimpleRNN", "LSTM", "GRU", "RNN"))
+    for cell, class_name in _CLASSES.items():
+        if type(layer) is getattr(keras.layers, class_name):
+            if cell == "jordan" and not isinstance(layer.cell, JordanCell):
+                break
+            return cell
+    raise TypeError(f"layer must be a SimpleRNN, LSTM, GRU or RNN(JordanCell) layer, got {type(layer).__name__} "
+                    f"with cell {type(getattr(layer, 'cell', None)).__name__}.")
 
 
-def simple_rnn_from_numpy(W_xh, W_hh, b_h, return_sequences=True, dtype="float32"):
-    """Build a `keras.layers.SimpleRNN` that holds the given numpy Elman weights.
+def params_from_keras(layer):
+    """Cut the weights of a Keras recurrent layer into the named weights of the numpy cell.
 
-    Introduced in notebook 02: `SimpleRNN` is the Elman cell, so on the same weights it matches
-    `rnn_helpers.numpy_rnn.elman_forward`.
+    Introduced in notebook 02 (SimpleRNN, JordanCell); notebooks 04-05 use it for the LSTM and GRU. A GRU with
+    `reset_after=True` (the default) has a bias of shape `(2, 3 * units)`: row 0 is added to the input part,
+    row 1 to the recurrent part, so each gate gets two biases `b_x?` and `b_h?`.
 
     Args:
-        W_xh: input kernel, `(features, units)`.
-        W_hh: recurrent kernel, `(units, units)`.
-        b_h: bias, `(units,)`.
-        return_sequences: True for the state at every step, False for the last one only.
+        layer: a built `keras.layers.SimpleRNN`, `LSTM`, `GRU` or `RNN(JordanCell(...))`.
+
+    Returns:
+        dict of float64 arrays named as in `numpy_rnn.param_names(cell, reset_after)`, ready for the
+        numpy forward pass of that cell.
+    """
+    cell = cell_of(layer)
+    weights = layer.get_weights()
+    if cell in ("elman", "jordan"):
+        return {name: np.asarray(w, dtype=np.float64) for name, w in zip(param_names(cell), weights)}
+    return params_from_fused(cell, *weights)
+
+
+def params_from_fused(cell, kernel, recurrent_kernel, bias):
+    """Cut Keras' fused LSTM or GRU arrays into the named weights of the numpy cell.
+
+    Introduced in notebook 04. Column block k of each array belongs to gate k of `LSTM_GATE_ORDER`
+    (i, f, c, o) or `GRU_GATE_ORDER` (z, r, h).
+
+    Args:
+        cell: "lstm" or "gru".
+        kernel: `(features, k * units)`. recurrent_kernel: `(units, k * units)`.
+        bias: `(k * units,)`, or `(2, 3 * units)` for a GRU with `reset_after=True`.
+
+    Returns:
+        dict of float64 arrays named as in `numpy_rnn.param_names(cell, reset_after)`.
+    """
+    cell = check_choice("cell", cell, ("lstm", "gru"))
+    gates = LSTM_GATE_ORDER if cell == "lstm" else GRU_GATE_ORDER
+    recurrent_kernel = check_array("recurrent_kernel", recurrent_kernel, ndim=2)
+    units = recurrent_kernel.shape[0]
+    kernel = check_array("kernel", kernel, ndim=2)
+    check_shape("recurrent_kernel", recurrent_kernel, (units, len(gates) * units), f"A {cell} has {len(gates)} blocks.")
+    check_shape("kernel", kernel, (kernel.shape[0], len(gates) * units), f"A {cell} has {len(gates)} blocks.")
+    bias = check_array("bias", bias)
+    two_biases = cell == "gru" and bias.ndim == 2
+    check_shape("bias", bias, (2, 3 * units) if two_biases else (len(gates) * units,), "One bias per block.")
+    params = {}
+    for k, gate in enumerate(gates):
+        columns = slice(k * units, (k + 1) * units)
+        params[f"W_x{gate}"], params[f"W_h{gate}"] = kernel[:, columns], recurrent_kernel[:, columns]
+        if two_biases:
+            params[f"b_x{gate}"], params[f"b_h{gate}"] = bias[0, columns], bias[1, columns]
+        else:
+            params[f"b_{gate}"] = bias[columns]
+    return params
+
+
+def params_to_keras(cell, params, reset_after=True, dtype="float32"):
+    """Glue named numpy weights into the list that `layer.set_weights` of the matching Keras layer takes.
+
+    Introduced in notebook 02; notebooks 04-05 use it for the LSTM and GRU.
+
+    Args:
+        cell: "elman", "jordan", "lstm" or "gru".
+        params: dict with the weights of `numpy_rnn.param_names(cell, reset_after)`.
+        reset_after: GRU form of the target layer (ignored for the other cells).
         dtype: "float32" (Keras' default) or "float64".
 
     Returns:
-        A built `keras.layers.SimpleRNN` with activation tanh.
-
-    Raises:
-        ValueError: if the weight shapes do not fit together.
+        list of arrays in the layer's weight order (fused `[kernel, recurrent_kernel, bias]` for LSTM/GRU).
     """
-    w = _check_weights({"W_xh": (W_xh, 2), "W_hh": (W_hh, 2), "b_h": (b_h, 1)})
+    cell = check_choice("cell", cell, _CLASSES)
+    reset_after = check_bool("reset_after", reset_after)
     dtype = check_choice("dtype", dtype, _DTYPES)
-    if not isinstance(return_sequences, bool):
-        raise TypeError(f"return_sequences must be True or False, got {return_sequences!r}.")
-    features, units = w["W_xh"].shape
-    _check_shape("W_hh", w["W_hh"], (units, units))
-    _check_shape("b_h", w["b_h"], (units,))
-    layer = keras.layers.SimpleRNN(units, return_sequences=return_sequences, dtype=dtype)
-    layer.build((None, None, features))
-    layer.set_weights([w["W_xh"], w["W_hh"], w["b_h"]])
-    return layer
+    names = param_names(cell, reset_after)
+    first = params.get(names[0]) if isinstance(params, dict) else None
+    features = check_array(names[0], first, ndim=2).shape[0] if first is not None else 1
+    p, _ = check_params(params, names, features)
+    if cell in ("elman", "jordan"):
+        return [p[name].astype(dtype) for name in names]
+    gates = LSTM_GATE_ORDER if cell == "lstm" else GRU_GATE_ORDER
+    if cell == "gru" and reset_after:
+        bias = np.stack([np.concatenate([p[f"b_x{g}"] for g in gates]), np.concatenate([p[f"b_h{g}"] for g in gates])])
+    else:
+        bias = np.concatenate([p[f"b_{g}"] for g in gates])
+    kernel = np.concatenate([p[f"W_x{g}"] for g in gates], axis=1)
+    recurrent_kernel = np.concatenate([p[f"W_h{g}"] for g in gates], axis=1)
+    return [kernel.astype(dtype), recurrent_kernel.astype(dtype), bias.astype(dtype)]
 
 
-def jordan_rnn_from_numpy(W_xh, W_yh, b_h, W_hy, b_y, return_sequences=True, dtype="float32"):
-    """Build a `keras.layers.RNN(JordanCell(...))` that holds the given numpy Jordan weights.
+def build_layer(cell, units, return_sequences=False, reset_after=True, output_units=1, name=None, dtype=None):
+    """A fresh Keras recurrent layer of one of the course's cells (tanh, Keras defaults otherwise).
 
-    Introduced in notebook 02. The cell has a linear output, so on the same weights it matches
-    `rnn_helpers.numpy_rnn.jordan_forward`.
+    Introduced in notebook 02; the one layer builder behind every model of the course.
 
     Args:
-        W_xh: input kernel, `(features, units)`.
-        W_yh: output-feedback kernel, `(outputs, units)`.
-        b_h: hidden bias, `(units,)`.
-        W_hy: output kernel, `(units, outputs)`.
-        b_y: output bias, `(outputs,)`.
+        cell: "elman" (`SimpleRNN`), "jordan" (`RNN(JordanCell)`), "lstm" or "gru".
+        units: size of the state (hidden layer for Jordan); an int >= 1.
+        return_sequences: return the output of every step `(batch, time, units)` instead of the last.
+        reset_after: GRU form (ignored for the others).
+        output_units: Jordan only: size of the fed-back output; an int >= 1.
+        name: the layer's name; None for the cell's name.
+        dtype: None for Keras' default (float32), or "float32"/"float64".
+
+    Returns:
+        an unbuilt Keras layer.
+    """
+    cell = check_choice("cell", cell, _CLASSES)
+    units = check_int("units", units, minimum=1)
+    options = {"return_sequences": check_bool("return_sequences", return_sequences),
+               "name": cell if name is None else check_text("name", name)}
+    if dtype is not None:
+        options["dtype"] = check_choice("dtype", dtype, _DTYPES)
+    reset_after = check_bool("reset_after", reset_after)
+    if cell == "jordan":
+        jordan_dtype = {"dtype": options["dtype"]} if dtype is not None else {}
+        return keras.layers.RNN(JordanCell(units, output_units=output_units, **jordan_dtype), **options)
+    if cell == "gru":
+        return keras.layers.GRU(units, reset_after=reset_after, **options)
+    return getattr(keras.layers, _CLASSES[cell])(units, **options)
+
+
+def layer_from_numpy(cell, params, return_sequences=True, reset_after=True, dtype="float32"):
+    """A built Keras layer of `cell` that holds the given numpy weights.
+
+    Introduced in notebook 02: on the same weights, `SimpleRNN` matches `numpy_rnn.elman_forward`,
+    `RNN(JordanCell)` matches `jordan_forward`, and LSTM/GRU match `lstm_forward`/`gru_forward`.
+
+    Args:
+        cell: "elman", "jordan", "lstm" or "gru".
+        params: dict with the weights of `numpy_rnn.param_names(cell, reset_after)`.
         return_sequences: True for the output at every step, False for the last one only.
+        reset_after: GRU form (ignored for the others).
         dtype: "float32" (Keras' default) or "float64".
 
     Returns:
-        A built `keras.layers.RNN` wrapping a `JordanCell`.
-
-    Raises:
-        ValueError: if the weight shapes do not fit together.
+        a built Keras layer whose `get_weights()` equal `params_to_keras(cell, params, ...)`.
     """
-    w = _check_weights({"W_xh": (W_xh, 2), "W_yh": (W_yh, 2), "b_h": (b_h, 1), "W_hy": (W_hy, 2), "b_y": (b_y, 1)})
-    dtype = check_choice("dtype", dtype, _DTYPES)
-    if not isinstance(return_sequences, bool):
-        raise TypeError(f"return_sequences must be True or False, got {return_sequences!r}.")
-    features, units = w["W_xh"].shape
-    outputs = w["W_hy"].shape[1]
-    _check_shape("W_yh", w["W_yh"], (outputs, units))
-    _check_shape("b_h", w["b_h"], (units,))
-    _check_shape("W_hy", w["W_hy"], (units, outputs))
-    _check_shape("b_y", w["b_y"], (outputs,))
-    layer = keras.layers.RNN(
-        JordanCell(units, output_units=outputs, dtype=dtype), return_sequences=return_sequences, dtype=dtype
-    )
+    weights = params_to_keras(cell, params, reset_after=reset_after, dtype=dtype)
+    features, units = weights[0].shape[0], params[param_names(cell, reset_after)[0]].shape[1]
+    outputs = weights[-1].shape[0] if cell == "jordan" else 1
+    layer = build_layer(cell, units, return_sequences=return_sequences, reset_after=reset_after,
+                        output_units=outputs, dtype=dtype)
     layer.build((None, None, features))
-    layer.cell.kernel.assign(w["W_xh"])
-    layer.cell.feedback_kernel.assign(w["W_yh"])
-    layer.cell.bias.assign(w["b_h"])
-    layer.cell.output_kernel.assign(w["W_hy"])
-    layer.cell.output_bias.assign(w["b_y"])
+    layer.set_weights(weights)
     return layer

@@ -7,172 +7,159 @@ copy straight between numpy and Keras.
 
 import numpy as np
 
-from ._validation import check_array
+from ._validation import (check_array, check_bool, check_choice, check_float, check_int, check_params, check_state,
+                          weight_shape)
 
 
-def _check_sequence_and_weights(X, weights):
-    """Validate a batch of sequences and the named weight arrays; return them as float64 arrays."""
-    X = check_array("X", X, ndim=3)
-    checked = {}
-    for name, (value, ndim) in weights.items():
-        checked[name] = check_array(name, value, ndim=ndim)
-    return X, checked
+_GATES = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h")}
+CELLS = ("elman", "jordan", "lstm", "gru")
 
 
-def _check_shape(name, array, expected):
-    if array.shape != expected:
-        raise ValueError(f"{name} must have shape {expected}, got {array.shape}. Check the sizes of the other weights.")
+def param_names(cell, reset_after=True):
+    """The weight names of a cell, named after its equations.
+
+    Introduced in notebook 02 (Elman, Jordan); notebooks 04-05 add the LSTM and GRU.
+
+    Args:
+        cell: "elman", "jordan", "lstm" or "gru".
+        reset_after: GRU form: True (the Keras default) has two biases per gate, `b_x?` and `b_h?`.
+
+    Returns:
+        tuple of names, e.g. `("W_xh", "W_hh", "b_h")` for Elman.
+    """
+    cell = check_choice("cell", cell, CELLS)
+    reset_after = check_bool("reset_after", reset_after)
+    if cell == "elman":
+        return ("W_xh", "W_hh", "b_h")
+    if cell == "jordan":
+        return ("W_xh", "W_yh", "b_h", "W_hy", "b_y")
+    if cell == "lstm":
+        return tuple(name for g in _GATES["lstm"] for name in (f"W_x{g}", f"W_h{g}", f"b_{g}"))
+    if reset_after:
+        return tuple(name for g in _GATES["gru"] for name in (f"W_x{g}", f"W_h{g}", f"b_x{g}", f"b_h{g}"))
+    return tuple(name for g in _GATES["gru"] for name in (f"W_x{g}", f"W_h{g}", f"b_{g}"))
 
 
-def elman_step(x_t, h_prev, W_xh, W_hh, b_h):
+def random_params(names, features, units, outputs=1, seed=0, scale=0.5):
+    """Random weights `N(0, scale²)` for the given weight names, shaped by what each name means.
+
+    Introduced in notebook 02; the parity and gradient tests use it for random shapes.
+
+    Args:
+        names: weight names, e.g. `param_names("lstm")`, or an Elman network's
+            `param_names("elman") + ("W_hy", "b_y")` (cell plus output layer).
+        features: inputs per step; an int >= 1.
+        units: size of the state; an int >= 1.
+        outputs: outputs per step, for `W_hy`, `b_y`, `W_yh`; an int >= 1.
+        seed: seed of the draws; an int >= 0.
+        scale: standard deviation of every weight; > 0.
+
+    Returns:
+        dict name -> float64 array, drawn in the order of `names`.
+    """
+    if isinstance(names, str) or not isinstance(names, (tuple, list)) or not names:
+        raise TypeError(f"names must be a non-empty tuple of weight names such as param_names('elman'), got {names!r}.")
+    features = check_int("features", features, minimum=1)
+    units = check_int("units", units, minimum=1)
+    outputs = check_int("outputs", outputs, minimum=1)
+    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+    scale = check_float("scale", scale, strictly_positive=True)
+    params = {}
+    for name in names:
+        if not isinstance(name, str) or not name[:2] in ("W_", "b_"):
+            raise ValueError(f"each weight name must start with 'W_' or 'b_', got {name!r}.")
+        params[name] = scale * rng.standard_normal(weight_shape(name, features, units, outputs))
+    return params
+
+
+def elman_step(x_t, h_prev, params):
     """One Elman step: the new hidden state from this input and the previous hidden state.
 
     h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)
+
+    This is the unchecked inner step; `elman_forward` validates its inputs.
     """
-    return np.tanh(x_t @ W_xh + h_prev @ W_hh + b_h)
+    p = params
+    return np.tanh(x_t @ p["W_xh"] + h_prev @ p["W_hh"] + p["b_h"])
 
 
-def elman_forward(X, W_xh, W_hh, b_h, h0=None):
+def elman_forward(X, params, h0=None):
     """Run an Elman cell over a batch of sequences; same maths as `keras.layers.SimpleRNN`.
 
     Introduced in notebook 02.
 
     Args:
         X: inputs, `(batch, time, features)`.
-        W_xh: input kernel, `(features, units)` (Keras: `kernel`).
-        W_hh: recurrent kernel, `(units, units)` (Keras: `recurrent_kernel`).
-        b_h: bias, `(units,)`.
+        params: dict with `W_xh` `(features, units)` (Keras: `kernel`), `W_hh` `(units, units)`
+            (Keras: `recurrent_kernel`) and `b_h` `(units,)`.
         h0: initial state, `(batch, units)`; zeros if None.
 
     Returns:
         H, the hidden state at every step, `(batch, time, units)`.
     """
-    X, w = _check_sequence_and_weights(X, {"W_xh": (W_xh, 2), "W_hh": (W_hh, 2), "b_h": (b_h, 1)})
+    X = check_array("X", X, ndim=3)
     batch, time, features = X.shape
-    units = w["W_hh"].shape[0]
-    _check_shape("W_xh", w["W_xh"], (features, units))
-    _check_shape("W_hh", w["W_hh"], (units, units))
-    _check_shape("b_h", w["b_h"], (units,))
-    h = np.zeros((batch, units)) if h0 is None else check_array("h0", h0, ndim=2)
-    _check_shape("h0", h, (batch, units))
+    p, units = check_params(params, param_names("elman"), features)
+    h = check_state("h0", h0, batch, units)
     H = np.empty((batch, time, units))
     for t in range(time):
-        h = elman_step(X[:, t], h, w["W_xh"], w["W_hh"], w["b_h"])
+        h = elman_step(X[:, t], h, p)
         H[:, t] = h
     return H
 
 
-def jordan_step(x_t, y_prev, W_xh, W_yh, b_h, W_hy, b_y):
+def jordan_step(x_t, y_prev, params):
     """One Jordan step: the hidden layer sees this input and the previous *output*.
 
     h_t = tanh(x_t W_xh + y_{t-1} W_yh + b_h)
     y_t = h_t W_hy + b_y
 
+    This is the unchecked inner step; `jordan_forward` validates its inputs.
+
     Returns:
         `(y_t, h_t)`.
     """
-    h_t = np.tanh(x_t @ W_xh + y_prev @ W_yh + b_h)
-    y_t = h_t @ W_hy + b_y
+    p = params
+    h_t = np.tanh(x_t @ p["W_xh"] + y_prev @ p["W_yh"] + p["b_h"])
+    y_t = h_t @ p["W_hy"] + p["b_y"]
     return y_t, h_t
 
 
-def jordan_forward(X, W_xh, W_yh, b_h, W_hy, b_y, y0=None):
+def jordan_forward(X, params, y0=None):
     """Run a Jordan cell over a batch of sequences; the output of each step is fed back to the next.
 
     Introduced in notebook 02. The output layer is part of the cell, because its value is the state.
 
     Args:
         X: inputs, `(batch, time, features)`.
-        W_xh: input kernel, `(features, units)`.
-        W_yh: output-feedback kernel, `(outputs, units)`.
-        b_h: hidden bias, `(units,)`.
-        W_hy: output kernel, `(units, outputs)`.
-        b_y: output bias, `(outputs,)`.
+        params: dict with `W_xh` `(features, units)`, `W_yh` `(outputs, units)` (output feedback),
+            `b_h` `(units,)`, `W_hy` `(units, outputs)`, `b_y` `(outputs,)`.
         y0: initial fed-back output, `(batch, outputs)`; zeros if None.
 
     Returns:
         `(Y, H)`: outputs `(batch, time, outputs)` and hidden states `(batch, time, units)`.
     """
-    X, w = _check_sequence_and_weights(
-        X, {"W_xh": (W_xh, 2), "W_yh": (W_yh, 2), "b_h": (b_h, 1), "W_hy": (W_hy, 2), "b_y": (b_y, 1)}
-    )
+    X = check_array("X", X, ndim=3)
     batch, time, features = X.shape
-    units, outputs = w["W_hy"].shape
-    _check_shape("W_xh", w["W_xh"], (features, units))
-    _check_shape("W_yh", w["W_yh"], (outputs, units))
-    _check_shape("b_h", w["b_h"], (units,))
-    _check_shape("b_y", w["b_y"], (outputs,))
-    y = np.zeros((batch, outputs)) if y0 is None else check_array("y0", y0, ndim=2)
-    _check_shape("y0", y, (batch, outputs))
+    p, units = check_params(params, param_names("jordan"), features)
+    outputs = p["b_y"].shape[0]
+    y = check_state("y0", y0, batch, outputs)
     Y = np.empty((batch, time, outputs))
     H = np.empty((batch, time, units))
     for t in range(time):
-        y, h = jordan_step(X[:, t], y, w["W_xh"], w["W_yh"], w["b_h"], w["W_hy"], w["b_y"])
+        y, h = jordan_step(X[:, t], y, p)
         Y[:, t], H[:, t] = y, h
     return Y, H
 
 
 # ---------------------------------------------------------------------------------------------------------
 # LSTM and GRU (notebooks 04 and 05). Weights come as a dict named after the equations, e.g. W_xf, W_hf, b_f
-# for the forget gate; `rnn_helpers.gates` copies them to and from the fused Keras weights.
+# for the forget gate; `rnn_helpers.keras_rnn` copies them to and from the fused Keras weights.
 # ---------------------------------------------------------------------------------------------------------
-
-LSTM_GATES = ("i", "f", "c", "o")  # Keras order inside the fused kernel, recurrent kernel and bias
-GRU_GATES = ("z", "r", "h")  # Keras order inside the fused GRU weights
-
 
 def sigmoid(a):
     """The logistic function 1 / (1 + e^-a), written so that large negative `a` does not overflow."""
     return 0.5 * (1.0 + np.tanh(0.5 * a))
-
-
-def lstm_param_names():
-    """The 12 weight names of an LSTM cell, gate by gate: `W_x?` `(features, units)`, `W_h?` `(units, units)`, `b_?`."""
-    return [name for g in LSTM_GATES for name in (f"W_x{g}", f"W_h{g}", f"b_{g}")]
-
-
-def gru_param_names(reset_after=True):
-    """The weight names of a GRU cell; `reset_after=True` (the Keras default) has two biases per gate."""
-    if reset_after:
-        return [name for g in GRU_GATES for name in (f"W_x{g}", f"W_h{g}", f"b_x{g}", f"b_h{g}")]
-    return [name for g in GRU_GATES for name in (f"W_x{g}", f"W_h{g}", f"b_{g}")]
-
-
-def _check_params(params, names, features):
-    """Validate a weight dict: every name present, float64, shapes consistent with `features` inputs."""
-    if not isinstance(params, dict):
-        raise TypeError(
-            f"params must be a dict of weight arrays named {names[:3]}..., got {type(params).__name__}. "
-            "Build it with rnn_helpers.gates.lstm_params_from_keras(layer) or gates.random_params(...)."
-        )
-    hint = " For a GRU, check reset_after: True needs b_x?/b_h?, False needs b_?." if "W_xz" in names else ""
-    missing = [name for name in names if name not in params]
-    if missing:
-        raise ValueError(f"params is missing {missing}; it must hold exactly {names}.{hint}")
-    extra = sorted(set(params) - set(names))
-    if extra:
-        raise ValueError(f"params has unexpected keys {extra}; it must hold exactly {names}.{hint}")
-    checked = {}
-    for name in names:
-        checked[name] = check_array(name, params[name], ndim=1 if name.startswith("b_") else 2)
-    units = checked[names[1]].shape[0]  # W_h? is (units, units)
-    for name, array in checked.items():
-        if name.startswith("W_x"):
-            expected = (features, units)
-        elif name.startswith("W_h"):
-            expected = (units, units)
-        else:
-            expected = (units,)
-        _check_shape(name, array, expected)
-    return checked, units
-
-
-def _initial_state(name, value, batch, units):
-    if value is None:
-        return np.zeros((batch, units))
-    value = check_array(name, value, ndim=2)
-    _check_shape(name, value, (batch, units))
-    return value
 
 
 def lstm_step(x_t, h_prev, c_prev, params):
@@ -207,7 +194,7 @@ def lstm_forward(X, params, h0=None, c0=None):
 
     Args:
         X: inputs, `(batch, time, features)`.
-        params: dict with the 12 weights of `lstm_param_names()`: `W_x?` `(features, units)`,
+        params: dict with the 12 weights of `param_names("lstm")`: `W_x?` `(features, units)`,
             `W_h?` `(units, units)`, `b_?` `(units,)` for ? in i, f, c, o.
         h0: initial hidden state, `(batch, units)`; zeros if None.
         c0: initial cell state, `(batch, units)`; zeros if None.
@@ -221,9 +208,9 @@ def lstm_forward(X, params, h0=None, c0=None):
     """
     X = check_array("X", X, ndim=3)
     batch, time, features = X.shape
-    p, units = _check_params(params, lstm_param_names(), features)
-    h = _initial_state("h0", h0, batch, units)
-    c = _initial_state("c0", c0, batch, units)
+    p, units = check_params(params, param_names("lstm"), features)
+    h = check_state("h0", h0, batch, units)
+    c = check_state("c0", c0, batch, units)
     H, C = np.empty((batch, time, units)), np.empty((batch, time, units))
     gates = {name: np.empty((batch, time, units)) for name in ("f", "i", "c_tilde", "o")}
     for t in range(time):
@@ -269,7 +256,7 @@ def gru_forward(X, params, h0=None, reset_after=True):
 
     Args:
         X: inputs, `(batch, time, features)`.
-        params: dict with the weights of `gru_param_names(reset_after)`: `W_x?` `(features, units)`,
+        params: dict with the weights of `param_names("gru", reset_after)`: `W_x?` `(features, units)`,
             `W_h?` `(units, units)` and biases `(units,)` for ? in z, r, h.
         h0: initial state, `(batch, units)`; zeros if None.
         reset_after: True for the Keras default form (reset applied after the recurrent product),
@@ -283,16 +270,15 @@ def gru_forward(X, params, h0=None, reset_after=True):
         TypeError: if `reset_after` is not a bool.
         ValueError: if `X` is not 3-D, a weight is missing (check `reset_after`) or a shape does not fit.
     """
-    if not isinstance(reset_after, (bool, np.bool_)):
-        raise TypeError(f"reset_after must be True or False, got {type(reset_after).__name__} {reset_after!r}.")
+    reset_after = check_bool("reset_after", reset_after)
     X = check_array("X", X, ndim=3)
     batch, time, features = X.shape
-    p, units = _check_params(params, gru_param_names(bool(reset_after)), features)
-    h = _initial_state("h0", h0, batch, units)
+    p, units = check_params(params, param_names("gru", reset_after), features)
+    h = check_state("h0", h0, batch, units)
     H = np.empty((batch, time, units))
     gates = {name: np.empty((batch, time, units)) for name in ("z", "r", "h_tilde")}
     for t in range(time):
-        h, g = gru_step(X[:, t], h, p, reset_after=bool(reset_after))
+        h, g = gru_step(X[:, t], h, p, reset_after=reset_after)
         H[:, t] = h
         for name, value in g.items():
             gates[name][:, t] = value
