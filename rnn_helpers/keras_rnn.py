@@ -10,8 +10,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from ._validation import check_array, check_bool, check_choice, check_int, check_keras_layer, check_params, check_shape,
-                          check_text
+from ._validation import (check_array, check_bool, check_choice, check_int, check_keras_layer, check_params,
+                          check_shape, check_text)
 from .numpy_rnn import param_names
 
 _DTYPES = ("float32", "float64")
