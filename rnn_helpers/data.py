@@ -1,4 +1,5 @@
-"""Data made in code: sine series, one-step-ahead pairs, random-phase sine windows.
+"""Data made in code: sine series and the article's data, one-step-ahead pairs, random-phase sine windows cut
+into feed-forward or recurrent examples, and the two memory tasks (recall the first value, the adding problem).
 
 Nothing here downloads anything; every data set of the course is a few lines of numpy.
 """
@@ -6,6 +7,9 @@ Nothing here downloads anything; every data set of the course is a few lines of 
 import numpy as np
 
 from ._validation import check_array, check_float, check_int
+
+ARTICLE_POINTS = 36  # the article's series: sin(0) .. sin(35)
+ARTICLE_HORIZON = 36  # the values a forecaster generates after it: sin(36) .. sin(71)
 
 
 def sine_series(n, start=0.0, step=1.0):
@@ -45,6 +49,28 @@ def supervised_pairs(series):
     return series[:-1].copy(), series[1:].copy()
 
 
+def article_data():
+    """The article's training data: inputs sin(0..35) and targets sin(1..36).
+
+    Introduced in notebook 06; notebooks 04-05 train their sine forecasters on it too.
+
+    Returns:
+        `(x, y)`, two 1-D float64 arrays of length `ARTICLE_POINTS` (36).
+    """
+    return supervised_pairs(sine_series(ARTICLE_POINTS + 1))
+
+
+def article_continuation():
+    """What a perfect forecaster generates after the article's series: sin(36..71).
+
+    Introduced in notebook 06.
+
+    Returns:
+        1-D float64 array of length `ARTICLE_HORIZON` (36).
+    """
+    return sine_series(ARTICLE_HORIZON, start=ARTICLE_POINTS)
+
+
 def sine_windows(n_windows, length, step=1.0, seed=0):
     """Return windows of `sin(phase + step * k)` with phases drawn uniformly from [0, 2π).
 
@@ -68,25 +94,63 @@ def sine_windows(n_windows, length, step=1.0, seed=0):
     return np.sin(phase + step * np.arange(length))
 
 
-def recall_first(n_samples, lag, seed=0):
-    """The "recall the first value" memory task: read `lag` random values, then say what the first was.
+def lagged_pairs(windows, lags):
+    """Cut windows into feed-forward examples: `lags` consecutive values in, the next value out.
+
+    Introduced in notebook 01. From a window `s`, the example at position `t` is
+    `x = (s[t-lags+1], ..., s[t])` and `y = s[t+1]`.
+
+    Args:
+        windows: `(n_windows, length)` array.
+        lags: how many past values the network sees; an int in [1, length - 1].
+
+    Returns:
+        `(X, y)` with `X` of shape `(n, lags)` and `y` of shape `(n, 1)`, `n = n_windows · (length - lags)`.
+    """
+    windows = check_array("windows", windows, ndim=2)
+    lags = check_int("lags", lags, minimum=1, maximum=windows.shape[1] - 1)
+    length = windows.shape[1]
+    X = np.stack([windows[:, k : length - lags + k] for k in range(lags)], axis=-1).reshape(-1, lags)
+    y = windows[:, lags:].reshape(-1, 1)
+    return X, y
+
+
+def sequence_pairs(windows):
+    """Turn windows into recurrent examples: the sequence in, the sequence shifted by one out.
+
+    Introduced in notebook 02.
+
+    Args:
+        windows: `(n_windows, length)` array, length >= 2.
+
+    Returns:
+        `(X, Y)`, both `(n_windows, length - 1, 1)`; `Y[:, t]` is the value that follows `X[:, t]`.
+    """
+    windows = check_array("windows", windows, ndim=2)
+    if windows.shape[1] < 2:
+        raise ValueError(f"windows must hold at least 2 values each, got length {windows.shape[1]}.")
+    return windows[:, :-1, None], windows[:, 1:, None]
+
+
+def recall_first(n_samples, length, seed=0):
+    """The "recall the first value" memory task: read `length` random values, then say what the first was.
 
     Introduced in notebook 03. Every value is uniform in [-1, 1); the answer depends only on the input
-    `lag - 1` steps before the last one, and everything after it is a distraction the network must not let
+    `length - 1` steps before the last one, and everything after it is a distraction the network must not let
     overwrite its memory. Guessing the mean (0) gives R² = 0.
 
     Args:
         n_samples: number of sequences; an int >= 1.
-        lag: length of each sequence; an int >= 1.
+        length: steps per sequence, which is how far back the answer lies; an int >= 1.
         seed: seed of the random values, an int >= 0.
 
     Returns:
-        `(X, y)`: `X` float32 `(n_samples, lag, 1)` and `y = X[:, 0, :]` float32 `(n_samples, 1)`.
+        `(X, y)`: `X` float32 `(n_samples, length, 1)` and `y = X[:, 0, :]` float32 `(n_samples, 1)`.
     """
     n_samples = check_int("n_samples", n_samples, minimum=1)
-    lag = check_int("lag", lag, minimum=1)
+    length = check_int("length", length, minimum=1)
     seed = check_int("seed", seed, minimum=0)
-    X = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n_samples, lag, 1)).astype(np.float32)
+    X = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n_samples, length, 1)).astype(np.float32)
     return X, X[:, 0, :].copy()
 
 

@@ -23,13 +23,11 @@ import time
 
 import numpy as np
 
-from . import data
+from . import data, training
 from ._validation import check_array, check_choice, check_float, check_int
 from .stateful import generate, reset_rnn_states, stateful_twin
 from .training import run_in_chunks
 
-N_POINTS = 36  # the article's series: sin(0) .. sin(35)
-HORIZON = 36  # values generated after the series: sin(36) .. sin(71)
 METHODS = ("article", "compiled", "bptt")
 DEFAULTS = {
     # epochs and cells: the article's for its method, the notebook's for the fast one
@@ -37,22 +35,6 @@ DEFAULTS = {
     "compiled": {"epochs": 1000, "cells": 16, "learning_rate": 0.001},
     "bptt": {"epochs": 400, "cells": 16, "learning_rate": 0.01},
 }
-
-
-def article_data():
-    """The article's training data: inputs sin(0..35) and targets sin(1..36).
-
-    Introduced in notebook 06.
-
-    Returns:
-        `(x, y)`, two 1-D float64 arrays of length 36.
-    """
-    return data.supervised_pairs(data.sine_series(N_POINTS + 1))
-
-
-def expected_continuation():
-    """What a perfect forecaster generates after the series: sin(36..71)."""
-    return data.sine_series(HORIZON, start=N_POINTS)
 
 
 def build_article_model(cells=16):
@@ -180,38 +162,6 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
     return model, np.array(losses)
 
 
-def full_bptt_runner(model, x, y, learning_rate):
-    """A compiled `run_epochs(n)` that takes n Adam steps on the whole sequence and returns the n losses.
-
-    Each step feeds all of `x` as one batch, compares the output at every step with `y`, and backpropagates
-    through every time step (full BPTT). Used for the fast forecaster here and the cell race of notebook 05.
-
-    Args:
-        model: a Keras model `(1, time, 1) -> (1, time, 1)`. x, y: 1-D inputs and targets of equal length.
-        learning_rate: Adam's step size.
-    """
-    import keras
-    import tensorflow as tf
-
-    optimizer = keras.optimizers.Adam(learning_rate)
-    variables = model.trainable_variables
-    optimizer.build(variables)
-    X = tf.constant(np.reshape(x, (1, -1, 1)), dtype=tf.float32)  # one batch: the whole sequence
-    Y = tf.constant(np.reshape(y, (1, -1, 1)), dtype=tf.float32)
-
-    @tf.function
-    def run_epochs(n_epochs):
-        losses = tf.TensorArray(tf.float32, size=n_epochs)
-        for epoch in tf.range(n_epochs):
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(tf.square(model(X, training=True) - Y))
-            optimizer.apply(tape.gradient(loss, variables), variables)  # gradient through all time steps
-            losses = losses.write(epoch, loss)
-        return losses.stack()
-
-    return run_epochs
-
-
 def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None):
     """Fast default: the whole sequence as one batch, full backpropagation through time, one step per epoch.
 
@@ -230,29 +180,8 @@ def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None
     learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
     model = build_sequence_model(cells)
-    run_epochs = full_bptt_runner(model, x, y, learning_rate)
+    run_epochs = training.full_bptt_runner(model, x, y, learning_rate)
     return model, run_in_chunks(run_epochs, epochs, "bptt", progress)
-
-
-def evaluate(generated, expected):
-    """Compare a generated continuation with the truth.
-
-    Introduced in notebook 06.
-
-    Args:
-        generated: 1-D array of forecasts. expected: 1-D array of true values, same length.
-
-    Returns:
-        dict with `mse` (mean squared error), `max_abs_err`, and `abs_err_by_horizon` (1-D array).
-    """
-    generated = check_array("generated", generated, ndim=1)
-    expected = check_array("expected", expected, ndim=1)
-    if generated.shape != expected.shape:
-        raise ValueError(
-            f"generated and expected must have the same length, got {generated.size} and {expected.size}."
-        )
-    error = np.abs(generated - expected)
-    return {"mse": float(np.mean(error**2)), "max_abs_err": float(error.max()), "abs_err_by_horizon": error}
 
 
 _TRAINERS = {"article": train_article, "compiled": train_compiled, "bptt": train_bptt}
@@ -278,16 +207,16 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True):
     epochs = DEFAULTS[method]["epochs"] if epochs is None else check_int("epochs", epochs, minimum=1)
     cells = DEFAULTS[method]["cells"] if cells is None else check_int("cells", cells, minimum=1)
     seed = check_int("seed", seed, minimum=0)
-    x, y = article_data()
+    x, y = data.article_data()
     start = time.perf_counter()
     model, losses = _TRAINERS[method](x, y, epochs, cells=cells, seed=seed, progress=progress)
     train_seconds = time.perf_counter() - start
     start = time.perf_counter()
     generator = stateful_twin(model) if method == "bptt" else model
-    generated = generate(generator, x, HORIZON)
+    generated = generate(generator, x, data.ARTICLE_HORIZON)
     generate_seconds = time.perf_counter() - start
-    expected = expected_continuation()
-    scores = evaluate(generated, expected)
+    expected = data.article_continuation()
+    scores = training.evaluate_forecast(generated, expected)
     return {
         "method": method,
         "epochs": epochs,
@@ -352,7 +281,7 @@ def main(argv=None):
     if args.plot:
         from . import plotting
 
-        figure = plotting.forecast_figure(article_data()[0], result["expected"], result["generated"]).figure
+        figure = plotting.forecast_figure(data.article_data()[0], result["expected"], result["generated"]).figure
         figure.savefig(args.plot, dpi=100, bbox_inches="tight")
         summary["plot"] = args.plot
     if args.json:

@@ -2,8 +2,14 @@
 
 Introduced in notebook 01. Every window is `sin(phase + k)` with a random phase, and the task is to predict
 the next value. A feed-forward network sees one value (the perceptron of notebook 01) or a window of
-values; a recurrent network (notebook 02) sees one value per step and keeps a state. Each `train_*`
-function returns a `OneStepResult`, so the notebooks and the claims tests call the very same code.
+values; a recurrent network (notebook 02) sees one value per step and keeps a state. What is inside:
+
+- the task's settings and its windows (`task_windows`), which `rnn_helpers.data.lagged_pairs` and
+  `sequence_pairs` cut into examples;
+- the error floor of any predictor that sees one value (`floor_mse`, `best_one_value_prediction`);
+- the models (`build_feedforward`, and `build_recurrent` on `keras_rnn.build_layer`), their training
+  (`train_feedforward`, `train_recurrent`, each returning a `OneStepResult`, so the notebooks and the claims
+  tests call the very same code) and measurements (`predict`, `per_step_mse`, `fed_back_vs_input`).
 """
 
 import dataclasses
@@ -12,9 +18,8 @@ import time
 import keras
 import numpy as np
 
-from . import data
+from . import data, keras_rnn
 from ._validation import check_array, check_choice, check_float, check_int, check_keras_model
-from .keras_rnn import JordanCell
 
 # One setting for the whole task, shared by notebooks 01 and 02 and their tests.
 N_TRAIN = 256  # training windows
@@ -99,44 +104,6 @@ def task_windows(split, seed=0):
     return data.sine_windows(N_TEST, LENGTH, step=STEP, seed=seed + 1)
 
 
-def lagged_pairs(windows, lags):
-    """Cut windows into feed-forward examples: `lags` consecutive values in, the next value out.
-
-    Introduced in notebook 01. From a window `s`, the example at position `t` is
-    `x = (s[t-lags+1], ..., s[t])` and `y = s[t+1]`.
-
-    Args:
-        windows: `(n_windows, length)` array.
-        lags: how many past values the network sees; an int in [1, length - 1].
-
-    Returns:
-        `(X, y)` with `X` of shape `(n, lags)` and `y` of shape `(n, 1)`, `n = n_windows · (length - lags)`.
-    """
-    windows = check_array("windows", windows, ndim=2)
-    lags = check_int("lags", lags, minimum=1, maximum=windows.shape[1] - 1)
-    length = windows.shape[1]
-    X = np.stack([windows[:, k : length - lags + k] for k in range(lags)], axis=-1).reshape(-1, lags)
-    y = windows[:, lags:].reshape(-1, 1)
-    return X, y
-
-
-def sequence_pairs(windows):
-    """Turn windows into recurrent examples: the sequence in, the sequence shifted by one out.
-
-    Introduced in notebook 02.
-
-    Args:
-        windows: `(n_windows, length)` array, length >= 2.
-
-    Returns:
-        `(X, Y)`, both `(n_windows, length - 1, 1)`; `Y[:, t]` is the value that follows `X[:, t]`.
-    """
-    windows = check_array("windows", windows, ndim=2)
-    if windows.shape[1] < 2:
-        raise ValueError(f"windows must hold at least 2 values each, got length {windows.shape[1]}.")
-    return windows[:, :-1, None], windows[:, 1:, None]
-
-
 def build_feedforward(lags=1, units=16):
     """A feed-forward network: `lags` values in, one hidden tanh layer, the next value out.
 
@@ -174,14 +141,13 @@ def build_recurrent(kind, units=16, context=1):
     kind = check_choice("kind", kind, {"elman", "jordan"})
     units = check_int("units", units, minimum=1)
     context = check_int("context", context, minimum=1)
+    if kind == "elman" and context != 1:
+        raise ValueError(f"context only applies to kind='jordan', got context={context} with kind='elman'.")
+    layers = [keras_rnn.build_layer(kind, units, return_sequences=True, output_units=context)]
     if kind == "elman":
-        if context != 1:
-            raise ValueError(f"context only applies to kind='jordan', got context={context} with kind='elman'.")
-        layers = [keras.layers.SimpleRNN(units, return_sequences=True), keras.layers.Dense(1)]
-    else:
-        layers = [keras.layers.RNN(JordanCell(units, output_units=context), return_sequences=True)]
-        if context > 1:
-            layers.append(keras.layers.Lambda(lambda y: y[..., :1], name="prediction"))
+        layers.append(keras.layers.Dense(1))
+    elif context > 1:
+        layers.append(keras.layers.Lambda(lambda y: y[..., :1], name="prediction"))
     return keras.Sequential([keras.Input((None, 1)), *layers], name=f"{kind}_{units}_{context}")
 
 
@@ -242,9 +208,9 @@ def train_feedforward(lags=1, units=16, epochs=20, seed=0, name=None):
     name = _check_name(name)
     keras.utils.set_random_seed(seed)
     model = build_feedforward(lags, units)
-    X, y = lagged_pairs(task_windows("train", seed), lags)
+    X, y = data.lagged_pairs(task_windows("train", seed), lags)
     losses, seconds = _fit(model, X, y, epochs, batch_size=256)
-    X_test, y_test = lagged_pairs(task_windows("test", seed), lags)
+    X_test, y_test = data.lagged_pairs(task_windows("test", seed), lags)
     mse = float(np.mean((predict(model, X_test) - y_test) ** 2))
     label = name or f"{lags} value{'s' if lags > 1 else ''} in, {units} units"
     return OneStepResult(label, model, mse, _params(model), seconds, losses)
@@ -263,7 +229,7 @@ def per_step_mse(model, windows):
         float64 array of length `length - 1`.
     """
     model = check_keras_model("model", model)
-    X, Y = sequence_pairs(windows)
+    X, Y = data.sequence_pairs(windows)
     return np.mean((predict(model, X) - Y) ** 2, axis=(0, 2))
 
 
@@ -289,7 +255,7 @@ def train_recurrent(kind, units=16, context=1, epochs=40, seed=0, name=None):
     name = _check_name(name)
     keras.utils.set_random_seed(seed)
     model = build_recurrent(kind, units, context)
-    X, Y = sequence_pairs(task_windows("train", seed))
+    X, Y = data.sequence_pairs(task_windows("train", seed))
     losses, seconds = _fit(model, X, Y, epochs, batch_size=32)
     mse = float(per_step_mse(model, task_windows("test", seed))[WARMUP:].mean())
     label = name or (f"Elman, {units} units" if kind == "elman" else f"Jordan, {units} units, context {context}")
@@ -315,7 +281,7 @@ def fed_back_vs_input(model, windows):
     windows = check_array("windows", windows, ndim=2)
     if windows.shape[1] <= WARMUP + 2:
         raise ValueError(f"windows must hold more than {WARMUP + 2} values each, got length {windows.shape[1]}.")
-    X, Y = sequence_pairs(windows)
+    X, Y = data.sequence_pairs(windows)
     y_prev = predict(model, X)[:, :-1, 0][:, WARMUP:]  # y_{t-1}, arriving at step t
     x_t = X[:, 1:, 0][:, WARMUP:]
     rising = Y[:, 1:, 0][:, WARMUP:] > x_t  # x_{t+1} > x_t

@@ -227,7 +227,7 @@ def forecast_explorer(method="bptt", epochs=None, cells=16, seed=0):
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
-    from . import forecast, plotting
+    from . import data, forecast, plotting
 
     method = check_choice("method", method, forecast.METHODS)
     epochs = forecast.DEFAULTS[method]["epochs"] if epochs is None else check_int("epochs", epochs, 1, 2000)
@@ -247,7 +247,7 @@ def forecast_explorer(method="bptt", epochs=None, cells=16, seed=0):
     fig = plt.figure(figsize=(8, 3.6))
     plt.close(fig)  # drawn into PNG bytes only, never shown by the inline backend
     results = []
-    x, _ = forecast.article_data()
+    x, _ = data.article_data()
 
     def train(button=None):
         if train_button.disabled:  # already training: ignore the click

@@ -34,13 +34,13 @@ def perceptrons():
 
 
 def test_01_each_value_has_two_possible_successors():
-    x_now, x_next = one_step.lagged_pairs(one_step.task_windows("train", seed=S01["SEED"]), lags=1)
+    x_now, x_next = rh.data.lagged_pairs(one_step.task_windows("train", seed=S01["SEED"]), lags=1)
     at_zero = np.abs(x_now[:, 0]) < 0.02
     assert x_next[at_zero].min() < -0.8 and x_next[at_zero].max() > 0.8
 
 
 def test_01_the_formula_floor_matches_the_best_predictor_on_the_test_pairs():
-    x_now, x_next = one_step.lagged_pairs(one_step.task_windows("test", seed=S01["SEED"]), lags=1)
+    x_now, x_next = rh.data.lagged_pairs(one_step.task_windows("test", seed=S01["SEED"]), lags=1)
     assert FLOOR == pytest.approx(0.354, abs=5e-4)
     assert np.mean((one_step.best_one_value_prediction(x_now) - x_next) ** 2) == pytest.approx(FLOOR, rel=0.01)
     assert FLOOR / np.mean(x_next**2) == pytest.approx(0.71, abs=0.01)  # "about 71 % of guessing 0"
@@ -65,7 +65,7 @@ def test_01_the_perceptron_sits_on_the_line_cos1_x(perceptrons):
 
 
 def test_01_two_values_make_the_error_collapse():
-    window_in, window_next = one_step.lagged_pairs(one_step.task_windows("test", seed=S01["SEED"]), lags=2)
+    window_in, window_next = rh.data.lagged_pairs(one_step.task_windows("test", seed=S01["SEED"]), lags=2)
     identity = 2 * np.cos(1.0) * window_in[:, 1] - window_in[:, 0]
     assert np.max(np.abs(identity - window_next[:, 0])) < 1e-12
     window_model = one_step.train_feedforward(
@@ -198,7 +198,7 @@ def truncation_errors(radius):
     sine = rh.data.sine_windows(32, 37, seed=SEED03)
     X, Y = sine[:, :-1, None], sine[:, 1:, None]
     params = rh.bptt.init_elman(1, 16, 1, seed=SEED03, scale=0.5)
-    params["W_hh"] = rh.memory.orthogonal_times(radius, 16, seed=SEED03)
+    params["W_hh"] = rh.gradient_flow.orthogonal_times(radius, 16, seed=SEED03)
     _, full = rh.bptt.elman_loss_and_grads(X, Y, params)
     return np.array([rh.bptt.relative_error(full, rh.bptt.elman_loss_and_grads(X, Y, params, truncate=k)[1])
                      for k in [1, 2, 3, 4, 6, 8, 12, 16, 24, 36]])
@@ -229,7 +229,7 @@ def test_full_bptt_forecast_is_hundreds_of_times_more_accurate_and_faster_than_t
 def norms():
     configs = {"0.8": ("elman", 0.8), "1.0": ("elman", 1.0), "1.5": ("elman", 1.5), "lstm": ("lstm", None),
                "gru": ("gru", None)}
-    return {name: rh.memory.gradient_norms(cell, radius=radius, seed=SEED03) for name, (cell, radius) in configs.items()}
+    return {name: rh.gradient_flow.gradient_norms(cell, radius=radius, seed=SEED03) for name, (cell, radius) in configs.items()}
 
 
 def test_gradient_norm_decays_with_distance_below_radius_1(norms):
@@ -251,29 +251,29 @@ def test_fresh_lstm_and_gru_gradients_vanish_too(norms):
 
 
 def test_clipping_keeps_the_loss_finite_where_the_unclipped_run_diverges():
-    unclipped = rh.memory.clipping_run(clip_norm=None)
-    clipped = rh.memory.clipping_run(clip_norm=1.0)
+    unclipped = rh.gradient_flow.clipping_run(clip_norm=None)
+    clipped = rh.gradient_flow.clipping_run(clip_norm=1.0)
     assert unclipped["diverged"] and not np.isfinite(unclipped["loss"][-1])
     assert not clipped["diverged"] and len(clipped["loss"]) == 200
     assert clipped["loss"][-1] < clipped["loss"][0] / 100        # "falls by more than two orders of magnitude"
 
 
 def test_at_this_learning_rate_the_unclipped_run_diverges_even_from_radius_half():
-    assert rh.memory.clipping_run(clip_norm=None, radius=0.5)["diverged"]
+    assert rh.gradient_flow.clipping_run(clip_norm=None, radius=0.5)["diverged"]
 
 
 def test_the_exploding_gradient_comes_from_the_long_paths():
-    X, Y = rh.memory.clipping_data()
-    _, full = rh.bptt.elman_loss_and_grads(X, Y, rh.memory.clipping_params())
-    _, one_step = rh.bptt.elman_loss_and_grads(X, Y, rh.memory.clipping_params(), truncate=1)
+    X, Y = rh.gradient_flow.clipping_data()
+    _, full = rh.bptt.elman_loss_and_grads(X, Y, rh.gradient_flow.clipping_params())
+    _, one_step = rh.bptt.elman_loss_and_grads(X, Y, rh.gradient_flow.clipping_params(), truncate=1)
     assert np.linalg.norm(full["W_hh"]) > 10 * np.linalg.norm(one_step["W_hh"])
 
 
 # ---------------------------------------------------------------------------------------- section 5
 @pytest.fixture(scope="module")
 def memory():
-    table = rh.memory.memory_experiment(rh.memory.NOTEBOOK_PLAN, progress=False)
-    return {(row.task, row.cell, row.lag): row for row in table.itertuples()}
+    table = rh.memory.memory_experiment(rh.memory.FULL_PLAN, progress=False)
+    return {(row.task, row.cell, row.length): row for row in table.itertuples()}
 
 
 def test_elman_wins_the_recall_task_at_lag_40(memory):
@@ -304,7 +304,7 @@ def test_gated_cells_have_three_and_four_times_the_weights(memory):
 
 def test_training_opens_the_gated_cells_gradient_path(memory):
     X_probe, _ = rh.data.adding_problem(1, 40, seed=SEED03 + 1)
-    norms = {cell: rh.memory.state_jacobian_norms(memory[("adding", cell, 40)].model.layers[0].cell, X_probe[0])
+    norms = {cell: rh.gradient_flow.state_jacobian_norms(memory[("adding", cell, 40)].model.layers[0].cell, X_probe[0])
              for cell in ("elman", "lstm", "gru")}
     assert norms["lstm"][-1] > 0.1 and norms["gru"][-1] > 0.1    # "order 0.1–1 across all 40 steps"
     assert norms["elman"][-1] < 1e-4                             # "about 1e-5"
@@ -313,27 +313,27 @@ def test_training_opens_the_gated_cells_gradient_path(memory):
 # ======== Notebooks 04-05: LSTM and GRU gates =====================================================
 NAMES = ("SEED", "UNITS", "SINE_EPOCHS", "ADDING_LENGTH")
 S04 = read_settings("04_lstm_gates.ipynb", *NAMES)
-S05 = read_settings("05_gru_gates.ipynb", *NAMES, "KINDS")
-SEED, UNITS, SINE_EPOCHS, ADDING_LENGTH, KINDS = (S05[name] for name in (*NAMES, "KINDS"))
+S05 = read_settings("05_gru_gates.ipynb", *NAMES, "CELLS")
+SEED, UNITS, SINE_EPOCHS, ADDING_LENGTH, CELLS05 = (S05[name] for name in (*NAMES, "CELLS"))
 
 
 def test_the_two_notebooks_train_with_the_same_settings():
     # the fixtures below serve both notebooks, which is only right while their settings agree
     assert S04 == {name: S05[name] for name in NAMES}
-    assert set(KINDS) == {"SimpleRNN", "GRU", "LSTM"}
+    assert set(CELLS05) == {"elman", "gru", "lstm"}
 
 
 @pytest.fixture(scope="module")
 def sine():
     """Notebook 05 section 5: the same call, the same arguments. Notebook 04 section 4 trains the LSTM alone
-    with `train_sine_forecaster`, which gives the same model (tests/test_gates.py checks this)."""
-    return rh.gates.race_sine(KINDS, units=UNITS, epochs=SINE_EPOCHS, seed=SEED, progress=False)
+    with `train_sine`, which gives the same model (tests/test_training.py checks this)."""
+    return rh.training.race_sine(CELLS05, units=UNITS, epochs=SINE_EPOCHS, seed=SEED, progress=False)
 
 
 @pytest.fixture(scope="module")
 def adding():
     """Notebook 05 section 5 (notebook 04 section 5 trains the same LSTM alone with `train_memory`)."""
-    return rh.gates.race_memory(KINDS, task="adding", length=ADDING_LENGTH, units=UNITS, seed=SEED, progress=False)
+    return rh.training.race_memory(CELLS05, task="adding", length=ADDING_LENGTH, units=UNITS, seed=SEED, progress=False)
 
 
 # --- notebook 04 ----------------------------------------------------------------------------------------------
@@ -346,7 +346,7 @@ def test_04_numpy_lstm_matches_keras_only_in_the_order_i_f_c_o():
     H_keras, h_last, c_last = layer(X)
     # "Keras starts the forget gate's bias at 1 and all others at 0"
     assert np.array_equal(layer.get_weights()[2].reshape(4, 4), np.repeat([[0.0], [1.0], [0.0], [0.0]], 4, axis=1))
-    params = rh.gates.lstm_params_from_keras(layer)
+    params = rh.keras_rnn.params_from_keras(layer)
     H_np, C_np, _ = rh.numpy_rnn.lstm_forward(X, params)
     swapped = dict(params)
     for a, b in (("W_xc", "W_xo"), ("W_hc", "W_ho"), ("b_c", "b_o")):
@@ -359,14 +359,14 @@ def test_04_numpy_lstm_matches_keras_only_in_the_order_i_f_c_o():
 
 
 def test_04_the_lstm_continues_the_sine_alone(sine):
-    assert sine["LSTM"]["mse_36"] < 1e-3
-    assert sine["LSTM"]["max_abs_err_36"] < 0.05
+    assert sine["lstm"]["mse_36"] < 1e-3
+    assert sine["lstm"]["max_abs_err_36"] < 0.05
 
 
 def test_04_on_the_sine_the_gates_barely_move_while_the_cell_state_swings(sine):
     x_train, _ = rh.data.supervised_pairs(rh.data.sine_series(37))
-    sequence = np.concatenate([x_train, sine["LSTM"]["generated"]])
-    trace = rh.gates.lstm_gate_trace(sine["LSTM"]["model"].get_layer("lstm"), sequence)
+    sequence = np.concatenate([x_train, sine["lstm"]["generated"]])
+    trace = rh.gates.lstm_gate_trace(sine["lstm"]["model"].get_layer("lstm"), sequence)
     mean = {g: trace[g].mean() for g in ("f", "i", "o")}
     swing = {g: trace[g].std(axis=0).mean() for g in ("f", "i", "o", "c_tilde", "c")}
     assert mean["f"] > mean["i"] and mean["f"] > mean["o"]            # forget gate the most open on average
@@ -376,13 +376,13 @@ def test_04_on_the_sine_the_gates_barely_move_while_the_cell_state_swings(sine):
 
 
 def test_04_on_the_adding_problem_the_input_gate_is_a_switch(adding):
-    lstm = adding["LSTM"]["model"].get_layer("lstm")
+    lstm = adding["lstm"]["model"].get_layer("lstm")
     X_test, _ = rh.data.adding_problem(256, ADDING_LENGTH, seed=SEED + 2)
     marked = X_test[:, :, 1] == 1
     means = rh.gates.gate_means_by_mask(lstm, X_test, marked)
     gap = {g: means[g][0] - means[g][1] for g in ("f", "i", "o")}
     k = int(np.argmax(gap["i"]))
-    assert adding["LSTM"]["r2"] > 0.9
+    assert adding["lstm"]["r2"] > 0.9
     assert means["i"][0][k] > 0.8 and means["i"][1][k] < 0.3
     assert np.abs(gap["i"]).max() > max(np.abs(gap["f"]).max(), np.abs(gap["o"]).max())
     # the explorer's frozen picture: open at the first marker, shut one step later
@@ -401,39 +401,39 @@ def test_05_numpy_gru_matches_keras_in_both_forms():
     for reset_after in (True, False):
         layer = keras.layers.GRU(4, reset_after=reset_after, return_sequences=True, return_state=True)
         H_keras, h_last = layer(X)
-        H_np, _ = rh.numpy_rnn.gru_forward(X, rh.gates.gru_params_from_keras(layer), reset_after=reset_after)
+        H_np, _ = rh.numpy_rnn.gru_forward(X, rh.keras_rnn.params_from_keras(layer), reset_after=reset_after)
         assert np.abs(H_np - np.asarray(H_keras)).max() < 1e-6
         assert np.abs(H_np[:, -1] - np.asarray(h_last)).max() < 1e-6
 
 
 def test_05_parameter_counts_and_ratios():
     for n, u in ((1, 16), (8, 64)):
-        for kind, reset_after in (("SimpleRNN", True), ("GRU", False), ("GRU", True), ("LSTM", True)):
-            assert rh.gates.param_count(kind, n, u, reset_after=reset_after) == \
-                rh.gates.keras_param_count(kind, n, u, reset_after=reset_after)
-        lstm = rh.gates.param_count("LSTM", n, u)
-        assert rh.gates.param_count("GRU", n, u, reset_after=False) / lstm == 0.75
-        assert rh.gates.param_count("SimpleRNN", n, u) / lstm == 0.25
-        assert 0.75 < rh.gates.param_count("GRU", n, u, reset_after=True) / lstm < 0.8
-    assert round(rh.gates.param_count("GRU", 1, 16) / rh.gates.param_count("LSTM", 1, 16), 2) == 0.79
+        for cell, reset_after in (("elman", True), ("gru", False), ("gru", True), ("lstm", True)):
+            assert rh.gates.param_count(cell, n, u, reset_after=reset_after) == \
+                rh.gates.keras_param_count(cell, n, u, reset_after=reset_after)
+        lstm = rh.gates.param_count("lstm", n, u)
+        assert rh.gates.param_count("gru", n, u, reset_after=False) / lstm == 0.75
+        assert rh.gates.param_count("elman", n, u) / lstm == 0.25
+        assert 0.75 < rh.gates.param_count("gru", n, u, reset_after=True) / lstm < 0.8
+    assert round(rh.gates.param_count("gru", 1, 16) / rh.gates.param_count("lstm", 1, 16), 2) == 0.79
 
 
 def test_05_all_three_cells_continue_the_sine(sine):
-    for kind in KINDS:
-        assert sine[kind]["mse_36"] < 1e-3, kind
+    for cell in CELLS05:
+        assert sine[cell]["mse_36"] < 1e-3, cell
 
 
 def test_05_only_the_gated_cells_learn_the_adding_problem_and_the_gru_best(adding):
-    assert adding["GRU"]["r2"] > 0.9 and adding["LSTM"]["r2"] > 0.9
-    assert adding["SimpleRNN"]["r2"] < 0.2
-    assert adding["GRU"]["r2"] > adding["LSTM"]["r2"]
-    first_good = {kind: int(np.argmax(r["losses"] < 0.05)) + 1 for kind, r in adding.items()
+    assert adding["gru"]["r2"] > 0.9 and adding["lstm"]["r2"] > 0.9
+    assert adding["elman"]["r2"] < 0.2
+    assert adding["gru"]["r2"] > adding["lstm"]["r2"]
+    first_good = {cell: int(np.argmax(r["losses"] < 0.05)) + 1 for cell, r in adding.items()
                   if (r["losses"] < 0.05).any()}
-    assert first_good["GRU"] < first_good["LSTM"]
+    assert first_good["gru"] < first_good["lstm"]
 
 
 def test_05_the_gru_update_gate_holds_between_markers_and_drops_at_them(adding):
-    gru = adding["GRU"]["model"].get_layer("gru")
+    gru = adding["gru"]["model"].get_layer("gru")
     X_test, _ = rh.data.adding_problem(256, ADDING_LENGTH, seed=SEED + 2)
     marked = X_test[:, :, 1] == 1
     means = rh.gates.gate_means_by_mask(gru, X_test, marked)
@@ -445,11 +445,11 @@ def test_05_the_gru_update_gate_holds_between_markers_and_drops_at_them(adding):
 
 def test_05_fewer_weights_did_not_mean_proportionally_faster_epochs(sine, adding):
     for results in (sine, adding):
-        ratio_weights = results["GRU"]["params"] / results["LSTM"]["params"]
-        ratio_time = results["GRU"]["seconds_per_epoch"] / results["LSTM"]["seconds_per_epoch"]
+        ratio_weights = results["gru"]["params"] / results["lstm"]["params"]
+        ratio_time = results["gru"]["seconds_per_epoch"] / results["lstm"]["seconds_per_epoch"]
         assert ratio_time > ratio_weights
         # the SimpleRNN, with the fewest operations, had the fastest epochs on both tasks
-        assert results["SimpleRNN"]["seconds_per_epoch"] < min(results[k]["seconds_per_epoch"] for k in ("GRU", "LSTM"))
+        assert results["elman"]["seconds_per_epoch"] < min(results[c]["seconds_per_epoch"] for c in ("gru", "lstm"))
 
 
 # ======== Notebook 06: the sine forecast ==========================================================
@@ -458,7 +458,7 @@ S06 = read_settings("06_sine_forecast.ipynb", "SEED", "CELLS", "ARTICLE_EPOCHS",
 
 @pytest.fixture(scope="module")
 def data():
-    return rh.forecast.article_data()
+    return rh.data.article_data()
 
 
 @pytest.fixture(scope="module")
@@ -477,7 +477,7 @@ def variant(data, **switches):
         x, y, S06["ARTICLE_EPOCHS"], cells=S06["CELLS"], seed=S06["SEED"], progress=False, **switches
     )
     generated = rh.stateful.generate(model, x, 36)
-    return losses, rh.forecast.evaluate(generated, rh.forecast.expected_continuation())["mse"]
+    return losses, rh.training.evaluate_forecast(generated, rh.data.article_continuation())["mse"]
 
 
 def test_compiled_loop_reproduces_the_original_losses(data):

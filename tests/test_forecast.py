@@ -8,13 +8,6 @@ import pytest
 import rnn_helpers as rh
 
 
-def test_article_data_is_sin_0_to_35_with_targets_one_step_ahead():
-    x, y = rh.forecast.article_data()
-    np.testing.assert_allclose(x, np.sin(np.arange(36)))
-    np.testing.assert_allclose(y, np.sin(np.arange(1, 37)))
-    np.testing.assert_allclose(rh.forecast.expected_continuation(), np.sin(np.arange(36, 72)))
-
-
 def test_article_model_matches_the_article():
     model = rh.forecast.build_article_model(16)
     lstm, dense = model.layers
@@ -23,7 +16,7 @@ def test_article_model_matches_the_article():
 
 
 def test_compiled_loop_makes_exactly_the_articles_updates():
-    x, y = rh.forecast.article_data()
+    x, y = rh.data.article_data()
     article, article_losses = rh.forecast.train_article(x, y, epochs=2, cells=4, seed=3, progress=False)
     compiled, compiled_losses = rh.forecast.train_compiled(x, y, epochs=2, cells=4, seed=3, progress=False)
     np.testing.assert_allclose(compiled_losses, article_losses, rtol=1e-5)
@@ -32,7 +25,7 @@ def test_compiled_loop_makes_exactly_the_articles_updates():
 
 
 def test_compiled_variants_change_the_training():
-    x, y = rh.forecast.article_data()
+    x, y = rh.data.article_data()
     _, ordered = rh.forecast.train_compiled(x, y, epochs=3, cells=4, seed=0, progress=False)
     _, carried = rh.forecast.train_compiled(x, y, epochs=3, cells=4, seed=0, progress=False, reset_states=False)
     _, shuffled = rh.forecast.train_compiled(x, y, epochs=3, cells=4, seed=0, progress=False, shuffle=True)
@@ -57,13 +50,6 @@ def test_defaults_are_used_when_not_given():
     assert result["cells"] == rh.forecast.DEFAULTS["compiled"]["cells"] == 16
 
 
-def test_evaluate():
-    scores = rh.forecast.evaluate([0.0, 1.0, -1.0], [0.0, 0.5, -1.0])
-    assert scores["mse"] == pytest.approx(0.25 / 3)
-    assert scores["max_abs_err"] == pytest.approx(0.5)
-    np.testing.assert_allclose(scores["abs_err_by_horizon"], [0.0, 0.5, 0.0])
-
-
 @pytest.mark.parametrize(
     "call, error, match",
     [
@@ -75,7 +61,6 @@ def test_evaluate():
         (lambda: rh.forecast.train_bptt([1.0, 2.0], [1.0], 5), ValueError, "same length"),
         (lambda: rh.forecast.train_bptt([1.0, 2.0], [1.0, 3.0], 5, learning_rate=0), ValueError, "learning_rate must be > 0"),
         (lambda: rh.forecast.train_compiled([1.0, 2.0], [1.0, 3.0], 1, shuffle="yes"), TypeError, "True or False"),
-        (lambda: rh.forecast.evaluate([1.0], [1.0, 2.0]), ValueError, "same length"),
         (lambda: rh.forecast.build_article_model(cells=0), ValueError, "cells must be >= 1"),
     ],
 )
