@@ -17,16 +17,30 @@ def _describe(value):
     return f"{type(value).__name__} {value!r}" if not isinstance(value, (list, tuple)) else type(value).__name__
 
 
-def check_int(name, value, minimum=None, maximum=None):
-    """Return `value` as an int, or raise if it is not an integer within [minimum, maximum]."""
+# The largest size (features, units, outputs, steps) a helper accepts: a 4096-unit LSTM already holds 67 million
+# weights, and bigger sizes would exhaust a laptop's memory or run for hours. Checked before anything is allocated.
+MAX_SIZE = 4096
+SIZE_HINT = "Larger sizes would not fit a laptop's memory or time; the course's networks use a few to a few hundred."
+
+
+def check_int(name, value, minimum=None, maximum=None, hint=""):
+    """Return `value` as an int, or raise if it is not an integer within [minimum, maximum].
+
+    `hint` is added to the message when `value` is above `maximum`, to say why there is a maximum.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {_describe(value)}. Pass a whole number, e.g. {name}=10.")
     value = int(value)
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}.")
     if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be <= {maximum}, got {value}.")
+        raise ValueError(f"{name} must be <= {maximum}, got {value}. {hint}".rstrip())
     return value
+
+
+def check_size(name, value):
+    """Return `value` as a size (features, units, outputs, steps): an int in [1, MAX_SIZE]."""
+    return check_int(name, value, minimum=1, maximum=MAX_SIZE, hint=SIZE_HINT)
 
 
 def check_float(name, value, minimum=None, maximum=None, strictly_positive=False):

@@ -28,10 +28,8 @@ def _check_network(params, names, features):
     return p, (units if "W_hh" in p else p["b_y"].shape[0])  # Elman carries h, Jordan carries y
 
 
-def _check_data(X, Y_target=None):
+def _check_data(X, Y_target):
     X = check_array("X", X, ndim=3)
-    if Y_target is None:
-        return X, None
     Y_target = check_array("Y_target", Y_target, ndim=3)
     if Y_target.shape[:2] != X.shape[:2]:
         raise ValueError(
@@ -56,7 +54,7 @@ def init_elman(features, units, outputs=1, seed=0, scale=0.5):
         units: hidden units; an int >= 1.
         outputs: outputs per step; an int >= 1.
         seed: random seed, an int >= 0.
-        scale: standard deviation of every weight, > 0.
+        scale: standard deviation of every weight, in (0, 10].
 
     Returns:
         dict with `W_xh (features, units)`, `W_hh (units, units)`, `b_h (units,)`, `W_hy (units, outputs)`,
@@ -82,13 +80,14 @@ def elman_forward(X, params, h0=None):
         `(Y, cache)`: outputs `(batch, time, outputs)` and a dict with `X`, `H` (`(batch, time + 1, units)`,
         where `H[:, 0]` is `h0`) and the parameters.
     """
-    X, _ = _check_data(X)
+    X = check_array("X", X, ndim=3)
     p, units = _check_network(params, ELMAN_PARAMS, X.shape[2])
+    cell = {name: p[name] for name in param_names("elman")}  # the output layer is not part of the cell
     batch, time, _ = X.shape
     H = np.zeros((batch, time + 1, units))
     H[:, 0] = check_state("h0", h0, batch, units)
     for t in range(time):
-        H[:, t + 1] = elman_step(X[:, t], H[:, t], p)
+        H[:, t + 1] = elman_step(X[:, t], H[:, t], cell)
     Y = H[:, 1:] @ p["W_hy"] + p["b_y"]
     return Y, {"X": X, "H": H, "params": p}
 
@@ -170,7 +169,7 @@ def init_jordan(features, units, outputs=1, seed=0, scale=0.5):
         units: hidden units; an int >= 1.
         outputs: outputs per step (also the size of the fed-back state); an int >= 1.
         seed: random seed, an int >= 0.
-        scale: standard deviation of every weight, > 0.
+        scale: standard deviation of every weight, in (0, 10].
 
     Returns:
         dict with `W_xh (features, units)`, `W_yh (outputs, units)`, `b_h (units,)`, `W_hy (units, outputs)`,
@@ -196,7 +195,7 @@ def jordan_forward(X, params, y0=None):
         `(Y, cache)`: outputs `(batch, time, outputs)` and a dict with `X`, `H` (`(batch, time, units)`),
         `Yfull` (`(batch, time + 1, outputs)`, where `Yfull[:, 0]` is `y0`) and the parameters.
     """
-    X, _ = _check_data(X)
+    X = check_array("X", X, ndim=3)
     p, outputs = _check_network(params, JORDAN_PARAMS, X.shape[2])
     batch, time, _ = X.shape
     units = p["W_hy"].shape[0]
@@ -285,7 +284,7 @@ def numerical_gradients(loss_fn, params, eps=1e-5):
     Args:
         loss_fn: a function `params -> float`.
         params: dict of float arrays; it is not modified.
-        eps: the step, > 0.
+        eps: the step, in (0, 0.1]; 1e-5 suits float64.
 
     Returns:
         dict of numerical gradients shaped like `params`.
@@ -293,7 +292,7 @@ def numerical_gradients(loss_fn, params, eps=1e-5):
     check_callable("loss_fn", loss_fn, "a function params -> loss")
     if not isinstance(params, dict) or not params:
         raise TypeError(f"params must be a non-empty dict of arrays, got {type(params).__name__}.")
-    eps = check_float("eps", eps, strictly_positive=True)
+    eps = check_float("eps", eps, strictly_positive=True, maximum=0.1)  # a difference quotient needs a small step
     work = {name: check_array(name, value).copy() for name, value in params.items()}
     grads = {}
     for name, w in work.items():
@@ -348,7 +347,7 @@ def gradient_check(cell, X, Y_target, params, eps=1e-5):
         X: inputs, `(batch, time, features)`.
         Y_target: targets, `(batch, time, outputs)`.
         params: dict from `init_elman` or `init_jordan`.
-        eps: finite-difference step, > 0.
+        eps: finite-difference step, in (0, 0.1].
 
     Returns:
         float: `relative_error(bptt, finite differences)`; below 1e-7 means BPTT is right.

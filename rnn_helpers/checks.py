@@ -372,13 +372,13 @@ def stateful_training(fn, epochs=3):
 
     Args:
         fn: the learner's training loop.
-        epochs: how many epochs to ask for; an int >= 1.
+        epochs: how many epochs to ask for; an int in [1, 100].
 
     Returns:
         True if every check passes.
     """
     fn = _check_callable("stateful_training", fn)
-    epochs = check_int("epochs", epochs, minimum=1)
+    epochs = check_int("epochs", epochs, minimum=1, maximum=100, hint="A few epochs show the pattern of the loop.")
     model = _RecordingModel()
     x, y = np.zeros((5, 1, 1)), np.zeros((5, 1))
     losses, failed = _run(fn, (model, x, y, epochs), "training loop")

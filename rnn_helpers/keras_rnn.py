@@ -10,8 +10,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from ._validation import (check_array, check_bool, check_choice, check_int, check_keras_layer, check_params,
-                          check_shape, check_text)
+from ._validation import (check_array, check_bool, check_choice, check_keras_layer, check_params,
+                          check_shape, check_size, check_text)
 from .numpy_rnn import param_names
 
 _DTYPES = ("float32", "float64")
@@ -47,8 +47,8 @@ class JordanCell(keras.layers.Layer):
     `rnn_helpers.numpy_rnn.jordan_forward(X, params)`.
 
     Args:
-        units: size of the hidden layer; an int >= 1.
-        output_units: size of the output, which is also the state fed back; an int >= 1.
+        units: size of the hidden layer; an int in [1, 4096].
+        output_units: size of the output, which is also the state fed back; an int in [1, 4096].
         activation: activation of the hidden layer (name or callable).
         output_activation: activation of the output layer; None for linear.
         **kwargs: passed to `keras.layers.Layer` (e.g. `name`, `dtype`).
@@ -67,8 +67,8 @@ class JordanCell(keras.layers.Layer):
 
     def __init__(self, units, output_units=1, activation="tanh", output_activation=None, **kwargs):
         super().__init__(**kwargs)
-        self.units = check_int("units", units, minimum=1)
-        self.output_units = check_int("output_units", output_units, minimum=1)
+        self.units = check_size("units", units)
+        self.output_units = check_size("output_units", output_units)
         self.activation = _check_activation("activation", activation, allow_none=False)
         self.output_activation = _check_activation("output_activation", output_activation, allow_none=True)
         self.state_size = self.output_units
@@ -238,7 +238,7 @@ def build_layer(cell, units, return_sequences=False, reset_after=True, output_un
 
     Args:
         cell: "elman" (`SimpleRNN`), "jordan" (`RNN(JordanCell)`), "lstm" or "gru".
-        units: size of the state (hidden layer for Jordan); an int >= 1.
+        units: size of the state (hidden layer for Jordan); an int in [1, 4096].
         return_sequences: return the output of every step `(batch, time, units)` instead of the last.
         reset_after: GRU form (ignored for the others).
         output_units: Jordan only: size of the fed-back output; an int >= 1.
@@ -249,12 +249,13 @@ def build_layer(cell, units, return_sequences=False, reset_after=True, output_un
         an unbuilt Keras layer.
     """
     cell = check_choice("cell", cell, _CLASSES)
-    units = check_int("units", units, minimum=1)
+    units = check_size("units", units)
     options = {"return_sequences": check_bool("return_sequences", return_sequences),
                "name": cell if name is None else check_text("name", name)}
     if dtype is not None:
         options["dtype"] = check_choice("dtype", dtype, _DTYPES)
     reset_after = check_bool("reset_after", reset_after)
+    output_units = check_size("output_units", output_units)
     if cell == "jordan":
         jordan_dtype = {"dtype": options["dtype"]} if dtype is not None else {}
         return keras.layers.RNN(JordanCell(units, output_units=output_units, **jordan_dtype), **options)

@@ -7,8 +7,8 @@ copy straight between numpy and Keras.
 
 import numpy as np
 
-from ._validation import (check_array, check_bool, check_choice, check_float, check_int, check_params, check_state,
-                          weight_shape)
+from ._validation import (check_array, check_bool, check_choice, check_float, check_int, check_params, check_shape,
+                          check_size, check_state, weight_shape)
 
 
 _GATES = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h")}
@@ -48,22 +48,22 @@ def random_params(names, features, units, outputs=1, seed=0, scale=0.5):
     Args:
         names: weight names, e.g. `param_names("lstm")`, or an Elman network's
             `param_names("elman") + ("W_hy", "b_y")` (cell plus output layer).
-        features: inputs per step; an int >= 1.
-        units: size of the state; an int >= 1.
-        outputs: outputs per step, for `W_hy`, `b_y`, `W_yh`; an int >= 1.
+        features: inputs per step; an int in [1, 4096].
+        units: size of the state; an int in [1, 4096].
+        outputs: outputs per step, for `W_hy`, `b_y`, `W_yh`; an int in [1, 4096].
         seed: seed of the draws; an int >= 0.
-        scale: standard deviation of every weight; > 0.
+        scale: standard deviation of every weight; in (0, 10] (larger weights saturate tanh at every step).
 
     Returns:
         dict name -> float64 array, drawn in the order of `names`.
     """
     if isinstance(names, str) or not isinstance(names, (tuple, list)) or not names:
         raise TypeError(f"names must be a non-empty tuple of weight names such as param_names('elman'), got {names!r}.")
-    features = check_int("features", features, minimum=1)
-    units = check_int("units", units, minimum=1)
-    outputs = check_int("outputs", outputs, minimum=1)
+    features = check_size("features", features)
+    units = check_size("units", units)
+    outputs = check_size("outputs", outputs)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
-    scale = check_float("scale", scale, strictly_positive=True)
+    scale = check_float("scale", scale, strictly_positive=True, maximum=10.0)
     params = {}
     for name in names:
         if not isinstance(name, str) or not name[:2] in ("W_", "b_"):
@@ -72,14 +72,30 @@ def random_params(names, features, units, outputs=1, seed=0, scale=0.5):
     return params
 
 
+def _check_step(cell, x_t, states, params, reset_after=True):
+    """Validate one step's inputs: `x_t` `(batch, features)`, the states `{name: (value, size_key)}`, the weights.
+
+    Returns `(x_t, states as a list of float64 arrays, params as float64 arrays)`.
+    """
+    x_t = check_array("x_t", x_t, ndim=2)
+    p, units = check_params(params, param_names(cell, reset_after), x_t.shape[1])
+    checked = []
+    for name, value in states.items():
+        size = p["b_y"].shape[0] if name == "y_prev" else units
+        value = check_array(name, value, ndim=2)
+        checked.append(check_shape(name, value, (x_t.shape[0], size), "A state has one row per row of x_t."))
+    return x_t, checked, p
+
+
 def elman_step(x_t, h_prev, params):
     """One Elman step: the new hidden state from this input and the previous hidden state.
 
     h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)
 
-    This is the unchecked inner step; `elman_forward` validates its inputs.
+    Introduced in notebook 02. `x_t` is `(batch, features)`, `h_prev` `(batch, units)`, `params` as for
+    `elman_forward`.
     """
-    p = params
+    x_t, (h_prev,), p = _check_step("elman", x_t, {"h_prev": h_prev}, params)
     return np.tanh(x_t @ p["W_xh"] + h_prev @ p["W_hh"] + p["b_h"])
 
 
@@ -114,12 +130,13 @@ def jordan_step(x_t, y_prev, params):
     h_t = tanh(x_t W_xh + y_{t-1} W_yh + b_h)
     y_t = h_t W_hy + b_y
 
-    This is the unchecked inner step; `jordan_forward` validates its inputs.
+    Introduced in notebook 02. `x_t` is `(batch, features)`, `y_prev` `(batch, outputs)`, `params` as for
+    `jordan_forward`.
 
     Returns:
         `(y_t, h_t)`.
     """
-    p = params
+    x_t, (y_prev,), p = _check_step("jordan", x_t, {"y_prev": y_prev}, params)
     h_t = np.tanh(x_t @ p["W_xh"] + y_prev @ p["W_yh"] + p["b_h"])
     y_t = h_t @ p["W_hy"] + p["b_y"]
     return y_t, h_t
@@ -172,12 +189,12 @@ def lstm_step(x_t, h_prev, c_prev, params):
     o_t = σ(x_t W_xo + h_{t-1} W_ho + b_o)           output gate
     h_t = o_t ⊙ tanh(c_t)                            tanh squashes the state before it is shown
 
-    This is the unchecked inner step; `lstm_forward` validates its inputs.
+    Introduced in notebook 04. `x_t` is `(batch, features)`, `h_prev` and `c_prev` `(batch, units)`.
 
     Returns:
         `(h_t, c_t, gates)` with `gates = {"f", "i", "c_tilde", "o"}`, each `(batch, units)`.
     """
-    p = params
+    x_t, (h_prev, c_prev), p = _check_step("lstm", x_t, {"h_prev": h_prev, "c_prev": c_prev}, params)
     f = sigmoid(x_t @ p["W_xf"] + h_prev @ p["W_hf"] + p["b_f"])  # forget gate
     i = sigmoid(x_t @ p["W_xi"] + h_prev @ p["W_hi"] + p["b_i"])  # input gate
     c_tilde = np.tanh(x_t @ p["W_xc"] + h_prev @ p["W_hc"] + p["b_c"])  # candidate
@@ -231,12 +248,13 @@ def gru_step(x_t, h_prev, params, reset_after=True):
     h_t = z_t ⊙ h_{t-1} + (1 − z_t) ⊙ h̃_t
 
     With `reset_after=True` each gate has an input bias `b_x?` and a recurrent bias `b_h?`; with False
-    one bias `b_?`. This is the unchecked inner step; `gru_forward` validates its inputs.
+    one bias `b_?`. Introduced in notebook 05. `x_t` is `(batch, features)`, `h_prev` `(batch, units)`.
 
     Returns:
         `(h_t, gates)` with `gates = {"z", "r", "h_tilde"}`, each `(batch, units)`.
     """
-    p = params
+    reset_after = check_bool("reset_after", reset_after)
+    x_t, (h_prev,), p = _check_step("gru", x_t, {"h_prev": h_prev}, params, reset_after)
     if reset_after:
         z = sigmoid(x_t @ p["W_xz"] + p["b_xz"] + h_prev @ p["W_hz"] + p["b_hz"])  # update gate
         r = sigmoid(x_t @ p["W_xr"] + p["b_xr"] + h_prev @ p["W_hr"] + p["b_hr"])  # reset gate
