@@ -8,6 +8,7 @@ every cell, sequences of 5, 10, 20 and 40 steps.
 
 from . import training
 from ._validation import check_choice, check_int
+from .progress import progress_bar
 
 LENGTHS = (5, 10, 20, 40)
 FULL_PLAN = tuple((task, training.CELLS, LENGTHS) for task in training.TASKS)
@@ -42,7 +43,7 @@ def memory_experiment(plan=FULL_PLAN, progress=True, **settings):
 
     Args:
         plan: a sequence of `(task, cells, lengths)` triples, e.g. `[("adding", ["elman", "gru"], [10, 20])]`.
-        progress: show a tqdm progress bar over all runs.
+        progress: show a progress bar over all runs.
         **settings: passed on to `training.race_memory` (units, epochs, n_train, n_test, batch_size,
             learning_rate, seed).
 
@@ -52,7 +53,6 @@ def memory_experiment(plan=FULL_PLAN, progress=True, **settings):
         seconds_per_epoch`.
     """
     import pandas as pd
-    from tqdm.auto import tqdm
 
     for name in ("task", "length", "cells"):
         if name in settings:
@@ -60,8 +60,7 @@ def memory_experiment(plan=FULL_PLAN, progress=True, **settings):
                             "write the plan as [(task, cells, lengths), ...].")
     races = _runs(plan)
     rows = []
-    with tqdm(total=sum(len(cells) for _, cells, _ in races), desc="training", unit="run",
-              disable=not progress) as bar:
+    with progress_bar(sum(len(cells) for _, cells, _ in races), "training", unit="run", enabled=progress) as bar:
         for task, cells, length in races:
             if not cells:
                 continue

@@ -20,7 +20,8 @@ import time
 import numpy as np
 
 from . import data, numpy_rnn, stateful
-from ._validation import check_array, check_bool, check_choice, check_float, check_int, check_keras_model
+from ._validation import check_array, check_bool, check_choice, check_float, check_int, check_keras_model, check_text
+from .progress import progress_bar
 
 CELLS = numpy_rnn.CELLS  # ("elman", "jordan", "lstm", "gru"): one vocabulary, defined beside the cells
 TASKS = ("recall_first", "adding")  # the memory tasks of notebook 03, made by `rnn_helpers.data`
@@ -28,7 +29,7 @@ _TASK_DATA = {"recall_first": data.recall_first, "adding": data.adding_problem}
 
 
 def run_in_chunks(run_epochs, epochs, desc, progress=True, chunk=50):
-    """Call a compiled `run_epochs(n)` (returns `n` losses) in chunks, updating a tqdm bar between calls.
+    """Call a compiled `run_epochs(n)` (returns `n` losses) in chunks, updating a progress bar between calls.
 
     Introduced in notebook 06. A compiled loop runs many epochs without returning to Python, which is
     what makes it fast; returning every `chunk` epochs keeps the progress bar alive.
@@ -42,12 +43,11 @@ def run_in_chunks(run_epochs, epochs, desc, progress=True, chunk=50):
         1-D float array of the `epochs` losses.
     """
     import tensorflow as tf
-    from tqdm.auto import tqdm
 
     epochs = check_int("epochs", epochs, minimum=1)
     chunk = check_int("chunk", chunk, minimum=1)
     losses = []
-    with tqdm(total=epochs, desc=str(desc), unit="epoch", disable=not progress, leave=False) as bar:
+    with progress_bar(epochs, desc, enabled=progress) as bar:
         while len(losses) < epochs:
             n = min(chunk, epochs - len(losses))
             losses.extend(run_epochs(tf.constant(n)).numpy().tolist())
@@ -56,7 +56,7 @@ def run_in_chunks(run_epochs, epochs, desc, progress=True, chunk=50):
 
 
 def fit_progress(epochs, desc):
-    """A Keras callback that shows `fit`'s epochs as one tqdm bar (use with `fit(..., verbose=0)`).
+    """A Keras callback that shows `fit`'s epochs as one progress bar (use with `fit(..., verbose=0)`).
 
     Introduced in notebook 07.
 
@@ -68,13 +68,13 @@ def fit_progress(epochs, desc):
         A `keras.callbacks.Callback`.
     """
     import keras
-    from tqdm.auto import tqdm
 
     epochs = check_int("epochs", epochs, minimum=1)
+    desc = check_text("desc", desc)
 
     class _EpochBar(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
-            self.bar = tqdm(total=epochs, desc=str(desc), unit="epoch", leave=False)
+            self.bar = progress_bar(epochs, desc)
 
         def on_epoch_end(self, epoch, logs=None):
             self.bar.update(1)
@@ -300,13 +300,10 @@ def _take_turns(runners, epochs, chunk, desc, progress):
         dict cell -> `(losses, train_seconds, seconds_per_epoch)`: the losses of every epoch, the total time,
         and the fastest chunk after the first (which also traces the graph), per epoch.
     """
-    from tqdm.auto import tqdm
-
     losses = {cell: [] for cell in runners}
     times = {cell: [] for cell in runners}  # (seconds, epochs) of every call
     done = 0
-    with _quiet_tracing(), tqdm(total=epochs * len(runners), desc=desc, unit="epoch", disable=not progress,
-                                leave=False) as bar:
+    with _quiet_tracing(), progress_bar(epochs * len(runners), desc, enabled=progress) as bar:
         while done < epochs:
             n = min(chunk, epochs - done)
             for cell, run in runners.items():
