@@ -682,7 +682,7 @@ _USAGE_TITLES = {
     "every_step": "1 step by step:\nread every output",
     "many_to_one": "2 many-to-one:\nread only the last output",
     "warm_up": "3 warm-up:\nskip the first outputs",
-    "generation": "4 generation: each output\nis the next input",
+    "generation": "4 generation:\neach output is\nthe next input",
     "warm_up_generation": "5 warm-up, then\ngeneration",
 }
 
