@@ -842,3 +842,51 @@ def unrolled_bptt_diagram(steps=6, truncate=None, ax=None):
         title = f"Truncated BPTT, chunks of {truncate} steps: the state flows on, the gradient stops at each cut"
     ax.set_title(title, fontsize=10)
     return ax
+
+
+# --- Elman and Jordan wiring (notebook 02) -----------------------------------------------------------------
+
+RECURRENT_KINDS = ("Elman", "Jordan")
+
+
+def elman_jordan_diagram(kind, ax=None):
+    """The wiring of an Elman or a Jordan network: which copy from the last step comes back in.
+
+    Introduced in notebook 02, the two side by side (`fig, axes = plt.subplots(1, 2)`). Alt text to show
+    with it: "Two diagrams: in the Elman network a copy of the hidden state h_t returns as the context for
+    the next step; in the Jordan network a copy of the output y_t returns instead."
+
+    Args:
+        kind: "Elman" (the hidden state comes back) or "Jordan" (the output comes back).
+        ax: Axes to draw on; a new figure if None.
+
+    Returns:
+        the matplotlib Axes.
+
+    Raises:
+        ValueError: if `kind` is neither.
+    """
+    kind = check_choice("kind", kind, RECURRENT_KINDS)
+    ax = _diagram_axes(ax, (-0.05, 3.95), (0, 4.2))
+    elman = kind == "Elman"
+    colour = PALETTE[kind]
+    _box(ax, (3.0, 0.5), "input $x_t$", PALETTE["target"], size=(1.4, 0.55), gid="input")
+    _box(ax, (3.0, 2.0), "hidden $h_t$", PALETTE["hidden"], size=(1.4, 0.55), face="white", gid="hidden")
+    _box(ax, (3.0, 3.5), "output $y_t$", PALETTE["prediction"], size=(1.4, 0.55), gid="output")
+    _box(ax, (0.8, 2.0), "context\n" + ("$h_{t-1}$" if elman else "$y_{t-1}$"), colour, size=(1.1, 0.75),
+         gid="context")
+    _arrow(ax, (3.0, 0.83), (3.0, 1.67))
+    _arrow(ax, (3.0, 2.33), (3.0, 3.17))
+    _arrow(ax, (1.4, 2.0), (2.24, 2.0))
+    ax.text(3.1, 1.25, "$W_{xh}$", fontsize=10)
+    ax.text(3.1, 2.75, "$W_{hy}$", fontsize=10)
+    ax.text(1.82, 2.1, "$W_{hh}$" if elman else "$W_{yh}$", fontsize=10, ha="center", va="bottom")
+    copy = dict(color=colour, ls="--", gid="copy")
+    if elman:  # the hidden state goes round, below, into the context
+        _arrow(ax, (2.35, 1.72), (0.8, 1.58), rad=-0.6, **copy)
+        ax.text(1.15, 0.8, "copy of $h_t$,\nused next step", ha="center", va="center", fontsize=8)
+    else:  # the output goes round, above, into the context
+        _arrow(ax, (2.25, 3.5), (0.8, 2.42), rad=0.35, **copy)
+        ax.text(0.1, 3.55, "copy of $y_t$,\nused next step", fontsize=8)
+    ax.set_title(f"{kind} network", fontsize=11)
+    return ax

@@ -180,6 +180,16 @@ def test_unrolled_bptt_diagram_cuts_the_gradient_at_the_truncation_points():
     assert counts(steps=6, truncate=6)[2] == 0
 
 
+def test_elman_and_jordan_diagrams_differ_in_what_comes_back():
+    elman, jordan = rh.plotting.elman_jordan_diagram("Elman"), rh.plotting.elman_jordan_diagram("Jordan")
+    assert "context\n$h_{t-1}$" in texts_of(elman) and "$W_{hh}$" in texts_of(elman)
+    assert "context\n$y_{t-1}$" in texts_of(jordan) and "$W_{yh}$" in texts_of(jordan)
+    for ax, kind in ((elman, "Elman"), (jordan, "Jordan")):
+        (copy,) = patches_with_gid(ax, "copy")
+        assert copy.get_linestyle() == "--" and ax.get_title() == f"{kind} network"
+    assert "copy of $h_t$" in texts_of(elman) and "copy of $y_t$" in texts_of(jordan)
+
+
 def test_diagrams_draw_on_the_axes_they_are_given():
     _, axes = plt.subplots(1, 4)
     assert rh.plotting.lstm_cell_diagram(ax=axes[0]) is axes[0]
@@ -211,6 +221,7 @@ def test_diagrams_draw_on_the_axes_they_are_given():
         (lambda: rh.plotting.unrolled_bptt_diagram(steps=4, truncate=5), ValueError, "truncate must be <= 4"),
         (lambda: rh.plotting.unrolled_bptt_diagram(steps=2.5), TypeError, "steps must be an int"),
         (lambda: rh.plotting.plot_gate_traces([1, 2]), TypeError, "trace must be the dict"),
+        (lambda: rh.plotting.elman_jordan_diagram("LSTM"), ValueError, r"kind must be one of \['Elman', 'Jordan'\]"),
         (lambda: rh.plotting.plot_gate_traces(synthetic_lstm_trace(), keys=("forget",)), ValueError,
          "key in keys must be one of"),
         (lambda: rh.plotting.plot_gate_traces(synthetic_lstm_trace(features=1), input_labels=("value", "marker")),
