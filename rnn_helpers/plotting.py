@@ -75,8 +75,12 @@ def use_course_style():
 
 
 def line_style(role, fallback_index=0):
-    """`dict(color=..., linestyle=...)` for a role of `PALETTE`, or the course cycle's entry `fallback_index`."""
-    if role in PALETTE:
+    """`dict(color=..., linestyle=...)` for a role of `PALETTE`, or the course cycle's entry `fallback_index`.
+
+    Used by every figure helper; notebooks may call it too, e.g. `ax.plot(t, y, **rh.plotting.line_style("GRU"))`.
+    """
+    fallback_index = check_int("fallback_index", fallback_index, minimum=0)
+    if isinstance(role, str) and role in PALETTE:
         return {"color": PALETTE[role], "linestyle": LINESTYLES.get(role, "-")}
     k = fallback_index % len(CYCLE_COLORS)
     return {"color": CYCLE_COLORS[k], "linestyle": CYCLE_LINESTYLES[k]}
@@ -99,11 +103,27 @@ def signed_cmap():
 
 
 def _axes(ax, figsize=(8, 3.5)):
+    """`ax`, or new Axes in a new figure of `figsize` if it is None."""
     import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
 
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be matplotlib Axes or None, got {type(ax).__name__}. Pass e.g. ax=plt.gca().")
     return ax
+
+
+def _figure(fig, figsize):
+    """`fig`, or a new figure of `figsize` if it is None."""
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    if fig is None:
+        return plt.figure(figsize=figsize)
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure or None, got {type(fig).__name__}. Pass e.g. plt.figure().")
+    return fig
 
 
 def _check_dict_of_lines(name, value):
@@ -270,8 +290,7 @@ def plot_gate_traces(trace, keys=("f", "i", "o", "c"), marks=None, input_labels=
 
     keys, titles, x, input_labels = _check_gate_plot_args(trace, keys, input_labels)
     values = [check_array(f"trace['{key}']", trace[key], ndim=2) for key in keys]
-    if fig is None:
-        fig = plt.figure(figsize=(9, 1.3 + 1.55 * len(keys)))
+    fig = _figure(fig, (9, 1.3 + 1.55 * len(keys)))
     axes = fig.subplots(len(keys) + 1, 1, sharex=True, gridspec_kw={"height_ratios": [0.8] + [1.2] * len(keys)})
     _input_panel(axes[0], x, input_labels)
     for ax, key, value in zip(axes[1:], keys, values):
@@ -563,12 +582,9 @@ def lstm_cell_picture(trace, step, unit, fig=None):
     Returns:
         the matplotlib Figure.
     """
-    import matplotlib.pyplot as plt
-
     values = lstm_cell_values(trace, step, unit)
     trace = _check_trace(trace)
-    if fig is None:
-        fig = plt.figure(figsize=(9, 5.6))
+    fig = _figure(fig, (9, 5.6))
     fig.clear()
     ax, ax_time = fig.subplots(2, 1, gridspec_kw={"height_ratios": [2.1, 1]})
     ax.set_xlim(0, 10)
@@ -680,7 +696,7 @@ def gru_cell_diagram(highlight=None, ax=None):
 USAGE_MODES = ("every_step", "many_to_one", "warm_up", "generation", "warm_up_generation")
 _USAGE_TITLES = {
     "every_step": "1 step by step:\nread every output",
-    "many_to_one": "2 many-to-one:\nread only the last output",
+    "many_to_one": "2 many-to-one:\nread only the\nlast output",
     "warm_up": "3 warm-up:\nskip the first outputs",
     "generation": "4 generation:\neach output is\nthe next input",
     "warm_up_generation": "5 warm-up, then\ngeneration",
@@ -752,6 +768,9 @@ def usage_modes_diagram(ax=None, modes=USAGE_MODES, steps=6):
     Raises:
         ValueError: if a mode is unknown or `steps` is out of range.
     """
+    if not isinstance(modes, (str, list, tuple)):
+        raise TypeError(f"modes must be a mode name or a list of them from {list(USAGE_MODES)}, "
+                        f"got {type(modes).__name__}.")
     modes = (modes,) if isinstance(modes, str) else tuple(modes)
     if not modes:
         raise ValueError(f"modes must name at least one of {list(USAGE_MODES)}, got an empty list.")
