@@ -1,19 +1,17 @@
-"""Interactive explorers built from ipywidgets sliders.
+"""Interactive explorers built from ipywidgets sliders: this module only builds widgets.
 
-ipywidgets is imported inside each builder, so `import rnn_helpers` works without it.
+ipywidgets is imported inside each builder, so `import rnn_helpers` works without it. Every picture an
+explorer shows is drawn by `rnn_helpers.plotting`.
 
-- `lstm_cell_picture`, `lstm_gate_explorer`: the LSTM cell at one time step (notebook 04).
+- `lstm_gate_explorer`: the LSTM cell at one time step (notebook 04).
+- `forecast_explorer`: train and forecast the sine (notebook 06).
 """
 
 import io
 
 import numpy as np
 
-from ._validation import check_array, check_choice, check_int
-
-# --- LSTM gate explorer (notebook 04) ----------------------------------------------------------------------
-
-_TRACE_KEYS = ("x", "f", "i", "c_tilde", "o", "c", "h")
+from ._validation import check_choice, check_int
 
 
 def _figure_png(fig, dpi=80):
@@ -23,144 +21,7 @@ def _figure_png(fig, dpi=80):
     return buffer.getvalue()
 
 
-def _check_trace(trace):
-    """Validate a gate trace from `rnn_helpers.gates.lstm_gate_trace`; return it with float64 arrays."""
-    if not isinstance(trace, dict):
-        raise TypeError(
-            f"trace must be the dict returned by rnn_helpers.gates.lstm_gate_trace, got {type(trace).__name__}."
-        )
-    missing = [key for key in _TRACE_KEYS if key not in trace]
-    if missing:
-        raise ValueError(f"trace is missing {missing}; make it with rnn_helpers.gates.lstm_gate_trace(layer, x).")
-    checked = {key: check_array(f"trace['{key}']", trace[key], ndim=2) for key in _TRACE_KEYS}
-    shape = checked["f"].shape
-    for key in _TRACE_KEYS[1:]:
-        if checked[key].shape != shape:
-            raise ValueError(f"trace['{key}'] must have shape {shape} like trace['f'], got {checked[key].shape}.")
-    if checked["x"].shape[0] != shape[0]:
-        raise ValueError(f"trace['x'] must have {shape[0]} time steps like the gates, got {checked['x'].shape[0]}.")
-    return checked
-
-
-def lstm_cell_values(trace, step, unit):
-    """The numbers the cell picture shows: every part of unit `unit` at time `step`.
-
-    Introduced in notebook 04.
-
-    Args:
-        trace: dict from `rnn_helpers.gates.lstm_gate_trace`, arrays `(time, units)`.
-        step: time step, 0 <= step < time.
-        unit: unit, 0 <= unit < units.
-
-    Returns:
-        dict of floats: "x" (first input feature), "c_prev", "h_prev" (0 at step 0), "f", "i", "c_tilde",
-        "o", "c", "h".
-    """
-    trace = _check_trace(trace)
-    time, units = trace["f"].shape
-    step = check_int("step", step, minimum=0, maximum=time - 1)
-    unit = check_int("unit", unit, minimum=0, maximum=units - 1)
-    values = {key: float(trace[key][step, unit]) for key in ("f", "i", "c_tilde", "o", "c", "h")}
-    values["x"] = float(trace["x"][step, 0])
-    values["c_prev"] = float(trace["c"][step - 1, unit]) if step > 0 else 0.0
-    values["h_prev"] = float(trace["h"][step - 1, unit]) if step > 0 else 0.0
-    return values
-
-
-def lstm_cell_picture(trace, step, unit, fig=None):
-    """Draw the LSTM cell of one unit at one time step, each part coloured by its value.
-
-    Introduced in notebook 04. Top: the cell, left to right as in the text — forget gate, input gate,
-    tanh candidate, output gate, tanh on the output — with the value of every part written in its box
-    (gates: white = closed 0, green = open 1; tanh parts: blue −1 ... red +1). Bottom: this unit's gates
-    over the whole sequence, with a line at `step`.
-
-    Args:
-        trace: dict from `rnn_helpers.gates.lstm_gate_trace`.
-        step: time step to show. unit: unit to show.
-        fig: a matplotlib Figure to draw into (it is cleared); a new one if None.
-
-    Returns:
-        the matplotlib Figure.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-
-    v = lstm_cell_values(trace, step, unit)
-    trace = _check_trace(trace)
-    if fig is None:
-        fig = plt.figure(figsize=(9, 5.6))
-    fig.clear()
-    ax, ax_time = fig.subplots(2, 1, gridspec_kw={"height_ratios": [2.1, 1]})
-    ax.set_xlim(0, 10)
-    ax.set_ylim(0, 5.2)
-    ax.axis("off")
-    gate_colors, tanh_colors = plt.get_cmap("Greens"), plt.get_cmap("RdBu_r")
-
-    def box(x, y, label, value, is_gate, width=1.5, height=0.8):
-        color = gate_colors(0.85 * value) if is_gate else tanh_colors(0.5 + 0.45 * np.clip(value, -1, 1))
-        ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.05",
-                                    facecolor=color, edgecolor="0.2"))
-        dark = (is_gate and value > 0.6) or (not is_gate and abs(value) > 0.7)
-        ax.text(x, y, f"{label}\n{value:+.2f}" if not is_gate else f"{label}\n{value:.2f}", ha="center",
-                va="center", fontsize=9, color="white" if dark else "black")
-
-    def node(x, y, symbol):
-        ax.add_patch(plt.Circle((x, y), 0.25, facecolor="white", edgecolor="0.2", zorder=3))
-        ax.text(x, y, symbol, ha="center", va="center", fontsize=12, zorder=4)
-
-    def arrow(start, end):
-        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, color="0.35", lw=1.2))
-
-    # the cell-state line along the top: c_{t-1} -> (x f) -> (+ i*c~) -> c_t
-    top = 4.3
-    ax.text(0.1, top, f"$c_{{t-1}}$\n{v['c_prev']:+.2f}", ha="left", va="center", fontsize=9)
-    arrow((0.9, top), (2.25, top))
-    node(2.5, top, "×")
-    arrow((2.75, top), (4.75, top))
-    node(5.0, top, "+")
-    arrow((5.25, top), (9.0, top))
-    ax.text(9.05, top, f"$c_t$\n{v['c']:+.2f}", ha="left", va="center", fontsize=9)
-    # the four parts computed from x_t and h_{t-1}
-    low = 1.9
-    box(2.5, low, "1 forget $f$", v["f"], True)
-    box(4.2, low, "2 input $i$", v["i"], True)
-    box(5.9, low, "3 cand. $\\tilde c$", v["c_tilde"], False)
-    box(7.6, low, "4 output $o$", v["o"], True)
-    arrow((2.5, low + 0.45), (2.5, top - 0.27))
-    node(5.0, 3.1, "×")
-    arrow((4.2, low + 0.45), (4.8, 2.93))
-    arrow((5.9, low + 0.45), (5.2, 2.93))
-    arrow((5.0, 3.35), (5.0, top - 0.27))
-    # output side: tanh(c_t) x o -> h_t
-    box(8.6, 3.45, "5 tanh($c_t$)", float(np.tanh(v["c"])), False, width=1.3, height=0.7)
-    arrow((8.6, top - 0.05), (8.6, 3.85))
-    node(8.6, 2.55, "×")
-    arrow((8.6, 3.08), (8.6, 2.8))
-    arrow((8.05, low + 0.35), (8.37, 2.45))
-    arrow((8.85, 2.55), (9.5, 2.55))
-    ax.text(9.52, 2.55, f"$h_t$\n{v['h']:+.2f}", ha="left", va="center", fontsize=9)
-    # inputs along the bottom
-    ax.text(0.1, 0.45, f"$x_t$ = {v['x']:+.2f}    $h_{{t-1}}$ = {v['h_prev']:+.2f}", ha="left", va="center",
-            fontsize=9)
-    ax.plot([1.6, 7.6], [0.85, 0.85], color="0.35", lw=1.2)
-    for x in (2.5, 4.2, 5.9, 7.6):
-        arrow((x, 0.85), (x, low - 0.45))
-    ax.set_title(f"LSTM unit {unit} at time step {step}", fontsize=11)
-
-    # this unit over time
-    steps = np.arange(trace["f"].shape[0])
-    for key, label, color in (("f", "forget f", "tab:green"), ("i", "input i", "tab:orange"),
-                              ("o", "output o", "tab:purple")):
-        ax_time.plot(steps, trace[key][:, unit], color=color, label=label, lw=1.4)
-    ax_time.plot(steps, trace["x"][:, 0], color="0.6", lw=1, ls="--", label="input x")
-    ax_time.axvline(step, color="black", lw=1)
-    ax_time.set_xlim(steps[0], steps[-1])
-    ax_time.set_ylim(-1.1, 1.1)
-    ax_time.set_xlabel("time step")
-    ax_time.legend(loc="lower left", ncol=4, fontsize=8, frameon=False)
-    fig.tight_layout()
-    return fig
+# --- LSTM gate explorer (notebook 04) ----------------------------------------------------------------------
 
 
 def lstm_gate_explorer(trace, step=0, unit=0):
@@ -175,15 +36,16 @@ def lstm_gate_explorer(trace, step=0, unit=0):
     Returns:
         an `ipywidgets.VBox` to display. For code and tests it also carries `.step_slider`, `.unit_slider`,
         `.image` (the picture as PNG bytes in `.image.value`) and `.values()` (the numbers now shown, a
-        dict as from `lstm_cell_values`).
+        dict as from `rnn_helpers.plotting.lstm_cell_values`).
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
-    trace = _check_trace(trace)
-    time, units = trace["f"].shape
-    step = check_int("step", step, minimum=0, maximum=time - 1)
-    unit = check_int("unit", unit, minimum=0, maximum=units - 1)
+    from . import plotting
+
+    plotting.lstm_cell_values(trace, step, unit)  # validates the trace, the step and the unit
+    time, units = np.shape(trace["f"])
+    step, unit = int(step), int(unit)
     step_slider = widgets.IntSlider(value=step, min=0, max=time - 1, description="time step",
                                     continuous_update=False)
     unit_slider = widgets.IntSlider(value=unit, min=0, max=units - 1, description="unit", continuous_update=False)
@@ -192,7 +54,7 @@ def lstm_gate_explorer(trace, step=0, unit=0):
     plt.close(fig)  # drawn into PNG bytes only, never shown by the inline backend
 
     def redraw(change=None):
-        lstm_cell_picture(trace, step_slider.value, unit_slider.value, fig=fig)
+        plotting.lstm_cell_picture(trace, step_slider.value, unit_slider.value, fig=fig)
         image.value = _figure_png(fig)
 
     step_slider.observe(redraw, names="value")
@@ -200,7 +62,7 @@ def lstm_gate_explorer(trace, step=0, unit=0):
     redraw()
     box = widgets.VBox([widgets.HBox([step_slider, unit_slider]), image])
     box.step_slider, box.unit_slider, box.image = step_slider, unit_slider, image
-    box.values = lambda: lstm_cell_values(trace, step_slider.value, unit_slider.value)
+    box.values = lambda: plotting.lstm_cell_values(trace, step_slider.value, unit_slider.value)
     return box
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from rnn_helpers import gates, keras_rnn, numpy_rnn, training
+from rnn_helpers import gates, keras_rnn, numpy_rnn, plotting, training
 
 matplotlib.use("Agg")
 
@@ -84,10 +84,10 @@ def test_gate_means_by_mask_works_for_a_gru():
     assert sorted(means) == ["h_tilde", "r", "z"]
     assert_allclose(means["z"][0], g["z"][:, 0].mean(axis=0))
     assert_allclose(means["r"][1], g["r"][:, 1:].reshape(-1, 3).mean(axis=0))
-    fig = gates.plot_gate_traces(gates.gru_gate_trace(layer, X[0]), keys=("z", "r", "h"))
+    fig = plotting.plot_gate_traces(gates.gru_gate_trace(layer, X[0]), keys=("z", "r", "h"))
     assert len([ax for ax in fig.axes if ax.images]) == 3
     with pytest.raises(ValueError, match="key in keys must be one of"):
-        gates.plot_gate_traces(gates.gru_gate_trace(layer, X[0]), keys=("f",))
+        plotting.plot_gate_traces(gates.gru_gate_trace(layer, X[0]), keys=("f",))
 
 
 def test_gate_means_by_mask_matches_a_direct_average():
@@ -104,7 +104,7 @@ def test_gate_means_by_mask_matches_a_direct_average():
 def test_plot_gate_traces_draws_one_heat_map_per_key():
     layer = sequence_model("lstm", units=3).get_layer("lstm")
     trace = gates.lstm_gate_trace(layer, np.linspace(-1, 1, 12))
-    fig = gates.plot_gate_traces(trace, keys=("f", "c"), marks=[3, 7])
+    fig = plotting.plot_gate_traces(trace, keys=("f", "c"), marks=[3, 7])
     heat_maps = [ax for ax in fig.axes if ax.images]
     assert len(heat_maps) == 2
     assert heat_maps[0].images[0].get_array().shape == (3, 12)  # units down, time across
@@ -151,8 +151,8 @@ def test_traces_reject_bad_input():
         gates.gate_means_by_mask(layer, X, np.ones((2, 5), dtype=bool))
     trace = gates.lstm_gate_trace(layer, np.zeros(5))
     with pytest.raises(ValueError, match="key in keys must be one of"):
-        gates.plot_gate_traces(trace, keys=("forget",))
+        plotting.plot_gate_traces(trace, keys=("forget",))
     with pytest.raises(ValueError, match="input_labels must be a list of 1"):
-        gates.plot_gate_traces(trace, input_labels=("value", "marker"))
+        plotting.plot_gate_traces(trace, input_labels=("value", "marker"))
     with pytest.raises(TypeError, match="trace must be the dict"):
-        gates.plot_gate_traces([1, 2])
+        plotting.plot_gate_traces([1, 2])

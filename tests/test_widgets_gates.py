@@ -1,4 +1,4 @@
-"""The LSTM gate explorer, tested without a browser: move the sliders, check what the picture shows."""
+"""The LSTM gate explorer (widgets) and the cell picture it shows (plotting), tested without a browser."""
 
 import importlib
 import sys
@@ -8,7 +8,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from rnn_helpers import gates, widgets
+from rnn_helpers import gates, plotting, widgets
 
 matplotlib.use("Agg")
 
@@ -46,24 +46,33 @@ def test_moving_the_sliders_redraws_and_updates_the_values(trace):
 
 
 def test_cell_values_at_the_first_step_start_from_zero(trace):
-    values = widgets.lstm_cell_values(trace, 0, 1)
+    values = plotting.lstm_cell_values(trace, 0, 1)
     assert values["c_prev"] == 0.0 and values["h_prev"] == 0.0
     assert values["x"] == pytest.approx(trace["x"][0, 0])
     # the picture's arithmetic: c = f c_prev + i c_tilde and h = o tanh(c)
-    v = widgets.lstm_cell_values(trace, 4, 1)
+    v = plotting.lstm_cell_values(trace, 4, 1)
     assert v["c"] == pytest.approx(v["f"] * v["c_prev"] + v["i"] * v["c_tilde"])
     assert v["h"] == pytest.approx(v["o"] * np.tanh(v["c"]))
 
 
 def test_picture_shows_the_chosen_unit_and_step(trace):
-    fig = widgets.lstm_cell_picture(trace, 6, 2)
+    fig = plotting.lstm_cell_picture(trace, 6, 2)
     assert fig.axes[0].get_title() == "LSTM unit 2 at time step 6"
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert f"{trace['f'][6, 2]:.2f}" in texts and f"{trace['o'][6, 2]:.2f}" in texts
     assert fig.axes[1].lines[-1].get_xdata()[0] == 6  # the "now" line on the time axis
     # drawing into the same figure again replaces the old picture
-    widgets.lstm_cell_picture(trace, 1, 0, fig=fig)
+    plotting.lstm_cell_picture(trace, 1, 0, fig=fig)
     assert len(fig.axes) == 2 and fig.axes[0].get_title() == "LSTM unit 0 at time step 1"
+
+
+def test_picture_draws_forget_and_input_in_the_course_palette_not_green_and_orange(trace):
+    fig = plotting.lstm_cell_picture(trace, 3, 0)
+    lines = {line.get_label(): line for line in fig.axes[1].lines}
+    forget, input_gate = lines["forget f"], lines["input i"]
+    assert forget.get_color() == plotting.PALETTE["forget"] and input_gate.get_color() == plotting.PALETTE["input"]
+    assert {forget.get_color(), input_gate.get_color()}.isdisjoint({"tab:green", "tab:orange", "#2ca02c", "#ff7f0e"})
+    assert forget.get_linestyle() != input_gate.get_linestyle()  # told apart without colour too
 
 
 def test_package_imports_without_ipywidgets(monkeypatch):
@@ -84,9 +93,9 @@ def test_explorer_rejects_bad_input(trace):
     with pytest.raises(ValueError, match="step must be <= 8"):
         widgets.lstm_gate_explorer(trace, step=9)
     with pytest.raises(ValueError, match="unit must be >= 0"):
-        widgets.lstm_cell_values(trace, 0, -1)
+        plotting.lstm_cell_values(trace, 0, -1)
     with pytest.raises(TypeError, match="step must be an int"):
-        widgets.lstm_cell_picture(trace, 1.5, 0)
+        plotting.lstm_cell_picture(trace, 1.5, 0)
     bad = dict(trace, o=trace["o"][:4])
     with pytest.raises(ValueError, match=r"trace\['o'\] must have shape \(9, 3\)"):
-        widgets.lstm_cell_values(bad, 0, 0)
+        plotting.lstm_cell_values(bad, 0, 0)
