@@ -152,7 +152,7 @@ def test_gru_cell_diagram_draws_keras_blend_and_highlights():
 def test_usage_modes_diagram_shows_the_article_s_five_ways():
     ax = rh.plotting.usage_modes_diagram(steps=6)
     text = texts_of(ax)
-    for words in ("read every output", "only the last output", "skip the first outputs", "next input",
+    for words in ("read every output", "many-to-one", "skip the first outputs", "the next input",
                   "warm-up, then"):
         assert words in text
     gids = [p.get_gid() for p in ax.patches]
