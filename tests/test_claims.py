@@ -388,8 +388,8 @@ def test_04_on_the_adding_problem_the_input_gate_is_a_switch(adding):
     # the explorer's frozen picture: open at the first marker, shut one step later
     one = rh.gates.lstm_gate_trace(lstm, X_test[0])
     first_marker = int(np.flatnonzero(marked[0])[0])
-    assert rh.widgets.lstm_cell_values(one, first_marker, k)["i"] > 0.8
-    assert rh.widgets.lstm_cell_values(one, first_marker + 1, k)["i"] < 0.3
+    assert rh.plotting.lstm_cell_values(one, first_marker, k)["i"] > 0.8
+    assert rh.plotting.lstm_cell_values(one, first_marker + 1, k)["i"] < 0.3
 
 
 # --- notebook 05 ----------------------------------------------------------------------------------------------
