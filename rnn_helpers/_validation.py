@@ -86,7 +86,7 @@ def check_array(name, value, ndim=None, allow_empty=False, dtype=np.float64):
         allow_empty: whether an array with no elements is acceptable.
         dtype: the dtype of the returned array.
     """
-    if isinstance(value, (str, bytes, dict)) or value is None:
+    if isinstance(value, (str, bytes, dict, bool, np.bool_)) or value is None:
         raise TypeError(f"{name} must be an array of numbers, got {_describe(value)}.")
     try:
         array = np.asarray(value, dtype=dtype)
@@ -230,3 +230,12 @@ def check_text(name, value, allow_empty=False):
     if not allow_empty and not value.strip():
         raise ValueError(f"{name} must not be empty, got {value!r}. Type some text first.")
     return value
+
+
+MAX_COUNT = 1_000_000
+COUNT_HINT = "More would take hours or more memory than a laptop has; the course uses hundreds to thousands."
+
+
+def check_count(name, value, minimum=1):
+    """Return `value` as a count (samples, steps, epochs, sequence length): an int in [minimum, MAX_COUNT]."""
+    return check_int(name, value, minimum=minimum, maximum=MAX_COUNT, hint=COUNT_HINT)

@@ -6,7 +6,7 @@ Nothing here downloads anything; every data set of the course is a few lines of 
 
 import numpy as np
 
-from ._validation import check_array, check_float, check_int
+from ._validation import check_array, check_count, check_float, check_int
 
 ARTICLE_POINTS = 36  # the article's series: sin(0) .. sin(35)
 ARTICLE_HORIZON = 36  # the values a forecaster generates after it: sin(36) .. sin(71)
@@ -25,9 +25,9 @@ def sine_series(n, start=0.0, step=1.0):
     Returns:
         1-D float64 array of length `n`.
     """
-    n = check_int("n", n, minimum=1)
-    start = check_float("start", start)
-    step = check_float("step", step, strictly_positive=True)
+    n = check_count("n", n)
+    start = check_float("start", start, minimum=-1e6, maximum=1e6)
+    step = check_float("step", step, strictly_positive=True, maximum=1e3)
     return np.sin(start + step * np.arange(n))
 
 
@@ -86,9 +86,9 @@ def sine_windows(n_windows, length, step=1.0, seed=0):
     Returns:
         float64 array of shape `(n_windows, length)`.
     """
-    n_windows = check_int("n_windows", n_windows, minimum=1)
-    length = check_int("length", length, minimum=1)
-    step = check_float("step", step, strictly_positive=True)
+    n_windows = check_count("n_windows", n_windows)
+    length = check_count("length", length)
+    step = check_float("step", step, strictly_positive=True, maximum=1e3)
     seed = check_int("seed", seed, minimum=0)
     phase = np.random.default_rng(seed).uniform(0.0, 2.0 * np.pi, size=(n_windows, 1))
     return np.sin(phase + step * np.arange(length))
@@ -147,8 +147,8 @@ def recall_first(n_samples, length, seed=0):
     Returns:
         `(X, y)`: `X` float32 `(n_samples, length, 1)` and `y = X[:, 0, :]` float32 `(n_samples, 1)`.
     """
-    n_samples = check_int("n_samples", n_samples, minimum=1)
-    length = check_int("length", length, minimum=1)
+    n_samples = check_count("n_samples", n_samples)
+    length = check_count("length", length)
     seed = check_int("seed", seed, minimum=0)
     X = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n_samples, length, 1)).astype(np.float32)
     return X, X[:, 0, :].copy()
@@ -170,8 +170,8 @@ def adding_problem(n_samples, length, seed=0):
     Returns:
         `(X, y)`: `X` float32 `(n_samples, length, 2)` and `y` float32 `(n_samples, 1)`.
     """
-    n_samples = check_int("n_samples", n_samples, minimum=1)
-    length = check_int("length", length, minimum=2)
+    n_samples = check_count("n_samples", n_samples)
+    length = check_count("length", length, minimum=2)
     seed = check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     values = rng.uniform(0.0, 1.0, size=(n_samples, length))

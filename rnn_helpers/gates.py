@@ -13,7 +13,8 @@ The models these functions inspect are trained by `rnn_helpers.training` (`train
 import numpy as np
 
 from . import keras_rnn, numpy_rnn
-from ._validation import check_array, check_bool, check_choice, check_int, check_keras_layer, check_sequence
+from ._validation import (check_array, check_bool, check_choice, check_keras_layer, check_sequence,
+                          check_size)
 
 
 def param_count(cell, features, units, reset_after=True):
@@ -39,8 +40,8 @@ def param_count(cell, features, units, reset_after=True):
         int, equal to `keras_param_count(cell, features, units, reset_after)`.
     """
     cell = check_choice("cell", cell, numpy_rnn.CELLS)
-    features = check_int("features", features, minimum=1)
-    units = check_int("units", units, minimum=1)
+    features = check_size("features", features)
+    units = check_size("units", units)
     reset_after = check_bool("reset_after", reset_after)
     if cell == "elman":
         return units * (features + units + 1)
@@ -63,7 +64,7 @@ def keras_param_count(cell, features, units, reset_after=True):
     Returns:
         int, the number of weights Keras creates.
     """
-    features = check_int("features", features, minimum=1)
+    features = check_size("features", features)
     layer = keras_rnn.build_layer(cell, units, reset_after=reset_after)
     layer.build((None, None, features))
     return int(layer.count_params())

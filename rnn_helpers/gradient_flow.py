@@ -12,7 +12,7 @@ Introduced in notebook 03. What is inside:
 import numpy as np
 
 from . import bptt, data, keras_rnn
-from ._validation import check_array, check_choice, check_float, check_int
+from ._validation import check_array, check_choice, check_count, check_float, check_int, check_size
 
 GRADIENT_CELLS = ("elman", "lstm", "gru")
 
@@ -30,8 +30,8 @@ def orthogonal_times(radius, units, seed=0):
     Returns:
         float64 array `(units, units)`.
     """
-    radius = check_float("radius", radius, strictly_positive=True)
-    units = check_int("units", units, minimum=1)
+    radius = check_float("radius", radius, strictly_positive=True, maximum=100.0)
+    units = check_size("units", units)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
     Q, R = np.linalg.qr(rng.standard_normal((units, units)))
     return radius * Q * np.sign(np.diag(R))  # the sign fix makes Q uniformly distributed
@@ -55,8 +55,8 @@ def gradient_norms(cell, length=100, units=32, radius=None, seed=0):
         1-D float64 array `norms` of length `length`; `norms[k - 1]` is ‖∂h_T/∂h_{T-k}‖.
     """
     cell = check_choice("cell", cell, GRADIENT_CELLS)
-    length = check_int("length", length, minimum=1)
-    units = check_int("units", units, minimum=1)
+    length = check_count("length", length)
+    units = check_size("units", units)
     seed = check_int("seed", seed, minimum=0)
     if radius is not None:
         if cell != "elman":
@@ -134,7 +134,7 @@ def clipping_data(length=50, seed=0):
     Returns:
         `(X, Y_target)`, both float64 `(32, length, 1)`; `Y_target` is `X` shifted one step ahead.
     """
-    length = check_int("length", length, minimum=1)
+    length = check_count("length", length)
     S = data.sine_windows(32, length + 1, step=0.3, seed=seed)
     return S[:, :-1, None], S[:, 1:, None]
 
@@ -180,8 +180,8 @@ def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, lengt
     """
     if clip_norm is not None:
         clip_norm = check_float("clip_norm", clip_norm, strictly_positive=True)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
-    steps = check_int("steps", steps, minimum=1)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    steps = check_count("steps", steps)
     X, Y = clipping_data(length, seed)
     params = clipping_params(radius, units, seed)
     losses, grad_norms = [], []

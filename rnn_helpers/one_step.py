@@ -19,7 +19,8 @@ import keras
 import numpy as np
 
 from . import data, keras_rnn
-from ._validation import check_array, check_choice, check_float, check_int, check_keras_model
+from ._validation import (check_array, check_choice, check_count, check_float, check_int, check_keras_model, check_size,
+                          check_text)
 
 # One setting for the whole task, shared by notebooks 01 and 02 and their tests.
 N_TRAIN = 256  # training windows
@@ -50,6 +51,14 @@ class OneStepResult:
     seconds: float
     losses: list
 
+    def __post_init__(self):
+        check_text("name", self.name)
+        check_keras_model("model", self.model)
+        self.mse = check_float("mse", self.mse, minimum=0.0)
+        self.params = check_count("params", self.params)
+        self.seconds = check_float("seconds", self.seconds, minimum=0.0)
+        self.losses = check_array("losses", self.losses, ndim=1).tolist()
+
 
 def floor_mse(step=STEP):
     """The lowest MSE any predictor of `sin(t + step)` from `sin(t)` alone can reach: `sin(step)² / 2`.
@@ -64,7 +73,7 @@ def floor_mse(step=STEP):
     Returns:
         The floor as a float.
     """
-    step = check_float("step", step, strictly_positive=True)
+    step = check_float("step", step, strictly_positive=True, maximum=1e3)
     return float(np.sin(step) ** 2 / 2)
 
 
@@ -81,7 +90,10 @@ def best_one_value_prediction(x, step=STEP):
         float64 array shaped like `x`.
     """
     x = check_array("x", x)
-    step = check_float("step", step, strictly_positive=True)
+    if np.any(np.abs(x) > 1):
+        raise ValueError(f"x must hold sine values in [-1, 1], got values up to {np.abs(x).max():g}. "
+                         "Pass values of the series, e.g. windows[:, :-1].")
+    step = check_float("step", step, strictly_positive=True, maximum=1e3)
     return np.cos(step) * x
 
 
@@ -116,8 +128,8 @@ def build_feedforward(lags=1, units=16):
     Returns:
         An uncompiled `keras.Sequential` mapping `(batch, lags)` to `(batch, 1)`.
     """
-    lags = check_int("lags", lags, minimum=1)
-    units = check_int("units", units, minimum=1)
+    lags = check_size("lags", lags)
+    units = check_size("units", units)
     return keras.Sequential(
         [keras.Input((lags,)), keras.layers.Dense(units, activation="tanh"), keras.layers.Dense(1)],
         name=f"feedforward_{lags}_in",
@@ -139,8 +151,8 @@ def build_recurrent(kind, units=16, context=1):
         An uncompiled `keras.Sequential` mapping `(batch, time, 1)` to `(batch, time, 1)`.
     """
     kind = check_choice("kind", kind, {"elman", "jordan"})
-    units = check_int("units", units, minimum=1)
-    context = check_int("context", context, minimum=1)
+    units = check_size("units", units)
+    context = check_size("context", context)
     if kind == "elman" and context != 1:
         raise ValueError(f"context only applies to kind='jordan', got context={context} with kind='elman'.")
     layers = [keras_rnn.build_layer(kind, units, return_sequences=True, output_units=context)]
@@ -203,7 +215,7 @@ def train_feedforward(lags=1, units=16, epochs=20, seed=0, name=None):
         A `OneStepResult`.
     """
     lags = check_int("lags", lags, minimum=1, maximum=LENGTH - 1)
-    epochs = check_int("epochs", epochs, minimum=1)
+    epochs = check_count("epochs", epochs)
     seed = check_int("seed", seed, minimum=0)
     name = _check_name(name)
     keras.utils.set_random_seed(seed)
@@ -250,7 +262,7 @@ def train_recurrent(kind, units=16, context=1, epochs=40, seed=0, name=None):
     Returns:
         A `OneStepResult`.
     """
-    epochs = check_int("epochs", epochs, minimum=1)
+    epochs = check_count("epochs", epochs)
     seed = check_int("seed", seed, minimum=0)
     name = _check_name(name)
     keras.utils.set_random_seed(seed)

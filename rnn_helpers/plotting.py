@@ -10,7 +10,7 @@ through the same colours with a different line style for each, so compared curve
 
 import numpy as np
 
-from ._validation import check_array, check_choice, check_int
+from ._validation import check_array, check_choice, check_int, check_text
 
 # --- palette and style -------------------------------------------------------------------------------------
 
@@ -80,7 +80,7 @@ def line_style(role, fallback_index=0):
     Used by every figure helper; notebooks may call it too, e.g. `ax.plot(t, y, **rh.plotting.line_style("GRU"))`.
     """
     fallback_index = check_int("fallback_index", fallback_index, minimum=0)
-    if isinstance(role, str) and role in PALETTE:
+    if check_text("role", role) in PALETTE:
         return {"color": PALETTE[role], "linestyle": LINESTYLES.get(role, "-")}
     k = fallback_index % len(CYCLE_COLORS)
     return {"color": CYCLE_COLORS[k], "linestyle": CYCLE_LINESTYLES[k]}
@@ -167,8 +167,8 @@ def forecast_figure(series, expected, generated, ax=None, title=None):
     ax.text(0.5, 1.12, "warm-up on the known series", fontsize=9, va="top")
     ax.set(xlabel="x (integer steps)", ylabel="value", ylim=(-1.35, 1.25), xlim=(-0.5, steps[-1] + 0.5))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9, frameon=False)
-    if title:
-        ax.set_title(title)
+    if title is not None:
+        ax.set_title(check_text("title", title))
     return ax
 
 
@@ -222,6 +222,14 @@ _GATE_TITLES = {"f": "forget gate f", "i": "input gate i", "o": "output gate o",
                 "c": "cell state c", "h": "output h", "z": "update gate z", "r": "reset gate r",
                 "h_tilde": "candidate h̃"}
 _GATE_KEYS = ("f", "i", "o", "z", "r")
+
+
+def _check_marks(marks, time_steps):
+    """Time steps to mark: whole numbers in [0, time_steps)."""
+    marks = np.atleast_1d(check_array("marks", marks, allow_empty=True))
+    if marks.ndim != 1 or np.any(marks != np.round(marks)) or np.any((marks < 0) | (marks >= time_steps)):
+        raise ValueError(f"marks must be time steps, whole numbers from 0 to {time_steps - 1}, got {marks!r}.")
+    return marks.astype(int)
 
 
 def _check_gate_plot_args(trace, keys, input_labels):
@@ -301,7 +309,7 @@ def plot_gate_traces(trace, keys=("f", "i", "o", "c"), marks=None, input_labels=
     axes[-1].xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     if marks is not None:
         for ax in axes:
-            for step in np.atleast_1d(marks):
+            for step in _check_marks(marks, x.shape[0]):
                 ax.axvline(step, color=PALETTE["mark"], lw=1.0, ls=":", alpha=0.8)
     axes[-1].set_xlabel("time step")
     axes[0].set_xlim(-0.5, x.shape[0] - 0.5)
@@ -724,11 +732,11 @@ def _usage_row(ax, y0, mode, steps):
         if given[t]:
             _box(ax, (x, y0), f"$x_{t + 1}$", PALETTE["target"], size=(0.6, 0.4), gid="given")
         else:
-            _box(ax, (x, y0), f"$y_{t}$", PALETTE["prediction"], size=(0.6, 0.4), ls="--", gid="fed_back")
+            _box(ax, (x, y0), f"$\\hat y_{t}$", PALETTE["prediction"], size=(0.6, 0.4), ls="--", gid="fed_back")
             _arrow(ax, (x - 1.3 + 0.33, y0 + 1.72), (x - 0.35, y0 + 0.12), color=PALETTE["prediction"], ls="--",
                    gid="feedback")
         if read[t]:
-            _box(ax, (x, y0 + 1.8), f"$y_{t + 1}$", PALETTE["prediction"], size=(0.6, 0.4), gid="read")
+            _box(ax, (x, y0 + 1.8), f"$\\hat y_{t + 1}$", PALETTE["prediction"], size=(0.6, 0.4), gid="read")
         else:
             _box(ax, (x, y0 + 1.8), "skip", "0.55", size=(0.6, 0.4), face="white", ls=":", fontsize=7, gid="skipped")
         _arrow(ax, (x, y0 + 0.25), (x, y0 + 0.66))
@@ -794,7 +802,7 @@ def _bptt_forward(ax, steps):
         x = 1.6 + 1.5 * t
         ax.text(x, 0.2, f"$x_{{{t + 1}}}$", ha="center", va="center", fontsize=10)
         _box(ax, (x, 1.5), "cell\n$W$", PALETTE["hidden"], size=(0.8, 0.7), face="white", gid="cell")
-        _box(ax, (x, 2.9), f"$y_{{{t + 1}}}$", PALETTE["prediction"], size=(0.55, 0.4), gid="output")
+        _box(ax, (x, 2.9), f"$\\hat y_{{{t + 1}}}$", PALETTE["prediction"], size=(0.55, 0.4), gid="output")
         ax.text(x, 3.85, f"$L_{{{t + 1}}}$", ha="center", va="center", fontsize=10)
         _arrow(ax, (x, 0.45), (x, 1.1), color=PALETTE["forward"], gid="forward")
         _arrow(ax, (x, 1.9), (x, 2.65), color=PALETTE["forward"], gid="forward")
@@ -873,7 +881,7 @@ def elman_jordan_diagram(kind, ax=None):
 
     Introduced in notebook 02, the two side by side (`fig, axes = plt.subplots(1, 2)`). Alt text to show
     with it: "Two diagrams: in the Elman network a copy of the hidden state h_t returns as the context for
-    the next step; in the Jordan network a copy of the output y_t returns instead."
+    the next step; in the Jordan network a copy of the output ŷ_t (the prediction) returns instead."
 
     Args:
         kind: "Elman" (the hidden state comes back) or "Jordan" (the output comes back).
@@ -891,8 +899,8 @@ def elman_jordan_diagram(kind, ax=None):
     colour = PALETTE[kind]
     _box(ax, (3.0, 0.5), "input $x_t$", PALETTE["target"], size=(1.4, 0.55), gid="input")
     _box(ax, (3.0, 2.0), "hidden $h_t$", PALETTE["hidden"], size=(1.4, 0.55), face="white", gid="hidden")
-    _box(ax, (3.0, 3.5), "output $y_t$", PALETTE["prediction"], size=(1.4, 0.55), gid="output")
-    _box(ax, (0.8, 2.0), "context\n" + ("$h_{t-1}$" if elman else "$y_{t-1}$"), colour, size=(1.1, 0.75),
+    _box(ax, (3.0, 3.5), "output $\\hat y_t$", PALETTE["prediction"], size=(1.4, 0.55), gid="output")
+    _box(ax, (0.8, 2.0), "context\n" + ("$h_{t-1}$" if elman else "$\\hat y_{t-1}$"), colour, size=(1.1, 0.75),
          gid="context")
     _arrow(ax, (3.0, 0.83), (3.0, 1.67))
     _arrow(ax, (3.0, 2.33), (3.0, 3.17))
@@ -906,6 +914,6 @@ def elman_jordan_diagram(kind, ax=None):
         ax.text(1.15, 0.8, "copy of $h_t$,\nused next step", ha="center", va="center", fontsize=8)
     else:  # the output goes round, above, into the context
         _arrow(ax, (2.25, 3.5), (0.8, 2.42), rad=0.35, **copy)
-        ax.text(0.1, 3.55, "copy of $y_t$,\nused next step", fontsize=8)
+        ax.text(0.1, 3.55, "copy of $\\hat y_t$,\nused next step", fontsize=8)
     ax.set_title(f"{kind} network", fontsize=11)
     return ax

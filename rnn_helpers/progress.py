@@ -11,7 +11,7 @@ import sys
 
 from tqdm.std import tqdm
 
-from ._validation import check_bool, check_int, check_text
+from ._validation import check_bool, check_count, check_text
 
 
 def _in_notebook():
@@ -50,7 +50,7 @@ def progress_bar(total, desc, unit="epoch", enabled=True):
     Returns:
         a `tqdm` object that stays on screen, finished, after the loop.
     """
-    total = check_int("total", total, minimum=1)
+    total = check_count("total", total)
     desc, unit = check_text("desc", desc), check_text("unit", unit)
     options = {"total": total, "desc": desc, "unit": unit, "disable": not check_bool("enabled", enabled)}
     if options["disable"] or not _in_notebook():

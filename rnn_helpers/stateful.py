@@ -7,7 +7,7 @@ plain calls all update and never reset on their own; `reset_rnn_states` is the r
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_keras_model
+from ._validation import check_array, check_count, check_keras_model
 
 
 def _rnn_layers(model):
@@ -53,7 +53,7 @@ def stateful_twin(model, batch_size=1):
     import keras
 
     model = check_keras_model("model", model)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
+    batch_size = check_count("batch_size", batch_size)
     if not isinstance(model, keras.Sequential):
         raise TypeError(
             f"model must be a keras.Sequential, got {type(model).__name__}. "
@@ -108,7 +108,7 @@ def generate(model, warmup, steps):
     """
     model = check_keras_model("model", model)
     warmup = check_array("warmup", warmup, ndim=1)
-    steps = check_int("steps", steps, minimum=1)
+    steps = check_count("steps", steps)
     input_shape = model.inputs[0].shape
     rnn_layers = _rnn_layers(model)
     if not rnn_layers:

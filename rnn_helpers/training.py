@@ -20,7 +20,8 @@ import time
 import numpy as np
 
 from . import data, numpy_rnn, stateful
-from ._validation import check_array, check_bool, check_choice, check_float, check_int, check_keras_model, check_text
+from ._validation import (check_array, check_bool, check_choice, check_count, check_float, check_int, check_keras_model,
+                          check_size, check_text)
 from .progress import progress_bar
 
 CELLS = numpy_rnn.CELLS  # ("elman", "jordan", "lstm", "gru"): one vocabulary, defined beside the cells
@@ -44,8 +45,8 @@ def run_in_chunks(run_epochs, epochs, desc, progress=True, chunk=50):
     """
     import tensorflow as tf
 
-    epochs = check_int("epochs", epochs, minimum=1)
-    chunk = check_int("chunk", chunk, minimum=1)
+    epochs = check_count("epochs", epochs)
+    chunk = check_size("chunk", chunk)
     losses = []
     with progress_bar(epochs, desc, enabled=progress) as bar:
         while len(losses) < epochs:
@@ -69,7 +70,7 @@ def fit_progress(epochs, desc):
     """
     import keras
 
-    epochs = check_int("epochs", epochs, minimum=1)
+    epochs = check_count("epochs", epochs)
     desc = check_text("desc", desc)
 
     class _EpochBar(keras.callbacks.Callback):
@@ -103,7 +104,7 @@ def task_data(task, n_samples, length, seed=0):
         `(X, y)`: float32 `(n_samples, length, features)` (1 feature for recall, 2 for adding) and `(n_samples, 1)`.
     """
     task = check_choice("task", task, TASKS)
-    length = check_int("length", length, minimum=2)
+    length = check_count("length", length, minimum=2)
     return _TASK_DATA[task](n_samples, length, seed=seed)
 
 
@@ -175,7 +176,7 @@ def build_model(cell, units=16, features=1, return_sequences=False, reset_after=
 
     from . import keras_rnn  # imports Keras: loaded on first use, so the command lines start fast
 
-    features = check_int("features", features, minimum=1)
+    features = check_size("features", features)
     layer = keras_rnn.build_layer(cell, units, return_sequences=return_sequences, reset_after=reset_after)
     return keras.Sequential([keras.Input(shape=(None, features)), layer, keras.layers.Dense(1, name="dense")],
                             name=cell)
@@ -186,7 +187,7 @@ def _adam_for(model, learning_rate):
     import keras
 
     model = check_keras_model("model", model)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
     optimizer = keras.optimizers.Adam(learning_rate)
     variables = model.trainable_variables
     optimizer.build(variables)
@@ -243,7 +244,7 @@ def minibatch_runner(model, learning_rate, batch_size):
     """
     import tensorflow as tf
 
-    batch_size = check_int("batch_size", batch_size, minimum=1)
+    batch_size = check_count("batch_size", batch_size)
     optimizer, variables = _adam_for(model, learning_rate)
 
     @tf.function
@@ -339,9 +340,9 @@ def race_sine(cells=CELLS, units=16, epochs=300, learning_rate=0.01, seed=0, pro
     """
     import keras
 
-    cells, units = _check_cells(cells), check_int("units", units, minimum=1)
-    epochs = check_int("epochs", epochs, minimum=2)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
+    cells, units = _check_cells(cells), check_size("units", units)
+    epochs = check_count("epochs", epochs, minimum=2)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
     seed, progress = check_int("seed", seed, minimum=0), check_bool("progress", progress)
     x, y = data.article_data()
     models, runners = {}, {}
@@ -410,10 +411,10 @@ def race_memory(cells=CELLS, task="adding", length=20, units=16, epochs=10, n_tr
     import tensorflow as tf
 
     cells, task = _check_cells(cells), check_choice("task", task, TASKS)
-    length, units = check_int("length", length, minimum=2), check_int("units", units, minimum=1)
-    epochs, n_train = check_int("epochs", epochs, minimum=2), check_int("n_train", n_train, minimum=1)
-    n_test, batch_size = check_int("n_test", n_test, minimum=2), check_int("batch_size", batch_size, minimum=1)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
+    length, units = check_count("length", length, minimum=2), check_size("units", units)
+    epochs, n_train = check_count("epochs", epochs, minimum=2), check_count("n_train", n_train)
+    n_test, batch_size = check_count("n_test", n_test, minimum=2), check_count("batch_size", batch_size)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
     seed, progress = check_int("seed", seed, minimum=0), check_bool("progress", progress)
     X, y = task_data(task, n_train, length, seed=seed)
     X_test, y_test = task_data(task, n_test, length, seed=seed + 1)

@@ -183,11 +183,11 @@ def test_unrolled_bptt_diagram_cuts_the_gradient_at_the_truncation_points():
 def test_elman_and_jordan_diagrams_differ_in_what_comes_back():
     elman, jordan = rh.plotting.elman_jordan_diagram("Elman"), rh.plotting.elman_jordan_diagram("Jordan")
     assert "context\n$h_{t-1}$" in texts_of(elman) and "$W_{hh}$" in texts_of(elman)
-    assert "context\n$y_{t-1}$" in texts_of(jordan) and "$W_{yh}$" in texts_of(jordan)
+    assert "context\n$\\hat y_{t-1}$" in texts_of(jordan) and "$W_{yh}$" in texts_of(jordan)
     for ax, kind in ((elman, "Elman"), (jordan, "Jordan")):
         (copy,) = patches_with_gid(ax, "copy")
         assert copy.get_linestyle() == "--" and ax.get_title() == f"{kind} network"
-    assert "copy of $h_t$" in texts_of(elman) and "copy of $y_t$" in texts_of(jordan)
+    assert "copy of $h_t$" in texts_of(elman) and "copy of $\\hat y_t$" in texts_of(jordan)
 
 
 def test_diagrams_draw_on_the_axes_they_are_given():
