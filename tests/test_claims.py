@@ -75,6 +75,29 @@ def test_01_two_values_make_the_error_collapse():
     assert FLOOR / window_model.mse > 1000  # "thousands of times lower", "more than a thousandfold"
 
 
+def test_01_a_two_number_linear_fit_continues_the_sine_for_36_steps():
+    train_in, train_next = rh.data.lagged_pairs(one_step.task_windows("train", seed=S01["SEED"]), lags=2)
+    (b, a), *_ = np.linalg.lstsq(train_in, train_next[:, 0], rcond=None)
+    assert a == pytest.approx(2 * np.cos(1.0), abs=1e-9) and b == pytest.approx(-1.0, abs=1e-9)
+    series = np.sin(np.arange(72.0))
+    forecast = list(series[34:36])
+    for _ in range(36):
+        forecast.append(a * forecast[-1] + b * forecast[-2])
+    assert np.max(np.abs(np.array(forecast[2:]) - series[36:])) < 1e-10  # "to rounding error over all 36 steps"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_01_exercise_4_one_value_suffices_on_the_rising_half(seed):
+    """Exercise 4's stated answer: with phases in [-pi/2, pi/2) the test MSE falls below 0.01."""
+    theta = np.random.default_rng(seed).uniform(-np.pi / 2, np.pi / 2, 1000)
+    x_now, x_next = np.sin(theta)[:, None], np.sin(theta + 1)
+    keras.utils.set_random_seed(seed)
+    model = one_step.build_feedforward(lags=1, units=16)
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    model.fit(x_now[:800], x_next[:800], epochs=50, batch_size=32, verbose=0)
+    assert np.mean((one_step.predict(model, x_now[800:])[:, 0] - x_next[800:]) ** 2) < 0.01
+
+
 # ---------------------------------------------------------------- notebook 02
 
 
@@ -123,6 +146,7 @@ def test_02_every_output_after_the_first_sits_on_the_true_values(race, test_wind
     every_step = one_step.predict(race["elman"].model, window[None, :-1, None])[0, :, 0]
     assert abs(every_step[0] - window[1]) > 0.1  # the first output is a guess from one value
     assert np.max(np.abs(every_step[-10:] - window[-10:])) < 0.05
+    assert np.max(np.abs(every_step[3:] - window[4:])) < 0.05  # figure: "from the fourth step on"
 
 
 def test_02_the_last_output_model_gives_the_every_step_models_last_output(race, test_windows):
@@ -133,6 +157,11 @@ def test_02_the_last_output_model_gives_the_every_step_models_last_output(race, 
     last_only.set_weights(race["elman"].model.get_weights())
     every_step = one_step.predict(race["elman"].model, window[None, :-1, None])[0, :, 0]
     np.testing.assert_allclose(one_step.predict(last_only, window[None, :-1, None])[0, 0], every_step[-1], atol=1e-6)
+    lengths = np.arange(1, 17)
+    last_outputs = np.array([one_step.predict(last_only, window[None, :n, None])[0, 0] for n in lengths])
+    errors = np.abs(last_outputs - window[lengths])
+    # figure: far from the dot for n = 1, 2, close for n = 3, on it from n = 4
+    assert errors[:2].min() > 0.1 and errors[2] < 0.1 and errors[3:].max() < 0.05
 
 
 def test_02_every_network_starts_near_the_floor_and_the_warm_up_would_hide_elman(race, test_windows):
