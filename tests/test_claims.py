@@ -14,6 +14,8 @@ from notebook_settings import read_settings
 import rnn_helpers as rh
 from rnn_helpers import one_step
 
+pytestmark = pytest.mark.slow  # re-trains the notebooks' networks: part of make test, not make check
+
 # ======== Notebooks 01-02: the perceptron's limit, Elman and Jordan cells =========================
 S01 = read_settings("01_perceptron_limits.ipynb", "SEED", "PERCEPTRON_RUNS", "WINDOW_UNITS", "WINDOW_EPOCHS")
 S02 = read_settings(
