@@ -549,6 +549,7 @@ def test_05_gating_does_not_simply_fix_memory(gated_grid, seed):
     assert longer == [20, 40]
     for n in GRID_LENGTHS:                                   # the GRU carries the adding problem to 40 steps ...
         assert r2[("adding", "gru", n)] > 0.95
+    assert r2[("adding", "gru", 20)] > r2[("adding", "lstm", 20)]  # section 5: "the GRU learned it best"
     for n in longer:                                         # ... but fails recall from 20 steps on
         assert abs(r2[("recall_first", "gru", n)]) < 0.1
     for task in ("recall_first", "adding"):                  # the LSTM handles both up to 20 steps ...
