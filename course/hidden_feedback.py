@@ -6,7 +6,8 @@ reference answers, so after one feedback release every student (and next year's 
 `nbgrader_config.py` therefore runs two steps before the page is written:
 
 1. `hide_hidden_test_outputs` (this file): any output of a graded cell that quotes a hidden-test line — a
-   traceback, a warning — is replaced by one line saying which error a hidden test raised;
+   traceback, a warning — is replaced by one line saying which error a hidden test raised (with its
+   message, unless it is an assertion's, which the test wrote);
 2. nbgrader's own `ClearHiddenTests`: the hidden lines are removed from the cell.
 
 Grades are untouched: they were saved by `nbgrader autograde`, which ran the hidden tests in full.
@@ -16,7 +17,7 @@ import re
 
 BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"  # nbgrader's markers, as ClearHiddenTests finds them
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
-WITHHELD = "(not shown: this output quotes a hidden test)"
+WITHHELD = "(details not shown: they quote a hidden test)"
 
 
 def hidden_lines(source):
@@ -40,9 +41,16 @@ def _text(output):
 
 
 def _withhold(output):
+    """Replace an output's text by WITHHELD; an error keeps its type, and its message unless a test wrote it.
+
+    An `AssertionError`'s message comes from the test (numpy's lists the expected numbers); other errors
+    come from the student's code or from the grading switch ("... is switched off while ... is graded"),
+    and their messages are the student's to read.
+    """
     if output.output_type == "error":
-        output.evalue = WITHHELD
-        output.traceback = [f"{output.ename} in a hidden test {WITHHELD}"]
+        message = "" if output.ename == "AssertionError" else f": {output.evalue}"
+        output.traceback = [f"{output.ename} in a hidden test{message} {WITHHELD}"]
+        output.evalue = f"{output.evalue if message else ''} {WITHHELD}".strip()
     elif output.output_type == "stream":
         output.text = WITHHELD + "\n"
     else:
@@ -63,7 +71,8 @@ def hide_hidden_test_outputs(nb, resources):
     for cell in nb.cells:
         secret = hidden_lines(cell.source) if cell.cell_type == "code" else []
         for output in cell.get("outputs", []) if secret else []:
-            text = _text(output)
-            if any(line in text for line in secret):
+            if any(line in _text(output) for line in secret):
                 _withhold(output)
+                if any(line in _text(output) for line in secret):  # the kept error message quotes one too
+                    output.evalue, output.traceback = WITHHELD, [f"{output.ename} in a hidden test {WITHHELD}"]
     return nb, resources
