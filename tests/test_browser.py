@@ -139,17 +139,20 @@ def lab(tmp_path, course_settings):
             stop(server)
 
 
-def test_jupyterlab_reads_the_course_settings_where_make_install_writes_them(lab):
+def test_jupyterlab_reads_its_settings_where_make_install_writes_them():
     from jupyterlab.labapp import LabApp
 
-    # `make install` writes $(VENV)/share/jupyter/lab/settings/overrides.json; this environment's JupyterLab
-    # reads its settings overrides from exactly there.
+    # `make install` writes $(VENV)/share/jupyter/lab/settings/overrides.json (the browser test checks that
+    # JupyterLab takes its defaults from that file); this environment's JupyterLab reads exactly there.
     assert pathlib.Path(LabApp().app_settings_dir) == pathlib.Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings"
+
+
+def news_settings(lab):
+    """JupyterLab's defaults for its news and update checks, as the running server hands them to the page."""
     notification = get_json(f"{lab['url']}/lab/api/settings/@jupyterlab/apputils-extension:notification"
                             f"?token={lab['token']}")
-    defaults = {name: spec["default"] for name, spec in notification["schema"]["properties"].items()}
-    assert defaults["fetchNews"] == "false"  # no "get notified about Jupyter news?" pop-up (JupyterLab: "none")
-    assert defaults["checkForUpdates"] is False
+    return {name: spec["default"] for name, spec in notification["schema"]["properties"].items()
+            if name in ("fetchNews", "checkForUpdates")}
 
 
 def notebook_kernel(lab):
@@ -181,7 +184,9 @@ def test_forecast_explorer_in_jupyterlab(lab):
             train = page.locator("button.jupyter-button", has_text="Train")
             train.wait_for(timeout=180_000)
             expect(page.locator(".jp-InputArea-prompt", has_text="[*]")).to_have_count(0, timeout=180_000)
-            expect(page.get_by_text("Jupyter news")).to_have_count(0)  # the course's settings: no news pop-up
+            # the course's settings (JupyterLab's own defaults: "none", which asks, and true): no news pop-up
+            assert news_settings(lab) == {"fetchNews": "false", "checkForUpdates": False}
+            expect(page.get_by_text("Jupyter news")).to_have_count(0)
 
             explorer = train.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
             picture = explorer.locator("img")
