@@ -48,6 +48,10 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties, CheckCellMetadata,
 ]
 
+# The switch's copy next to each graded notebook is not the student's: never copy it into feedback (nor a
+# file of that name from a submission into the grading folder).
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "no_shortcuts.py"]
+
 # No hidden test in feedback: outputs that quote a hidden test are withheld, then the hidden lines removed
 # (hidden_feedback.py). Grades still count every hidden test. nbgrader 0.9's default list, two steps added.
 c.GenerateFeedback.preprocessors = [

@@ -382,6 +382,7 @@ def test_feedback_for_every_submission(classroom):
             page = classroom["course"] / "feedback" / student / assignment / f"{assignment}.html"
             assert page.is_file() and page.stat().st_size > 0, f"no feedback at {page}"
     assert (classroom["course"] / "feedback" / BAD_STUDENT / BAD_ASSIGNMENT / f"{BAD_ASSIGNMENT}.html").is_file()
+    assert not list((classroom["course"] / "feedback").rglob("no_shortcuts.py")), "the grading switch went out"
 
 
 def test_export_lists_every_submission_with_its_score(classroom):
