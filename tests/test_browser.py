@@ -99,8 +99,8 @@ def jupyter_env(tmp_path):
 
 
 def make(*args, env=None, timeout=120):
-    return subprocess.run([shutil.which("make"), "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
-                          env=env, timeout=timeout)
+    return subprocess.run([shutil.which("make"), "--no-print-directory", *args], cwd=ROOT, capture_output=True,
+                          text=True, env=env, timeout=timeout)
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_jupyterlab_reads_its_settings_where_make_install_writes_them():
 
     # `make install` writes $(VENV)/share/jupyter/lab/settings/overrides.json (the browser test checks that
     # JupyterLab takes its defaults from that file); this environment's JupyterLab reads exactly there.
-    assert pathlib.Path(LabApp().app_settings_dir) == pathlib.Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings"
+    assert pathlib.Path(LabApp().app_settings_dir) == pathlib.Path(sys.prefix, "share", "jupyter", "lab", "settings")
 
 
 def news_settings(lab):
