@@ -9,7 +9,7 @@ scores, that neither the student version nor the feedback gives a hidden test aw
 
 Adding an assignment: add its folder to `course/source/` and one entry to each of `MISTAKES` and `SHORTCUTS`.
 
-The workflow runs once per test session (module fixture), 32 autogrades: mostly kernels starting, Keras
+The workflow runs once per test session (module fixture), 25 autogrades: mostly kernels starting, Keras
 imports (assignment 06, and the shortcuts of 01 and 04), and 10 s the deliberate endless loop. The whole
 module took 266–351 s on a 2-core machine shared with other jobs (load 8–16); course/README.md gives
 per-submission grading times.
