@@ -261,9 +261,10 @@ def test_make_test_without_chromium_stops_within_30_s_with_the_fix(tmp_path):
     `make test` then tries Playwright's installer (whose download fails on a machine that cannot reach
     Playwright's servers, as in CI) and stops before installing anything else or running a test.
     """
+    env = {name: value for name, value in os.environ.items() if name != "CHROMIUM"}  # make test sets it for us
     start = time.monotonic()
     result = make("test", f"VENV={tmp_path / 'venv'}", "CHROMIUM_NAMES=no-such-browser",
-                  f"PLAYWRIGHT_BROWSERS_PATH={tmp_path / 'browsers'}", timeout=120)
+                  f"PLAYWRIGHT_BROWSERS_PATH={tmp_path / 'browsers'}", env=env, timeout=120)
     seconds = time.monotonic() - start
     if result.returncode == 0:
         pytest.fail("Playwright's installer fetched a Chromium, so the no-Chromium path was not exercised; "
