@@ -1,32 +1,100 @@
-# Two commands do everything on a fresh machine that has Python 3.11+ and make:
-#   make lab    create .venv, install, open the course in JupyterLab
-#   make test   create .venv, install, run unit tests and every notebook (nbval)
-PYTHON ?= python3
+# Two commands do everything on a fresh machine that has Python 3.11-3.13 and make (make test: and Chromium):
+#   make lab     create .venv, install, open the course in JupyterLab
+#   make test    look for Chromium, create .venv, install, run every test (unit, notebooks, classroom, browser)
+#   make check   the fast tier only (pytest -m "not slow"): the unit tests, to run on every edit
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# JupyterLab reads this file for everyone who uses the environment: no "get Jupyter news?" pop-up over a
+# class's notebooks, no update check.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Quiet TensorFlow's C++ logs in every process make starts (kernels inherit them).
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: install lab test notebooks benchmark clean
+.PHONY: install lab test check chromium notebooks benchmark clean
+
+# TensorFlow 2.21 has wheels for Python 3.11-3.13 only. PYTHON=... names the interpreter; otherwise the first
+# of these that is in range. Nothing is installed before one is found.
+PYTHONS := $(or $(PYTHON),python3 python3.13 python3.12 python3.11)
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
-	$(PYTHON) -m venv $(VENV)
+	@found=""; \
+	for py in $(PYTHONS); do \
+	  version=$$($$py -c 'import platform; print(platform.python_version())' 2>/dev/null) || version="not found"; \
+	  found="$$found $$py: $$version;"; \
+	  if $$py -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null; then \
+	    echo "Creating $(VENV) with $$py (Python $$version)"; \
+	    $$py -m venv $(VENV); exit $$?; \
+	  fi; \
+	done; \
+	echo "No supported Python found. The course needs Python 3.11, 3.12 or 3.13 (TensorFlow 2.21 has no wheels" >&2; \
+	echo "for others). Found:$$found" >&2; \
+	echo "Install one, e.g. sudo apt-get install python3.12-venv (Debian/Ubuntu), brew install python@3.12 (macOS)," >&2; \
+	echo "or 'uv python install 3.12' or https://www.python.org/downloads/, then run make again, naming it if needed:" >&2; \
+	echo "    make $(or $(MAKECMDGOALS),install) PYTHON=/path/to/python3.12" >&2; \
+	exit 1
 
 $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(LAB_OVERRIDES):
+	@mkdir -p $(@D)
+	@echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $@
+
+install: $(STAMP) $(LAB_OVERRIDES)
+
+# JupyterLab refuses to run as root without --allow-root; many class containers and cloud machines are root.
+ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_ARGS ?=
 
 lab: install
-	$(BIN)/jupyter lab notebooks/
+	@$(if $(ALLOW_ROOT),echo "make lab: running as root: JupyterLab starts with --allow-root")
+	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/
 
-test: install
-	$(BIN)/python -m pytest
+# The browser test (tests/test_browser.py) drives a Chromium: CHROMIUM=/path/to/chrome, else one of
+# CHROMIUM_NAMES on PATH (Debian/Ubuntu's package), else Playwright's own download. make test looks for it
+# before installing or testing anything; if there is none it tries Playwright's installer (20 s at most,
+# making .venv first if needed) and otherwise stops, printing the command that fixes it.
+CHROMIUM_NAMES ?= chromium chromium-browser google-chrome
+PLAYWRIGHT_BROWSERS_PATH ?= $(HOME)/.cache/ms-playwright
+export PLAYWRIGHT_BROWSERS_PATH
+FIND_CHROMIUM = { if [ -n "$(CHROMIUM)" ]; then command -v "$(CHROMIUM)"; else command -v $(CHROMIUM_NAMES); \
+	ls -d "$(PLAYWRIGHT_BROWSERS_PATH)"/chromium-*/chrome-linux*/chrome; fi; } 2>/dev/null | head -n 1
+SUDO = $(if $(ALLOW_ROOT),,sudo )
+
+chromium:
+	@if [ -n "$(CHROMIUM)" ] && [ -z "$$($(FIND_CHROMIUM))" ]; then \
+	  echo "CHROMIUM=$(CHROMIUM) is not a program. Point it to Chrome or Chromium, or leave it out." >&2; exit 1; \
+	fi; \
+	if [ -z "$$($(FIND_CHROMIUM))" ]; then \
+	  echo "No Chromium found for the browser test; trying Playwright's installer (20 s at most) ..."; \
+	  deadline=$$(( $$(date +%s) + 20 )); \
+	  left() { n=$$(( deadline - $$(date +%s) )); [ $$n -gt 0 ] && echo $$n || echo 1; }; \
+	  $(MAKE) --no-print-directory $(BIN)/python && \
+	  { $(BIN)/python -c "import playwright" 2>/dev/null || \
+	    timeout $$(left) $(BIN)/python -m pip install --quiet --no-deps "$$(grep -m 1 '^playwright==' requirements.txt)"; } && \
+	  timeout $$(left) $(BIN)/python -m playwright install chromium; \
+	fi; \
+	if [ -z "$$($(FIND_CHROMIUM))" ]; then \
+	  echo "" >&2; \
+	  echo "make test needs Chromium for its browser test (tests/test_browser.py) and found none: not on PATH" >&2; \
+	  echo "($(CHROMIUM_NAMES)), not in $(PLAYWRIGHT_BROWSERS_PATH), and Playwright's installer failed. Fix:" >&2; \
+	  echo "" >&2; \
+	  echo "    $(SUDO)apt-get install -y chromium          # Debian (Ubuntu: $(SUDO)snap install chromium)" >&2; \
+	  echo "" >&2; \
+	  echo "or use a Chrome/Chromium you have: make test CHROMIUM=/path/to/chrome" >&2; \
+	  exit 1; \
+	fi; \
+	echo "Chromium for the browser test: $$($(FIND_CHROMIUM))"
+
+test: chromium install
+	CHROMIUM="$$($(FIND_CHROMIUM))" $(BIN)/python -m pytest
+
+check: install
+	$(BIN)/python -m pytest -m "not slow"
 
 notebooks: install
 	@for nb in notebooks/*.ipynb; do \

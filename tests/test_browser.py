@@ -1,11 +1,19 @@
-"""JupyterLab in a real browser: run notebook 06, move the epochs slider, click Train, see the figure change.
+"""The first run a learner or teacher makes, in a real browser and through the Makefile.
 
-Needs Chromium (Debian/Ubuntu: `apt-get install chromium`; `.ci/run` installs it) or a Chrome/Chromium binary
-named by the CHROMIUM environment variable. Playwright drives it; no browser is downloaded.
+- `make lab` starts a JupyterLab that answers (as root too), with Jupyter's news pop-up turned off;
+- `make test` without Chromium stops within seconds with the command that fixes it, and the set-up without a
+  supported Python stops before installing anything;
+- JupyterLab in headless Chromium: run notebook 06, move the epochs slider, click Train, see the figure change.
+
+Needs Chromium (Debian: `apt-get install chromium`; `.ci/run` installs it; `make test` looks for it first),
+Chrome/Chromium named by the CHROMIUM environment variable, or Playwright's own download. Playwright drives
+it. Without one the browser test fails; it never skips.
 """
 
+import json
 import os
 import pathlib
+import re
 import shutil
 import signal
 import socket
@@ -15,6 +23,8 @@ import time
 import urllib.request
 
 import pytest
+
+pytestmark = pytest.mark.slow  # JupyterLab servers, a browser, make: about a minute and a half
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOK = "06_sine_forecast.ipynb"
@@ -27,13 +37,24 @@ BROWSER_FLAGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")  # as the Makefile's CHROMIUM_NAMES
+CHROMIUM_FIX = "apt-get install -y chromium"
+SUPPORTED_PYTHONS = "3.11, 3.12 or 3.13"
 
 
-def chromium_path():
-    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if candidate and shutil.which(candidate):
-            return shutil.which(candidate)
-    pytest.fail("No Chromium found. Install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM=/path/to/chrome.")
+def chromium_path(playwright):
+    """CHROMIUM, else a Chromium on PATH, else Playwright's own download; fails (never skips) without one."""
+    if os.environ.get("CHROMIUM"):
+        path = shutil.which(os.environ["CHROMIUM"])
+        if path is None:
+            pytest.fail(f"CHROMIUM={os.environ['CHROMIUM']} is not a program. Point it to Chrome or Chromium.")
+        return path
+    for name in CHROMIUM_NAMES:
+        if shutil.which(name):
+            return shutil.which(name)
+    if os.path.exists(playwright.chromium.executable_path):
+        return playwright.chromium.executable_path
+    pytest.fail(f"No Chromium found. Install it (Debian: {CHROMIUM_FIX}) or set CHROMIUM=/path/to/chrome.")
 
 
 def free_port():
@@ -42,63 +63,130 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.load(response)
+
+
+def wait_until(condition, what, timeout, process=None, log=None):
+    """Poll `condition()` until it is true; fail after `timeout` s or if `process` ends."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if condition():
+                return
+        except OSError:
+            pass  # the server is not listening yet
+        if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
+            pytest.fail(f"{what} did not happen within {timeout} s:\n{log.read_text()[-3000:] if log else ''}")
+        time.sleep(0.5)
+
+
+def stop(process):
+    """Stop a process started with `start_new_session=True`, and everything it started."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def jupyter_env(tmp_path):
+    """Keep a test server's Jupyter config, data and runtime files in `tmp_path`."""
+    return {**os.environ, **{name: str(tmp_path / name.lower()) for name in
+                             ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR")}}
+
+
+def make(*args, env=None, timeout=120):
+    return subprocess.run([shutil.which("make"), "--no-print-directory", *args], cwd=ROOT, capture_output=True,
+                          text=True, env=env, timeout=timeout)
+
+
 @pytest.fixture
-def lab(tmp_path):
-    """A JupyterLab server on a free localhost port, serving a copy of notebook 06; stopped whatever happens."""
+def course_settings(tmp_path):
+    """The JupyterLab settings `make install` writes into an environment, written here into a scratch one."""
+    venv = tmp_path / "venv"
+    overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    result = make(f"VENV={venv}", str(overrides))
+    assert result.returncode == 0, result.stderr
+    return overrides.parent
+
+
+@pytest.fixture
+def lab(tmp_path, course_settings):
+    """A JupyterLab server on a free localhost port, serving a copy of notebook 06; stopped whatever happens.
+
+    It reads the course's settings (`course_settings`) where JupyterLab reads an environment's settings.
+    """
     shutil.copy(ROOT / "notebooks" / NOTEBOOK, tmp_path / NOTEBOOK)  # the browser's autosave must not touch ours
-    settings = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')  # no news pop-up
     port, token = free_port(), "course-test-token"
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
         f"--ServerApp.token={token}", f"--ServerApp.root_dir={tmp_path}", "--allow-root",
+        f"--LabApp.app_settings_dir={course_settings}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
-    log = open(tmp_path / "lab.log", "w")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                              env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-                                   "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings")})
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start:\n{(tmp_path / 'lab.log').read_text()[-3000:]}")
-                time.sleep(0.5)
-        yield {"url": url, "token": token, "dir": tmp_path}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
+    log_path = tmp_path / "lab.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                  env={**jupyter_env(tmp_path), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "user")})
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
+            url = f"http://127.0.0.1:{port}"
+            wait_until(lambda: get_json(f"{url}/api/status?token={token}"), "JupyterLab's start", 60, server, log_path)
+            yield {"url": url, "token": token, "dir": tmp_path}
+        finally:
+            stop(server)
+
+
+def test_jupyterlab_reads_its_settings_where_make_install_writes_them():
+    from jupyterlab.labapp import LabApp
+
+    # `make install` writes $(VENV)/share/jupyter/lab/settings/overrides.json (the browser test checks that
+    # JupyterLab takes its defaults from that file); this environment's JupyterLab reads exactly there.
+    assert pathlib.Path(LabApp().app_settings_dir) == pathlib.Path(sys.prefix, "share", "jupyter", "lab", "settings")
+
+
+def news_settings(lab):
+    """JupyterLab's defaults for its news and update checks, as the running server hands them to the page."""
+    notification = get_json(f"{lab['url']}/lab/api/settings/@jupyterlab/apputils-extension:notification"
+                            f"?token={lab['token']}")
+    return {name: spec["default"] for name, spec in notification["schema"]["properties"].items()
+            if name in ("fetchNews", "checkForUpdates")}
+
+
+def notebook_kernel(lab):
+    """The notebook's kernel as the server sees it: `{"execution_state": ..., "connections": ...}` or None."""
+    sessions = get_json(f"{lab['url']}/api/sessions?token={lab['token']}")
+    return sessions[0]["kernel"] if sessions else None
 
 
 def test_forecast_explorer_in_jupyterlab(lab):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path(playwright), args=BROWSER_FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{lab['url']}/lab/tree/{NOTEBOOK}?token={lab['token']}")
             page.locator(".jp-Notebook").wait_for(timeout=60_000)
+            # Opening the notebook started a fresh kernel. Run everything once the page is connected to it and
+            # it is idle, as the page shows it and as the server sees it. (Restart Kernel and Run All, clicked
+            # right after the page connected, raced that first connection: the server logged "Replacing stale
+            # connection", could not decode the page's next message, and no cell ran.)
             expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(1, timeout=60_000)
+            wait_until(lambda: notebook_kernel(lab) is not None and notebook_kernel(lab)["connections"] >= 1
+                       and notebook_kernel(lab)["execution_state"] == "idle", "the kernel's start", 60)
 
-            # Kernel > Restart Kernel and Run All Cells..., as a learner does, then wait for the last cell
-            page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Restart Kernel and Run All Cells").first.click()
-            page.locator(".jp-Dialog-button.jp-mod-accept").click()
+            # Run > Run All Cells, as a learner does, then wait for the last cell
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
             train = page.locator("button.jupyter-button", has_text="Train")
-            train.wait_for(timeout=int(os.environ.get('BROWSER_WAIT_MS', 180_000)))
+            train.wait_for(timeout=180_000)
             expect(page.locator(".jp-InputArea-prompt", has_text="[*]")).to_have_count(0, timeout=180_000)
+            # the course's settings (JupyterLab's own defaults: "none", which asks, and true): no news pop-up
+            assert news_settings(lab) == {"fetchNews": "false", "checkForUpdates": False}
+            expect(page.get_by_text("Jupyter news")).to_have_count(0)
 
             explorer = train.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
             picture = explorer.locator("img")
@@ -144,3 +232,66 @@ def test_forecast_explorer_in_jupyterlab(lab):
             raise
         finally:
             browser.close()
+
+
+def test_make_lab_starts_jupyterlab_that_answers(tmp_path):
+    """`make lab`'s own command (its install step skipped: this environment is installed), as root too."""
+    port, token = free_port(), "make-lab-token"
+    log_path = tmp_path / "make-lab.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            ["make", "--no-print-directory", "-o", "install", "lab", f"VENV={sys.prefix}",
+             f"LAB_ARGS=--no-browser --ip=127.0.0.1 --port={port} --ServerApp.token={token}"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=jupyter_env(tmp_path))
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_until(lambda: get_json(f"{url}/api/status?token={token}"), "make lab's server start", 90, server,
+                       log_path)
+            served = {item["name"] for item in get_json(f"{url}/api/contents?token={token}")["content"]}
+            assert NOTEBOOK in served  # the course's notebooks
+        finally:
+            stop(server)
+    if os.geteuid() == 0:
+        assert "running as root: JupyterLab starts with --allow-root" in log_path.read_text()
+
+
+def test_make_test_without_chromium_stops_within_30_s_with_the_fix(tmp_path):
+    """As on a fresh clone: no Chromium on PATH, none of Playwright's, no environment yet.
+
+    `make test` then tries Playwright's installer (whose download fails on a machine that cannot reach
+    Playwright's servers, as in CI) and stops before installing anything else or running a test.
+    """
+    env = {name: value for name, value in os.environ.items() if name != "CHROMIUM"}  # make test sets it for us
+    start = time.monotonic()
+    result = make("test", f"VENV={tmp_path / 'venv'}", "CHROMIUM_NAMES=no-such-browser",
+                  f"PLAYWRIGHT_BROWSERS_PATH={tmp_path / 'browsers'}", env=env, timeout=120)
+    seconds = time.monotonic() - start
+    if result.returncode == 0:
+        pytest.fail("Playwright's installer fetched a Chromium, so the no-Chromium path was not exercised; "
+                    f"run this where Playwright's servers are unreachable.\n{result.stdout[-2000:]}")
+    assert "trying Playwright's installer" in result.stdout
+    assert CHROMIUM_FIX in result.stderr and "CHROMIUM=/path/to/chrome" in result.stderr, result.stderr
+    assert not (tmp_path / "venv" / ".installed").exists(), "it installed the course before stopping"
+    assert "pytest" not in result.stdout
+    assert seconds < 30, f"took {seconds:.0f} s"
+
+
+def test_make_with_chromium_named_wrongly_stops_at_once():
+    result = make("test", "CHROMIUM=/no/such/chrome", "VENV=/nonexistent-venv", timeout=30)
+    assert result.returncode != 0 and "CHROMIUM=/no/such/chrome is not a program" in result.stderr
+
+
+def test_setup_without_a_supported_python_stops_before_installing(tmp_path):
+    """A machine whose python3 is 3.14 (TensorFlow 2.21 has no wheel for it) and no python3.11-3.13."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "python3"  # answers the version question like Python 3.14 and fails everything else
+    fake.write_text('#!/bin/sh\ncase "$*" in *python_version*) echo 3.14.0;; *) exit 1;; esac\n')
+    fake.chmod(0o755)
+    venv = tmp_path / "venv"
+    result = make("install", f"VENV={venv}", env={**os.environ, "PATH": str(bin_dir)}, timeout=30)
+    assert result.returncode != 0
+    assert f"needs Python {SUPPORTED_PYTHONS}" in result.stderr, result.stderr
+    assert "python3: 3.14.0; python3.13: not found; python3.12: not found; python3.11: not found" in result.stderr
+    assert "PYTHON=/path/to/python3.12" in result.stderr
+    assert not venv.exists(), "it created the environment before stopping"

@@ -1,17 +1,25 @@
 """The whole classroom workflow of `course/`, on one machine, in a temporary folder.
 
-An instructor generates and releases every assignment through a local exchange folder; three students
+An instructor generates and releases every assignment through a local exchange folder; four students
 fetch and submit them — one hands in the reference solution, one the blank copy, one a copy with a single
-deliberate mistake — and a fourth hands in a notebook that raises, loops forever and deletes a function
-the tests need. The instructor collects, autogrades, generates feedback and exports the grades. The tests
-then check the exact scores, that the student version gives nothing away, and that nothing is lost.
+deliberate mistake, one a copy that calls the course's reference code (or a Keras layer) in one task — and
+a fifth hands in a notebook that raises, loops forever and deletes a function the tests need. The
+instructor collects, autogrades, generates feedback and exports the grades. The tests then check the exact
+scores, that neither the student version nor the feedback gives a hidden test away, and that nothing is lost.
 
-The workflow runs once per test session (module fixture): about 125–150 s on a busy 2-core machine (load 6),
-mostly kernels starting, a third of it assignment 06 importing Keras, and 10 s the deliberate endless loop.
+Adding an assignment: add its folder to `course/source/` and one entry to each of `MISTAKES` and `SHORTCUTS`.
+
+The workflow runs once per test session (module fixture), 25 autogrades: mostly kernels starting, Keras
+imports (assignment 06, and the shortcuts of 01 and 04), and 10 s the deliberate endless loop. The whole
+module took 266–351 s on a 2-core machine shared with other jobs (load 8–16); course/README.md gives
+per-submission grading times.
 """
 
+import contextlib
 import copy
 import csv
+import html.parser
+import io
 import os
 import pathlib
 import shutil
@@ -27,10 +35,17 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeSubmit
 from traitlets.config.loader import PyFileConfigLoader
 
-# nbgrader's own database code warns about its session handling; that is not ours to fix.
-pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
+pytestmark = [
+    pytest.mark.slow,  # nbgrader runs a kernel per submission: minutes, not seconds
+    # nbgrader's own database code warns about its session handling; that is not ours to fix.
+    pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
+]
 
 COURSE = pathlib.Path(__file__).resolve().parent.parent / "course"
+sys.path.insert(0, str(COURSE))
+import hidden_feedback  # noqa: E402
+import no_shortcuts  # noqa: E402
+
 ASSIGNMENTS = sorted(path.name for path in (COURSE / "source").iterdir() if path.is_dir())
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
@@ -47,6 +62,54 @@ MISTAKES = {
     "06_sine_forecast": ("train_stateful", "        model.layers[0].reset_state()\n", "", "test_train_stateful"),
 }
 
+# One shortcut per assignment: (solution cell, what the student writes instead, test cell it fails). Each
+# calls the course's reference code or a Keras layer, which passes that task's tests when nothing is switched
+# off (test_each_shortcut_passes_its_tests_when_nothing_is_switched_off); graded, it earns 0 for that task.
+# Each sits in a function no other task calls, so exactly one task loses its points.
+SHORTCUTS = {
+    "01_perceptron_limits": ("make_windows", """
+def make_windows(series, window):
+    X, y = rh.one_step.lagged_pairs(np.asarray(series, dtype=float)[None, :], window)
+    return X, y.ravel()
+""", "test_make_windows"),
+    "02_elman_and_jordan": ("jordan_step", """
+from rnn_helpers.numpy_rnn import jordan_step as reference  # a copy taken before grading starts
+
+def jordan_step(x_t, y_prev, W_xh, W_yh, b_h, W_hy, b_y):
+    return reference(x_t, y_prev, W_xh, W_yh, b_h, W_hy, b_y)
+""", "test_jordan_step"),
+    "03_bptt": ("elman_bptt", """
+def elman_bptt(X, W_xh, W_hh, b_h, dH):
+    units = W_hh.shape[0]
+    params = {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h, "W_hy": np.eye(units), "b_y": np.zeros(units)}
+    _, cache = rh.bptt.elman_forward(X, params)
+    grads = rh.bptt.elman_backward(dH, cache)
+    return grads["W_xh"], grads["W_hh"], grads["b_h"]
+""", "test_elman_bptt"),
+    "04_lstm_gates": ("lstm_step", """
+import keras
+
+def lstm_step(x_t, h_prev, c_prev, W, U, b):
+    cell = keras.layers.LSTMCell(W.shape[1] // 4, dtype="float64")
+    cell.build((None, W.shape[0]))
+    cell.set_weights([W, U, b])
+    h_t, (_, c_t) = cell(x_t, [h_prev, c_prev])
+    return np.asarray(h_t), np.asarray(c_t)
+""", "test_lstm_step"),
+    "05_gru_gates": ("gru_step", """
+def gru_step(x_t, h_prev, W, U, b):
+    blocks = zip(np.split(W, 3, axis=-1), np.split(U, 3, axis=-1), np.split(b, 3))
+    params = dict(zip(rh.numpy_rnn.gru_param_names(reset_after=False), [w for block in blocks for w in block]))
+    return rh.numpy_rnn.gru_step(x_t, h_prev, params, reset_after=False)[0]
+""", "test_gru_step"),
+    "06_sine_forecast": ("build_stateful_lstm", """
+def build_stateful_lstm(units):
+    model = rh.forecast.build_article_model(units)
+    model.compile(loss="mse", optimizer="adam")
+    return model
+""", "test_build_stateful_lstm"),
+}
+
 # The misbehaving submission of assignment 02: elman_step is right, elman_forward loops forever,
 # jordan_step is right but then deleted, elman_parameter_count raises.
 BAD_ASSIGNMENT = "02_elman_and_jordan"
@@ -58,7 +121,7 @@ BAD_POINTS = {"test_elman_step": 2, "test_elman_forward": 0, "test_jordan_step":
 
 LOOP_TIMEOUT = 10  # seconds; the course's own timeout is in course/nbgrader_config.py
 
-STUDENTS = ("alice_solution", "bob_blank", "carol_mistake")
+STUDENTS = ("alice_solution", "bob_blank", "carol_mistake", "erin_shortcut")
 BAD_STUDENT = "dave_misbehaves"
 
 
@@ -120,6 +183,11 @@ def mistake_for(assignment):
     return replace
 
 
+def shortcut_for(assignment):
+    cell_id, shortcut, _ = SHORTCUTS[assignment]
+    return lambda grade_id, reference: shortcut if grade_id == cell_id else reference
+
+
 def misbehave(grade_id, reference):
     if grade_id == "jordan_step":
         return reference + "\n\ndel jordan_step  # 'tidy up'\n"
@@ -168,6 +236,7 @@ def classroom(tmp_path_factory):
             "alice_solution": {a: solution for a in ASSIGNMENTS},
             "bob_blank": {a: None for a in ASSIGNMENTS},
             "carol_mistake": {a: mistake_for(a) for a in ASSIGNMENTS},
+            "erin_shortcut": {a: shortcut_for(a) for a in ASSIGNMENTS},
             BAD_STUDENT: {BAD_ASSIGNMENT: misbehave},
         }
         for student, work in handed_in.items():
@@ -215,7 +284,8 @@ def grades(classroom, assignment, student):
 
 
 def test_every_assignment_has_at_least_three_graded_tasks_with_hidden_tests():
-    assert [a[:2] for a in ASSIGNMENTS] == ["01", "02", "03", "04", "05", "06"]
+    assert [a[:2] for a in ASSIGNMENTS] == [f"{n:02d}" for n in range(1, len(ASSIGNMENTS) + 1)]
+    assert sorted(MISTAKES) == sorted(SHORTCUTS) == ASSIGNMENTS, "each assignment needs a mistake and a shortcut"
     for assignment in ASSIGNMENTS:
         cells = source_notebook(assignment).cells
         tests = [c for c in cells if nbgrader_meta(c).get("grade")]
@@ -256,12 +326,13 @@ def test_student_version_gives_nothing_away(classroom, assignment):
     assert len(stubs) == sum(bool(nbgrader_meta(c).get("solution")) for c in source.cells)
 
 
-def _outside_blocks(source):
+def _outside_blocks(source, markers=(SOLUTION_MARKERS, HIDDEN_MARKERS)):
+    """The lines of `source` outside every block opened and closed by one of the `markers` pairs."""
     inside = False
     for line in source.splitlines():
-        if line.strip() in (SOLUTION_MARKERS[0], HIDDEN_MARKERS[0]):
+        if line.strip() in [begin for begin, _ in markers]:
             inside = True
-        elif line.strip() in (SOLUTION_MARKERS[1], HIDDEN_MARKERS[1]):
+        elif line.strip() in [end for _, end in markers]:
             inside = False
         elif not inside:
             yield line
@@ -313,6 +384,7 @@ def test_feedback_for_every_submission(classroom):
             page = classroom["course"] / "feedback" / student / assignment / f"{assignment}.html"
             assert page.is_file() and page.stat().st_size > 0, f"no feedback at {page}"
     assert (classroom["course"] / "feedback" / BAD_STUDENT / BAD_ASSIGNMENT / f"{BAD_ASSIGNMENT}.html").is_file()
+    assert not list((classroom["course"] / "feedback").rglob("no_shortcuts.py")), "the grading switch went out"
 
 
 def test_export_lists_every_submission_with_its_score(classroom):
@@ -324,3 +396,148 @@ def test_export_lists_every_submission_with_its_score(classroom):
             assert exported[(assignment, student)] == grades(classroom, assignment, student)[0]
     assert exported[(BAD_ASSIGNMENT, BAD_STUDENT)] == sum(BAD_POINTS.values())
 
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_each_shortcut_passes_its_tests_when_nothing_is_switched_off(assignment):
+    """Without the grading switch, the shortcut would earn full points: it is a real shortcut."""
+    test_id = SHORTCUTS[assignment][2]
+    namespace = {}
+    for cell in source_notebook(assignment).cells:
+        if cell.cell_type != "code":
+            continue
+        source = strip_markers(cell.source)
+        if nbgrader_meta(cell).get("solution"):
+            source = shortcut_for(assignment)(nbgrader_meta(cell)["grade_id"], source)
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(source, f"{assignment}/{nbgrader_meta(cell).get('grade_id', 'cell')}", "exec"), namespace)
+        if nbgrader_meta(cell).get("grade_id") == test_id:
+            return  # the task's visible and hidden tests passed
+    pytest.fail(f"{assignment} has no test cell {test_id}")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_calling_the_reference_earns_nothing_for_that_task_only(classroom, assignment):
+    points = points_by_test(assignment)
+    test_id = SHORTCUTS[assignment][2]
+    score, _, by_test = grades(classroom, assignment, "erin_shortcut")
+    assert by_test == {test: 0 if test == test_id else p for test, p in points.items()}
+    assert score == sum(points.values()) - points[test_id]
+    graded = nbformat.read(classroom["course"] / "autograded" / "erin_shortcut" / assignment / f"{assignment}.ipynb",
+                           as_version=4)
+    errors = [o for c in graded.cells if nbgrader_meta(c).get("grade_id") == test_id for o in c.outputs
+              if o.output_type == "error"]
+    assert [e.ename for e in errors] in (["NotImplementedError"], ["ImportError"]), errors
+    assert f"is switched off while {test_id} is graded" in errors[0].evalue
+
+
+class _PageText(html.parser.HTMLParser):
+    """The text a browser shows of an HTML page (no styles or scripts), entities decoded."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.skipping = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skipping += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self.skipping -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def page_text(path):
+    parser = _PageText()
+    parser.feed(path.read_text())
+    return "".join(parser.parts).replace("\xa0", " ")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_quotes_no_hidden_test(classroom, assignment):
+    source = source_notebook(assignment)
+    # A hidden line may only appear if it also appears outside the hidden blocks (a solution, a visible test).
+    outside = "\n".join(line.strip() for c in source.cells for line in _outside_blocks(c.source, (HIDDEN_MARKERS,)))
+    secret = [line for c in source.cells for line in block_lines(c.source, HIDDEN_MARKERS) if line not in outside]
+    assert len(secret) >= 6, f"{assignment}: too few distinctive hidden test lines to check"
+    students = [*STUDENTS, *([BAD_STUDENT] if assignment == BAD_ASSIGNMENT else [])]
+    for student in students:
+        text = page_text(classroom["course"] / "feedback" / student / assignment / f"{assignment}.html")
+        shown = [line.strip() for line in text.splitlines()]
+        # quoted as a line of code, or in a traceback after its line number ("---> 12 np.testing...")
+        leaked = [line for line in secret if any(s == line or s.endswith(" " + line) for s in shown)]
+        assert not leaked, f"{student}'s feedback on {assignment} quotes hidden tests: {leaked}"
+        score, max_score, _ = grades(classroom, assignment, student)  # the grade still counts the hidden tests
+        assert f"{assignment} (Score: {float(score)} / {float(max_score)})" in text, (student, assignment)
+
+
+def test_feedback_says_when_a_hidden_test_failed_without_quoting_it(classroom):
+    pages = [page_text(classroom["course"] / "feedback" / "carol_mistake" / a / f"{a}.html") for a in ASSIGNMENTS]
+    assert any(hidden_feedback.WITHHELD in text for text in pages)
+
+
+def test_switch_off_covers_the_package_and_copies_of_it_then_restores_them():
+    import numpy as np
+    import rnn_helpers as rh
+    from rnn_helpers.numpy_rnn import elman_step as copied
+
+    args = (np.ones((2, 3)), np.full((2, 4), 0.5), np.ones((3, 4)) / 3, np.eye(4), np.zeros(4))
+    expected = np.tanh(1.0 + np.full((2, 4), 0.5))
+    rh.checks.elman_step  # noqa: B018 - load the self-checks, whose references are switched off too
+    restore = no_shortcuts.switch_off("02_elman_and_jordan", "test_elman_step")
+    try:
+        for call in (lambda: copied(*args), lambda: rh.numpy_rnn.elman_step(*args),
+                     lambda: rh.checks._lstm_step_reference(*args), lambda: rh.checks.elman_step(copied)):
+            with pytest.raises(NotImplementedError, match=r"is switched off while test_elman_step is graded"):
+                call()
+    finally:
+        restore()
+    restore()  # a second call does nothing
+    np.testing.assert_allclose(copied(*args), expected)
+    np.testing.assert_allclose(rh.numpy_rnn.elman_step(*args), expected)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert rh.checks.elman_step(copied) is True
+
+
+def test_switch_off_covers_keras_recurrent_layers_unless_the_task_hands_them_out():
+    import keras
+
+    restore = no_shortcuts.switch_off("04_lstm_gates", "test_lstm_step")
+    try:
+        for layer in (keras.layers.LSTM, keras.layers.LSTMCell, keras.layers.GRU, keras.layers.SimpleRNNCell):
+            with pytest.raises(NotImplementedError, match=f"keras.layers.{layer.__name__} is switched off"):
+                layer(2)
+        keras.layers.Dense(1)  # other layers stay on
+    finally:
+        restore()
+    assert keras.layers.LSTM(2).units == 2
+    restore = no_shortcuts.switch_off("06_sine_forecast", "test_build_stateful_lstm")  # builds an LSTM
+    try:
+        assert keras.layers.LSTM(2).units == 2
+        with pytest.raises(NotImplementedError, match="keras.layers.GRU is switched off"):
+            keras.layers.GRU(2)
+    finally:
+        restore()
+
+
+def test_switch_off_blocks_imports_of_what_is_not_loaded_yet_until_restored():
+    script = """
+import importlib, no_shortcuts, rnn_helpers
+restore = no_shortcuts.switch_off("01_perceptron_limits", "test_make_windows")
+for name in ("rnn_helpers.one_step", "keras", "rnn_helpers.data"):
+    try:
+        importlib.import_module(name)
+        print(name, "loaded")
+    except ImportError as error:
+        print(name, "blocked" if "is switched off while test_make_windows is graded" in str(error) else error)
+restore()
+import rnn_helpers.data, rnn_helpers._validation
+print("rnn_helpers.data loaded after restore")
+"""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(COURSE), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["rnn_helpers.one_step blocked", "keras blocked", "rnn_helpers.data blocked",
+                                       "rnn_helpers.data loaded after restore"]
