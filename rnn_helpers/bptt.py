@@ -159,6 +159,8 @@ def elman_loss_and_grads(X, Y_target, params, truncate=None, h0=None):
 
 
 # -------------------------------------------------------------------------------------------- Jordan
+# The Jordan functions below mirror the Elman ones line for line on purpose: a learner reads the two
+# backward passes side by side and sees that only the state (h_{t-1} or y_{t-1}) differs.
 def init_jordan(features, units, outputs=1, seed=0, scale=0.5):
     """Random Jordan parameters drawn from `N(0, scale²)`.
 
