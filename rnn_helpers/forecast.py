@@ -1,4 +1,4 @@
-"""The article's sine forecast: three ways to train the same LSTM, evaluation, and a command line.
+"""The article's sine forecast: ways to train the same LSTM, a linear baseline, an ablation, a command line.
 
 Introduced in notebook 06. The task: sin at the integers 0..35 with one-step-ahead targets; after training,
 the model is warmed up on the series and then generates the next 36 values by feeding its own output back.
@@ -6,14 +6,19 @@ the model is warmed up on the series and then generates the next 36 values by fe
 Methods (all train LSTM(cells) + Dense(1) with Adam on the mean squared error):
     "article"  — the article's loop: a stateful LSTM on batch shape (1, 1, 1), one `fit` per epoch with
                  batch size 1 and shuffle off, then a state reset. One Adam step per sample, and the gradient
-                 sees one step only (BPTT truncated to a single step).
+                 sees one step only (BPTT truncated to a single step); learning rate 0.001, 36 000 steps.
     "compiled" — exactly the same updates, written as one TensorFlow graph loop over epochs and steps, so
                  Python and `fit` overhead are paid once instead of 36 000 times.
-    "bptt"     — the fast default: the whole 36-step sequence in one batch, full backpropagation through
-                 time, one Adam step per epoch; the weights are then copied into a stateful twin.
+    "bptt"     — the fast default, notebook 06's recipe: a sequence LSTM trained with `fit` on the whole
+                 series (full backpropagation through time, one Adam step per epoch, learning rate 0.01,
+                 400 steps); the weights are then copied into a stateful twin that generates.
+
+The methods differ in three ways at once — truncation, learning rate and number of updates; `ABLATION` and
+`run_ablation_row` change one at a time. `fit_ar2`/`generate_ar2` are the simplest baseline: the two-value
+linear rule of notebook 01, which continues a sine exactly.
 
 Command line (for teachers and benchmarks):
-    python -m rnn_helpers.forecast --method bptt --epochs 300 --cells 16 --seed 0 --json --plot out.png
+    python -m rnn_helpers.forecast --method bptt --epochs 400 --cells 16 --seed 0 --json --plot out.png
 """
 
 import argparse
@@ -37,6 +42,22 @@ DEFAULTS = {
     "compiled": {"epochs": 1000, "cells": 16, "learning_rate": 0.001},
     "bptt": {"epochs": 400, "cells": 16, "learning_rate": 0.01},
 }
+STEPS_PER_EXECUTION = 50  # full-BPTT updates per call of Keras' compiled training loop
+TRUNCATIONS = ("one step", "full")
+# The ablation of notebook 06: every combination of the three ways in which the article's method and the fast
+# default differ. One-step truncation makes one update per value, so its "about 400" is 11 epochs x 36 = 396;
+# full BPTT makes one update per pass over the series.
+ABLATION = (
+    # (truncation, learning rate, Adam updates)
+    ("one step", 0.001, 36_000),  # the article's method
+    ("one step", 0.01, 36_000),
+    ("one step", 0.001, 396),
+    ("one step", 0.01, 396),
+    ("full", 0.001, 36_000),
+    ("full", 0.01, 36_000),
+    ("full", 0.001, 400),
+    ("full", 0.01, 400),  # the fast default
+)
 
 
 def article_data():
@@ -115,7 +136,8 @@ def train_article(x, y, epochs, cells=16, seed=0, progress=True):
     return model, np.array(losses)
 
 
-def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=True, shuffle=False):
+def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=True, shuffle=False,
+                   learning_rate=None):
     """The article's algorithm compiled into one TensorFlow loop: same updates, far less overhead.
 
     For every epoch the state starts at zero; for every step the model sees one value, Adam takes one step
@@ -130,6 +152,7 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
             state of the last step into the next epoch's first step.
         shuffle: visit the steps in a new random order every epoch (the article turns this off). The state
             is still carried from one visited step to the next, so it no longer matches the input.
+        learning_rate: Adam's step size; None for the article's 0.001 (the ablation of notebook 06 changes it).
 
     Returns:
         `(model, losses)` as for `train_article`; `model` is the article's stateful model.
@@ -142,10 +165,11 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
     seed = check_int("seed", seed, minimum=0)
     if not isinstance(reset_states, bool) or not isinstance(shuffle, bool):
         raise TypeError(f"reset_states and shuffle must be True or False, got {reset_states!r} and {shuffle!r}.")
+    learning_rate = _learning_rate(learning_rate, "compiled")
     keras.utils.set_random_seed(seed)
     model = build_article_model(cells)
     lstm, dense = model.layers
-    optimizer = keras.optimizers.Adam(DEFAULTS["compiled"]["learning_rate"])
+    optimizer = keras.optimizers.Adam(learning_rate)
     variables = model.trainable_variables
     optimizer.build(variables)
     X = tf.constant(x.reshape(-1, 1, 1), dtype=tf.float32)  # (steps, batch=1, features=1)
@@ -213,25 +237,86 @@ def full_bptt_runner(model, x, y, learning_rate):
 
 
 def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None):
-    """Fast default: the whole sequence as one batch, full backpropagation through time, one step per epoch.
+    """Fast default, notebook 06's recipe: `fit` on the whole series, full BPTT, one Adam step per epoch.
 
-    Introduced in notebook 06.
+    Introduced in notebook 06, whose recipe cell writes the same steps out in plain Keras (a test checks that
+    both give the same weights). Every epoch is one pass over the series: the 36 values go in as one
+    sequence, the loss is the mean squared error over all 36 predictions, and its gradient flows back through
+    every time step. `fit` gets `epochs` copies of the series in one Keras epoch, so that its compiled loop
+    takes `STEPS_PER_EXECUTION` of these steps per call instead of paying Keras' per-epoch overhead 400 times.
+
+    Args:
+        x: 1-D training inputs. y: 1-D targets, same length.
+        epochs: passes over the series (= Adam steps); an int >= 1.
+        cells: LSTM units. seed: seeds the weights.
+        progress: accepted for a common signature with the other trainers; this training takes about a
+            second, so it shows no bar.
+        learning_rate: Adam's step size; None for the default 0.01.
 
     Returns:
-        `(model, losses)`: a non-stateful sequence model (use `stateful_twin` to generate) and the loss
-        of each epoch.
+        `(model, losses)`: the trained non-stateful sequence model (use `stateful_twin` to generate) and a
+        1-element array, the mean squared error of the trained model over the series.
     """
     import keras
 
     x, y = _check_pairs(x, y)
     epochs = check_int("epochs", epochs, minimum=1)
-    if learning_rate is None:
-        learning_rate = DEFAULTS["bptt"]["learning_rate"]
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
+    learning_rate = _learning_rate(learning_rate, "bptt")
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
     model = build_sequence_model(cells)
-    run_epochs = full_bptt_runner(model, x, y, learning_rate)
-    return model, run_in_chunks(run_epochs, epochs, "bptt", progress)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mean_squared_error",
+                  steps_per_execution=STEPS_PER_EXECUTION)
+    X, Y = x.reshape(1, -1, 1).astype("float32"), y.reshape(1, -1, 1).astype("float32")
+    model.fit(np.repeat(X, epochs, axis=0), np.repeat(Y, epochs, axis=0), batch_size=1, shuffle=False, verbose=0)
+    loss = float(np.mean((keras.ops.convert_to_numpy(model(X)) - Y) ** 2))
+    return model, np.array([loss])
+
+
+def fit_ar2(series):
+    """The two-value linear rule of notebook 01, `x[t+1] = a·x[t] + b·x[t-1]`, fitted by least squares.
+
+    Introduced in notebook 06 as the simplest baseline. For a sine sampled every radian the rule is exact,
+    with `a = 2·cos(1)` and `b = -1`, so a fit to a handful of values recovers it.
+
+    Args:
+        series: 1-D array of at least 4 known values.
+
+    Returns:
+        `(a, b)`, two floats.
+    """
+    series = check_array("series", series, ndim=1)
+    if series.size < 4:
+        raise ValueError(f"series must hold at least 4 values to fit 2 coefficients, got {series.size}.")
+    X = np.stack([series[1:-1], series[:-2]], axis=1)  # (x[t], x[t-1])
+    (a, b), *_ = np.linalg.lstsq(X, series[2:], rcond=None)
+    return float(a), float(b)
+
+
+def generate_ar2(coefficients, warmup, steps):
+    """Continue a series with the rule `x[t+1] = a·x[t] + b·x[t-1]`, each new value fed back.
+
+    Introduced in notebook 06.
+
+    Args:
+        coefficients: `(a, b)` from `fit_ar2`.
+        warmup: 1-D array of known values; the rule starts from its last two.
+        steps: how many new values to generate; an int >= 1.
+
+    Returns:
+        1-D float64 array of length `steps`.
+    """
+    a, b = _pair(coefficients)
+    a, b = check_float("a", a), check_float("b", b)
+    warmup = check_array("warmup", warmup, ndim=1)
+    if warmup.size < 2:
+        raise ValueError(f"warmup must hold at least 2 values for a two-value rule, got {warmup.size}.")
+    steps = check_int("steps", steps, minimum=1)
+    previous, current = warmup[-2], warmup[-1]
+    generated = np.empty(steps)
+    for k in range(steps):
+        previous, current = current, a * current + b * previous
+        generated[k] = current
+    return generated
 
 
 def evaluate(generated, expected):
@@ -278,6 +363,8 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True):
     epochs = DEFAULTS[method]["epochs"] if epochs is None else check_int("epochs", epochs, minimum=1)
     cells = DEFAULTS[method]["cells"] if cells is None else check_int("cells", cells, minimum=1)
     seed = check_int("seed", seed, minimum=0)
+    import keras  # noqa: F401  (TensorFlow's import is not part of the training time)
+
     x, y = article_data()
     start = time.perf_counter()
     model, losses = _TRAINERS[method](x, y, epochs, cells=cells, seed=seed, progress=progress)
@@ -303,6 +390,54 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True):
         "expected": expected,
         "model": generator,
     }
+
+
+def run_ablation_row(truncation, learning_rate, updates, seed=0, cells=16, progress=False):
+    """Train with one combination of truncation, learning rate and number of updates; score 36 generated values.
+
+    Introduced in notebook 06, whose ablation (`ABLATION`) changes one of the three at a time.
+
+    Args:
+        truncation: "one step" (the article's stateful loop, one update per value) or "full" (the recipe:
+            one update per pass over the whole series).
+        learning_rate: Adam's step size; > 0.
+        updates: Adam steps; for "one step" a multiple of 36 (whole epochs).
+        seed: seeds the weights. cells: LSTM units. progress: show a bar for the one-step loop.
+
+    Returns:
+        dict with `truncation, learning_rate, updates, seed, cells, train_seconds, mse_36, max_abs_err_36`.
+    """
+    truncation = check_choice("truncation", truncation, TRUNCATIONS)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
+    updates = check_int("updates", updates, minimum=1)
+    if truncation == "one step" and updates % N_POINTS:
+        raise ValueError(f"updates must be a multiple of {N_POINTS} for one-step truncation (whole epochs), "
+                         f"got {updates}. Try {N_POINTS * max(1, round(updates / N_POINTS))}.")
+    x, y = article_data()
+    start = time.perf_counter()
+    if truncation == "one step":
+        model, _ = train_compiled(x, y, updates // N_POINTS, cells=cells, seed=seed, progress=progress,
+                                  learning_rate=learning_rate)
+    else:
+        model, _ = train_bptt(x, y, updates, cells=cells, seed=seed, learning_rate=learning_rate)
+    train_seconds = time.perf_counter() - start
+    scores = evaluate(generate(model, x, HORIZON), expected_continuation())
+    return {"truncation": truncation, "learning_rate": learning_rate, "updates": updates, "seed": seed,
+            "cells": cells, "train_seconds": train_seconds, "mse_36": scores["mse"],
+            "max_abs_err_36": scores["max_abs_err"]}
+
+
+def _learning_rate(learning_rate, method):
+    """The method's default learning rate for None, else a checked positive float."""
+    if learning_rate is None:
+        return DEFAULTS[method]["learning_rate"]
+    return check_float("learning_rate", learning_rate, strictly_positive=True)
+
+
+def _pair(coefficients):
+    if not isinstance(coefficients, (tuple, list)) or len(coefficients) != 2:
+        raise TypeError(f"coefficients must be the pair (a, b) from fit_ar2, got {coefficients!r}.")
+    return coefficients
 
 
 def _check_pairs(x, y):
