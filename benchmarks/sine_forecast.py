@@ -41,53 +41,66 @@ def machine():
             "tensorflow": tf.__version__, "keras": keras.__version__}
 
 
+def timed_run(method, seed):
+    """`run_method` with the process's CPU time too: on a shared machine, CPU time is far less noisy."""
+    import rnn_helpers as rh
+
+    cpu = time.process_time()
+    result = rh.forecast.run_method(method, seed=seed, progress=False)
+    result["cpu_seconds"] = time.process_time() - cpu  # includes generation, which takes well under a second
+    return result
+
+
 def worker(method, seed):
     """Run inside a fresh process: import, train cold, train warm; print one JSON line."""
     start = time.perf_counter()
     import keras  # noqa: F401  (imports are timed apart from training)
 
-    import rnn_helpers as rh
+    import rnn_helpers  # noqa: F401
 
     import_seconds = time.perf_counter() - start
     load_before = os.getloadavg()[0]
-    cold = rh.forecast.run_method(method, seed=seed, progress=False)
-    warm = rh.forecast.run_method(method, seed=seed, progress=False)
+    cold = timed_run(method, seed)
+    warm = timed_run(method, seed)
     row = {key: cold[key] for key in ("method", "epochs", "cells", "seed", *SCORES)}
     row.update(import_seconds=import_seconds, cold_train_seconds=cold["train_seconds"],
-               warm_train_seconds=warm["train_seconds"], warm_same_result=bool(warm["mse_36"] == cold["mse_36"]),
+               warm_train_seconds=warm["train_seconds"], cold_cpu_seconds=cold["cpu_seconds"],
+               warm_cpu_seconds=warm["cpu_seconds"], warm_same_result=bool(warm["mse_36"] == cold["mse_36"]),
                load_before=load_before, load_after=os.getloadavg()[0])
     print(json.dumps(row))
 
 
-def run_methods(methods, seeds):
-    """One fresh process per method and seed."""
-    rows = []
+def run_methods(record, methods, seeds):
+    """One fresh process per method and seed; the JSON is saved after each."""
     for seed in seeds:
         for method in methods:
             done = subprocess.run([sys.executable, __file__, "--worker", method, str(seed)], capture_output=True,
                                   text=True, check=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3",
                                                               "TF_ENABLE_ONEDNN_OPTS": "0"})
             row = json.loads(done.stdout.strip().splitlines()[-1])
-            rows.append(row)
+            record["runs"] = [old for old in record["runs"] if (old["method"], old["seed"]) != (method, seed)]
+            record["runs"].append(row)
+            record["runs"].sort(key=lambda row: (row["seed"], METHODS.index(row["method"])))
+            save(record)
             print(f"seed {seed} {method:>8}: cold {row['cold_train_seconds']:6.1f} s, warm "
                   f"{row['warm_train_seconds']:6.1f} s, 36-step MSE {row['mse_36']:.3g} "
                   f"(load {row['load_before']:.1f}-{row['load_after']:.1f})", flush=True)
-    return rows
 
 
-def run_ablation(seeds):
-    """Every row of `rh.forecast.ABLATION` for every seed, in this process."""
+def run_ablation(record, seeds):
+    """Every row of `rh.forecast.ABLATION` for every seed, in this process; the JSON is saved after each."""
     import rnn_helpers as rh
 
-    rows = []
+    record["ar2"] = ar2()
+    record["ablation"] = []
     for truncation, learning_rate, updates in rh.forecast.ABLATION:
         for seed in seeds:
             row = rh.forecast.run_ablation_row(truncation, learning_rate, updates, seed=seed)
             row["load"] = os.getloadavg()[0]
-            rows.append(row)
+            record["ablation"].append(row)
+            save(record)
             print(f"ablation {truncation:>8}, lr {learning_rate}, {updates:>6} updates, seed {seed}: "
                   f"36-step MSE {row['mse_36']:.3g} ({row['train_seconds']:.1f} s)", flush=True)
-    return rows
 
 
 def ar2():
@@ -106,26 +119,35 @@ def spread(values):
 
 
 def summarize(record):
-    """Medians and ranges per method, per-seed error ratios, and cold and warm speed-ups."""
+    """Medians and ranges per method, per-seed error ratios, and cold and warm speed-ups.
+
+    The error ratios use the compiled loop for the article's method: it makes the same updates (the article's
+    own loop is checked to give the identical error on every seed where both ran), and it is cheap enough to
+    run for every seed.
+    """
     runs = record["runs"]
+    timings = ("cold_train_seconds", "warm_train_seconds", "cold_cpu_seconds", "warm_cpu_seconds")
     methods = {}
     for method in METHODS:
         mine = [row for row in runs if row["method"] == method]
         if mine:
-            methods[method] = {key: spread([row[key] for row in mine])
-                               for key in ("cold_train_seconds", "warm_train_seconds", *SCORES)}
+            methods[method] = {key: spread([row[key] for row in mine]) for key in (*timings, *SCORES)}
+            methods[method]["seeds"] = [row["seed"] for row in mine]
     summary = {"methods": methods}
+    by_key = {(row["method"], row["seed"]): row for row in runs}
+    summary["article_error_equals_compiled"] = {
+        str(seed): by_key[("article", seed)]["mse_36"] == by_key[("compiled", seed)]["mse_36"]
+        for method, seed in by_key if method == "article" and ("compiled", seed) in by_key}
+    ratios = {str(seed): row["mse_36"] / by_key[("bptt", seed)]["mse_36"]
+              for (method, seed), row in by_key.items() if method == "compiled" and ("bptt", seed) in by_key}
+    if ratios:
+        summary.update(mse_ratio_by_seed=ratios, median_mse_ratio=statistics.median(ratios.values()),
+                       ratio_of_median_mse=methods["compiled"]["mse_36"]["median"] / methods["bptt"]["mse_36"]["median"])
     if "article" in methods and "bptt" in methods:
-        by_seed = {row["seed"]: row for row in runs if row["method"] == "bptt"}
-        ratios = {str(row["seed"]): row["mse_36"] / by_seed[row["seed"]]["mse_36"]
-                  for row in runs if row["method"] == "article" and row["seed"] in by_seed}
-        article, fast = methods["article"], methods["bptt"]
-        summary.update(
-            mse_ratio_by_seed=ratios, median_mse_ratio=statistics.median(ratios.values()),
-            ratio_of_median_mse=article["mse_36"]["median"] / fast["mse_36"]["median"],
-            speedup_cold=article["cold_train_seconds"]["median"] / fast["cold_train_seconds"]["median"],
-            speedup_warm=article["warm_train_seconds"]["median"] / fast["warm_train_seconds"]["median"],
-        )
+        names = {"cold": "cold_train_seconds", "warm": "warm_train_seconds", "cold_cpu": "cold_cpu_seconds",
+                 "warm_cpu": "warm_cpu_seconds"}
+        summary["speedup"] = {name: methods["article"][key]["median"] / methods["bptt"][key]["median"]
+                              for name, key in names.items()}
     groups = {}
     for row in record.get("ablation", []):
         groups.setdefault((row["truncation"], row["learning_rate"], row["updates"]), []).append(row["mse_36"])
@@ -164,6 +186,13 @@ def markdown(record):
     return "\n".join(lines)
 
 
+def save(record, path=RESULTS):
+    """Write the record with its machine description and summary."""
+    record["machine"] = machine()
+    record["summary"] = summarize(record)
+    path.write_text(json.dumps(record, indent=2) + "\n")
+
+
 def load():
     """The results so far (a partial run keeps what it does not re-measure)."""
     record = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -185,15 +214,9 @@ def main(argv=None):
         return print(markdown(load()))
     record = load()
     if not args.ablation_only:
-        keep = [row for row in record["runs"] if not (row["method"] in args.methods and row["seed"] in args.seeds)]
-        record["runs"] = keep + run_methods(args.methods, args.seeds)
-        record["runs"].sort(key=lambda row: (row["seed"], METHODS.index(row["method"])))
+        run_methods(record, args.methods, args.seeds)
     if not args.no_ablation:
-        record["ablation"] = run_ablation(args.seeds)
-        record["ar2"] = ar2()
-    record["machine"] = machine()
-    record["summary"] = summarize(record)
-    RESULTS.write_text(json.dumps(record, indent=2) + "\n")
+        run_ablation(record, args.seeds)
     print(f"wrote {RESULTS}")
 
 
