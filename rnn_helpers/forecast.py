@@ -158,7 +158,6 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
         `(model, losses)` as for `train_article`; `model` is the article's stateful model.
     """
     import keras
-    import tensorflow as tf
 
     x, y = _check_pairs(x, y)
     epochs = check_int("epochs", epochs, minimum=1)
@@ -168,6 +167,18 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
     learning_rate = _learning_rate(learning_rate, "compiled")
     keras.utils.set_random_seed(seed)
     model = build_article_model(cells)
+    run_epochs = _one_step_runner(model, x, y, learning_rate, reset_states, shuffle, seed)
+    with _quiet_tensorflow():  # every model traces its own loop; no need to warn about it
+        losses = run_in_chunks(run_epochs, epochs, "compiled", progress)
+    reset_rnn_states(model)
+    return model, np.array(losses)
+
+
+def _one_step_runner(model, x, y, learning_rate, reset_states, shuffle, seed):
+    """A compiled `run_epochs(n)` making the article's updates (see `train_compiled`); returns the n losses."""
+    import keras
+    import tensorflow as tf
+
     lstm, dense = model.layers
     optimizer = keras.optimizers.Adam(learning_rate)
     variables = model.trainable_variables
@@ -175,7 +186,6 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
     X = tf.constant(x.reshape(-1, 1, 1), dtype=tf.float32)  # (steps, batch=1, features=1)
     Y = tf.constant(y.reshape(-1, 1, 1), dtype=tf.float32)
     zeros = tf.zeros((1, lstm.units))
-
     state = [tf.Variable(zeros), tf.Variable(zeros)]  # survives between chunks when reset_states=False
     order_rng = tf.random.Generator.from_seed(seed)
     n_steps = X.shape[0]
@@ -199,9 +209,7 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
             losses = losses.write(epoch, total / n_steps)
         return losses.stack()
 
-    losses = run_in_chunks(run_epochs, epochs, "compiled", progress)
-    reset_rnn_states(model)
-    return model, np.array(losses)
+    return run_epochs
 
 
 def full_bptt_runner(model, x, y, learning_rate):
