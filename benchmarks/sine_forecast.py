@@ -176,13 +176,15 @@ def markdown(record):
                  f"**{m['bptt']['warm_train_seconds']['median']:.1f}** | **{m['bptt']['mse_36']['median']:.2g}** | "
                  f"**{s['median_mse_ratio']:.0f}×** |")
     article, speedup = m["article"], s["speedup"]
-    ratios = s["mse_ratio_by_seed"].values()
+    diverged = [seed for seed in m["compiled"]["seeds"] if runs[("compiled", seed)]["mse_36"] > 0.5]
+    sine_ratios = [ratio for seed, ratio in s["mse_ratio_by_seed"].items() if int(seed) not in diverged]
     lines += [
         "",
         f"- **Error.** 36-step MSE of the article's method over full BPTT: median of the per-seed ratios "
-        f"**{s['median_mse_ratio']:.0f}×**, range {min(ratios):.0f}×–{max(ratios):.0f}× (the ratio of the two "
-        f"medians is {s['ratio_of_median_mse']:.0f}×); the article's method diverges on seed "
-        f"{max(m['compiled']['seeds'], key=lambda seed: runs[('compiled', seed)]['mse_36'])}.",
+        f"**{s['median_mse_ratio']:.0f}×**, range {min(sine_ratios):.0f}×–{max(sine_ratios):.0f}× on the seeds where "
+        f"the article's forecast is a sine; on seed{'s' if len(diverged) > 1 else ''} "
+        f"{', '.join(map(str, diverged))} it diverges (MSE above the sine's variance of 0.5). The ratio of the two "
+        f"medians is {s['ratio_of_median_mse']:.0f}×.",
         f"- **Time.** The article's own loop (seed{'s' if len(article['seeds']) > 1 else ''} "
         f"{', '.join(map(str, article['seeds']))}) trained in {article['cold_train_seconds']['median']:.0f} s cold "
         f"and {article['warm_train_seconds']['median']:.0f} s warm. Full BPTT is **{speedup['cold']:.0f}× faster "
@@ -194,12 +196,14 @@ def markdown(record):
         "",
         "The ablation of notebook 06 — median (smallest–largest) 36-step MSE over the seeds:",
         "",
-        "| gradient | learning rate | Adam updates | 36-step MSE |",
-        "|---|---|---|---|",
+        "| gradient | learning rate | Adam updates | 36-step MSE | |",
+        "|---|---|---|---|---|",
     ]
+    notes = {("one step", 0.001, 36_000): "the article's method", ("full", 0.01, 400): "the fast default"}
     for row in s["ablation"]:
-        lines.append(f"| {'one step (the article)' if row['truncation'] == 'one step' else 'full BPTT'} | "
-                     f"{row['learning_rate']} | {row['updates']:,} | {_range(row['mse_36'], '.2g')} |")
+        key = (row["truncation"], row["learning_rate"], row["updates"])
+        lines.append(f"| {'one step' if row['truncation'] == 'one step' else 'full BPTT'} | {row['learning_rate']} | "
+                     f"{row['updates']:,} | {_range(row['mse_36'], '.2g')} | {notes.get(key, '')} |")
     lines += ["", f"Load average during the timed runs: {min(loads):.1f}–{max(loads):.1f} on "
               f"{record['machine']['cpu_cores']} cores."]
     return "\n".join(lines)
@@ -230,7 +234,7 @@ def main(argv=None):
     if args.worker:
         return worker(args.worker[0], int(args.worker[1]))
     if args.markdown:
-        return print(markdown(load()))
+        return print(markdown(json.loads(RESULTS.read_text())))
     record = load()
     if not args.ablation_only:
         run_methods(record, args.methods, args.seeds)

@@ -163,3 +163,16 @@ def test_cli_bad_arguments_print_usage_and_exit_2(args, message):
     assert done.returncode == 2
     assert "usage:" in done.stderr and message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_readme_performance_section_is_the_benchmark_json_rendered():
+    import importlib.util
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("sine_benchmark", root / "benchmarks" / "sine_forecast.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    record = json.loads(benchmark.RESULTS.read_text())
+    assert benchmark.markdown(record) in (root / "README.md").read_text()
+    assert record["summary"] == benchmark.summarize(record)  # the stored summary is the rows' summary
