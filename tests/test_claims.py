@@ -631,3 +631,13 @@ def test_the_loaded_ablation_reproduces_for_the_notebooks_seed(row):
     # the notebook loads the ablation from the benchmark: re-measure its own seed for every row
     measured = rh.forecast.run_ablation_row(*row, seed=S06["SEED"], cells=S06["CELLS"])["mse_36"]
     assert measured == pytest.approx(ablation06(*row)[S06["SEEDS"].index(S06["SEED"])], rel=1e-3)
+
+
+def test_the_fast_method_is_far_faster_cold_and_warm_and_cold_is_close_to_warm():
+    methods, speedup = BENCHMARK06["summary"]["methods"], BENCHMARK06["summary"]["speedup"]
+    assert speedup["cold_cpu"] > 10 and speedup["warm_cpu"] > 10          # "far faster, cold and warm"
+    assert speedup["cold"] > 10 and speedup["warm"] > 10
+    bptt = methods["bptt"]
+    assert 0.7 < bptt["cold_cpu_seconds"]["median"] / bptt["warm_cpu_seconds"]["median"] < 1.3  # "close"
+    # the compiled loop makes the article's updates in a few CPU seconds: the rest is per-step overhead
+    assert methods["compiled"]["warm_cpu_seconds"]["median"] < methods["article"]["warm_cpu_seconds"]["median"] / 10
