@@ -24,6 +24,7 @@ Command line (for teachers and benchmarks):
 import argparse
 import contextlib
 import json
+import pathlib
 import sys
 import time
 
@@ -34,6 +35,7 @@ from ._validation import check_array, check_choice, check_float, check_int
 from .stateful import generate, reset_rnn_states, stateful_twin
 from .training import run_in_chunks
 
+BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent.parent / "benchmarks" / "sine_forecast_results.json"
 N_POINTS = 36  # the article's series: sin(0) .. sin(35)
 HORIZON = 36  # values generated after the series: sin(36) .. sin(71)
 METHODS = ("article", "compiled", "bptt")
@@ -327,6 +329,27 @@ def generate_ar2(coefficients, warmup, steps):
         previous, current = current, a * current + b * previous
         generated[k] = current
     return generated
+
+
+def load_benchmark(path=BENCHMARK_RESULTS):
+    """The committed results of `benchmarks/sine_forecast.py`: five seeds, cold and warm times, the ablation.
+
+    Introduced in notebook 06, which loads the runs too slow for a notebook from here instead of retyping them.
+
+    Args:
+        path: the results file; by default the one in the course's `benchmarks/` folder.
+
+    Returns:
+        dict with `machine`, `runs`, `ablation`, `ar2` and `summary`.
+
+    Raises:
+        FileNotFoundError: if the file is missing (re-create it with `python benchmarks/sine_forecast.py`).
+    """
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no benchmark results at {path}. Run `python benchmarks/sine_forecast.py` "
+                                "from the course folder to make them (about an hour on 2 cores).")
+    return json.loads(path.read_text())
 
 
 def evaluate(generated, expected):

@@ -123,6 +123,7 @@ def test_evaluate():
         (lambda: rh.forecast.generate_ar2((1.0, "b"), [0.0, 1.0], 3), TypeError, "b must be a number"),
         (lambda: rh.forecast.generate_ar2((1.0, -1.0), [1.0], 3), ValueError, "at least 2 values"),
         (lambda: rh.forecast.run_ablation_row("half", 0.01, 36), ValueError, "truncation must be one of"),
+        (lambda: rh.forecast.load_benchmark("no/such/results.json"), FileNotFoundError, "benchmarks/sine_forecast.py"),
         (lambda: rh.forecast.run_ablation_row("one step", 0.01, 400), ValueError, "multiple of 36.*Try 396"),
     ],
 )
@@ -173,6 +174,7 @@ def test_readme_performance_section_is_the_benchmark_json_rendered():
     spec = importlib.util.spec_from_file_location("sine_benchmark", root / "benchmarks" / "sine_forecast.py")
     benchmark = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(benchmark)
-    record = json.loads(benchmark.RESULTS.read_text())
+    record = rh.forecast.load_benchmark()
+    assert rh.forecast.BENCHMARK_RESULTS == benchmark.RESULTS
     assert benchmark.markdown(record) in (root / "README.md").read_text()
     assert record["summary"] == benchmark.summarize(record)  # the stored summary is the rows' summary
