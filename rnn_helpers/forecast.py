@@ -1,4 +1,4 @@
-"""The article's sine forecast: three ways to train the same LSTM, evaluation, and a command line.
+"""The article's sine forecast: ways to train the same LSTM, a linear baseline, an ablation, a command line.
 
 Introduced in notebook 06. The task: sin at the integers 0..35 with one-step-ahead targets; after training,
 the model is warmed up on the series and then generates the next 36 values by feeding its own output back.
@@ -6,18 +6,24 @@ the model is warmed up on the series and then generates the next 36 values by fe
 Methods (all train LSTM(cells) + Dense(1) with Adam on the mean squared error):
     "article"  — the article's loop: a stateful LSTM on batch shape (1, 1, 1), one `fit` per epoch with
                  batch size 1 and shuffle off, then a state reset. One Adam step per sample, and the gradient
-                 sees one step only (BPTT truncated to a single step).
+                 sees one step only (BPTT truncated to a single step); learning rate 0.001, 36 000 steps.
     "compiled" — exactly the same updates, written as one TensorFlow graph loop over epochs and steps, so
                  Python and `fit` overhead are paid once instead of 36 000 times.
-    "bptt"     — the fast default: the whole 36-step sequence in one batch, full backpropagation through
-                 time, one Adam step per epoch; the weights are then copied into a stateful twin.
+    "bptt"     — the fast default, notebook 06's recipe: a sequence LSTM trained with `fit` on the whole
+                 series (full backpropagation through time, one Adam step per epoch, learning rate 0.01,
+                 400 steps); the weights are then copied into a stateful twin that generates.
+
+The methods differ in three ways at once — truncation, learning rate and number of updates; `ABLATION` and
+`run_ablation_row` change one at a time. `fit_ar2`/`generate_ar2` are the simplest baseline: the two-value
+linear rule of notebook 01, which continues a sine exactly.
 
 Command line (for teachers and benchmarks):
-    python -m rnn_helpers.forecast --method bptt --epochs 300 --cells 16 --seed 0 --json --plot out.png
+    python -m rnn_helpers.forecast --method bptt --epochs 400 --cells 16 --seed 0 --json --plot out.png
 """
 
 import argparse
 import json
+import pathlib
 import sys
 import time
 
@@ -25,9 +31,11 @@ import numpy as np
 
 from . import data, training
 from ._validation import check_array, check_choice, check_float, check_int
+from .progress import progress_bar
 from .stateful import generate, reset_rnn_states, stateful_twin
 from .training import run_in_chunks
 
+BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent.parent / "benchmarks" / "sine_forecast_results.json"
 METHODS = ("article", "compiled", "bptt")
 DEFAULTS = {
     # epochs and cells: the article's for its method, the notebook's for the fast one
@@ -35,6 +43,21 @@ DEFAULTS = {
     "compiled": {"epochs": 1000, "cells": 16, "learning_rate": 0.001},
     "bptt": {"epochs": 400, "cells": 16, "learning_rate": 0.01},
 }
+STEPS_PER_EXECUTION = 50  # full-BPTT updates per call of Keras' compiled training loop
+TRUNCATIONS = ("one step", "full")
+# The ablation of notebook 06: the three ways in which the article's method and the fast default differ,
+# changed one at a time (every pair of rows that differ in one entry isolates that cause). One-step truncation
+# makes one update per value, so its "about 400" is 11 epochs x 36 = 396; full BPTT makes one update per pass.
+ABLATION = (
+    # (truncation, learning rate, Adam updates)
+    ("one step", 0.001, 36_000),  # the article's method
+    ("one step", 0.01, 36_000),  # ... at the fast default's learning rate
+    ("one step", 0.01, 396),  # ... and with about as many updates as the fast default
+    ("one step", 0.001, 396),
+    ("full", 0.01, 400),  # the fast default
+    ("full", 0.001, 400),  # ... at the article's learning rate
+    ("full", 0.001, 36_000),  # ... and with the article's number of updates
+)
 
 
 def build_article_model(cells=16):
@@ -75,7 +98,7 @@ def train_article(x, y, epochs, cells=16, seed=0, progress=True):
     Args:
         x: 1-D training inputs. y: 1-D targets, same length.
         epochs: number of passes over the series; an int >= 1.
-        cells: LSTM units. seed: seeds the weights. progress: show a tqdm bar.
+        cells: LSTM units. seed: seeds the weights. progress: show a progress bar.
 
     Returns:
         `(model, losses)`: the trained stateful model and the mean loss of each epoch.
@@ -87,17 +110,18 @@ def train_article(x, y, epochs, cells=16, seed=0, progress=True):
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
     model = build_article_model(cells)
     model.compile(loss="mean_squared_error", optimizer=keras.optimizers.Adam(DEFAULTS["article"]["learning_rate"]))
-    from tqdm.auto import tqdm
-
     losses = []
-    for _ in tqdm(range(epochs), desc="article", unit="epoch", disable=not progress, leave=False):
-        history = model.fit(x.reshape(-1, 1, 1), y, epochs=1, batch_size=1, verbose=0, shuffle=False)
-        reset_rnn_states(model)  # fit() never resets a stateful layer; the article does it by hand
-        losses.append(history.history["loss"][0])
+    with progress_bar(epochs, "article", enabled=progress) as bar:
+        for _ in range(epochs):
+            history = model.fit(x.reshape(-1, 1, 1), y, epochs=1, batch_size=1, verbose=0, shuffle=False)
+            reset_rnn_states(model)  # fit() never resets a stateful layer; the article does it by hand
+            losses.append(history.history["loss"][0])
+            bar.update(1)
     return model, np.array(losses)
 
 
-def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=True, shuffle=False):
+def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=True, shuffle=False,
+                   learning_rate=None):
     """The article's algorithm compiled into one TensorFlow loop: same updates, far less overhead.
 
     For every epoch the state starts at zero; for every step the model sees one value, Adam takes one step
@@ -112,28 +136,40 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
             state of the last step into the next epoch's first step.
         shuffle: visit the steps in a new random order every epoch (the article turns this off). The state
             is still carried from one visited step to the next, so it no longer matches the input.
+        learning_rate: Adam's step size; None for the article's 0.001 (the ablation of notebook 06 changes it).
 
     Returns:
         `(model, losses)` as for `train_article`; `model` is the article's stateful model.
     """
     import keras
-    import tensorflow as tf
 
     x, y = _check_pairs(x, y)
     epochs = check_int("epochs", epochs, minimum=1)
     seed = check_int("seed", seed, minimum=0)
     if not isinstance(reset_states, bool) or not isinstance(shuffle, bool):
         raise TypeError(f"reset_states and shuffle must be True or False, got {reset_states!r} and {shuffle!r}.")
+    learning_rate = _learning_rate(learning_rate, "compiled")
     keras.utils.set_random_seed(seed)
     model = build_article_model(cells)
+    run_epochs = _one_step_runner(model, x, y, learning_rate, reset_states, shuffle, seed)
+    with training.quiet_tracing():  # every model traces its own loop; no need to warn about it
+        losses = run_in_chunks(run_epochs, epochs, "compiled", progress)
+    reset_rnn_states(model)
+    return model, np.array(losses)
+
+
+def _one_step_runner(model, x, y, learning_rate, reset_states, shuffle, seed):
+    """A compiled `run_epochs(n)` making the article's updates (see `train_compiled`); returns the n losses."""
+    import keras
+    import tensorflow as tf
+
     lstm, dense = model.layers
-    optimizer = keras.optimizers.Adam(DEFAULTS["compiled"]["learning_rate"])
+    optimizer = keras.optimizers.Adam(learning_rate)
     variables = model.trainable_variables
     optimizer.build(variables)
     X = tf.constant(x.reshape(-1, 1, 1), dtype=tf.float32)  # (steps, batch=1, features=1)
     Y = tf.constant(y.reshape(-1, 1, 1), dtype=tf.float32)
     zeros = tf.zeros((1, lstm.units))
-
     state = [tf.Variable(zeros), tf.Variable(zeros)]  # survives between chunks when reset_states=False
     order_rng = tf.random.Generator.from_seed(seed)
     n_steps = X.shape[0]
@@ -157,31 +193,114 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
             losses = losses.write(epoch, total / n_steps)
         return losses.stack()
 
-    losses = run_in_chunks(run_epochs, epochs, "compiled", progress)
-    reset_rnn_states(model)
-    return model, np.array(losses)
+    return run_epochs
+
 
 
 def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None):
-    """Fast default: the whole sequence as one batch, full backpropagation through time, one step per epoch.
+    """Fast default, notebook 06's recipe: `fit` on the whole series, full BPTT, one Adam step per epoch.
 
-    Introduced in notebook 06.
+    Introduced in notebook 06, whose recipe cell writes the same steps out in plain Keras (a test checks that
+    both give the same weights). Every epoch is one pass over the series: the 36 values go in as one
+    sequence, the loss is the mean squared error over all 36 predictions, and its gradient flows back through
+    every time step. `fit` gets `epochs` copies of the series in one Keras epoch, so that its compiled loop
+    takes `STEPS_PER_EXECUTION` of these steps per call instead of paying Keras' per-epoch overhead 400 times.
+
+    Args:
+        x: 1-D training inputs. y: 1-D targets, same length.
+        epochs: passes over the series (= Adam steps); an int >= 1.
+        cells: LSTM units. seed: seeds the weights.
+        progress: accepted for a common signature with the other trainers; this training takes about a
+            second, so it shows no bar.
+        learning_rate: Adam's step size; None for the default 0.01.
 
     Returns:
-        `(model, losses)`: a non-stateful sequence model (use `stateful_twin` to generate) and the loss
-        of each epoch.
+        `(model, losses)`: the trained non-stateful sequence model (use `stateful_twin` to generate) and a
+        1-element array, the mean squared error of the trained model over the series.
     """
     import keras
 
     x, y = _check_pairs(x, y)
     epochs = check_int("epochs", epochs, minimum=1)
-    if learning_rate is None:
-        learning_rate = DEFAULTS["bptt"]["learning_rate"]
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
+    learning_rate = _learning_rate(learning_rate, "bptt")
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
     model = build_sequence_model(cells)
-    run_epochs = training.full_bptt_runner(model, x, y, learning_rate)
-    return model, run_in_chunks(run_epochs, epochs, "bptt", progress)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mean_squared_error",
+                  steps_per_execution=STEPS_PER_EXECUTION)
+    X, Y = x.reshape(1, -1, 1).astype("float32"), y.reshape(1, -1, 1).astype("float32")
+    with training.quiet_tracing():  # every model traces its own training function; no need to warn about it
+        model.fit(np.repeat(X, epochs, axis=0), np.repeat(Y, epochs, axis=0), batch_size=1, shuffle=False,
+                  verbose=0)
+    loss = float(np.mean((keras.ops.convert_to_numpy(model(X)) - Y) ** 2))
+    return model, np.array([loss])
+
+
+def fit_ar2(series):
+    """The two-value linear rule of notebook 01, `x[t+1] = a·x[t] + b·x[t-1]`, fitted by least squares.
+
+    Introduced in notebook 06 as the simplest baseline. For a sine sampled every radian the rule is exact,
+    with `a = 2·cos(1)` and `b = -1`, so a fit to a handful of values recovers it.
+
+    Args:
+        series: 1-D array of at least 4 known values.
+
+    Returns:
+        `(a, b)`, two floats.
+    """
+    series = check_array("series", series, ndim=1)
+    if series.size < 4:
+        raise ValueError(f"series must hold at least 4 values to fit 2 coefficients, got {series.size}.")
+    X = np.stack([series[1:-1], series[:-2]], axis=1)  # (x[t], x[t-1])
+    (a, b), *_ = np.linalg.lstsq(X, series[2:], rcond=None)
+    return float(a), float(b)
+
+
+def generate_ar2(coefficients, warmup, steps):
+    """Continue a series with the rule `x[t+1] = a·x[t] + b·x[t-1]`, each new value fed back.
+
+    Introduced in notebook 06.
+
+    Args:
+        coefficients: `(a, b)` from `fit_ar2`.
+        warmup: 1-D array of known values; the rule starts from its last two.
+        steps: how many new values to generate; an int >= 1.
+
+    Returns:
+        1-D float64 array of length `steps`.
+    """
+    a, b = _pair(coefficients)
+    a, b = check_float("a", a), check_float("b", b)
+    warmup = check_array("warmup", warmup, ndim=1)
+    if warmup.size < 2:
+        raise ValueError(f"warmup must hold at least 2 values for a two-value rule, got {warmup.size}.")
+    steps = check_int("steps", steps, minimum=1)
+    previous, current = warmup[-2], warmup[-1]
+    generated = np.empty(steps)
+    for k in range(steps):
+        previous, current = current, a * current + b * previous
+        generated[k] = current
+    return generated
+
+
+def load_benchmark(path=BENCHMARK_RESULTS):
+    """The committed results of `benchmarks/sine_forecast.py`: five seeds, cold and warm times, the ablation.
+
+    Introduced in notebook 06, which loads the runs too slow for a notebook from here instead of retyping them.
+
+    Args:
+        path: the results file; by default the one in the course's `benchmarks/` folder.
+
+    Returns:
+        dict with `machine`, `runs`, `ablation`, `ar2` and `summary`.
+
+    Raises:
+        FileNotFoundError: if the file is missing (re-create it with `python benchmarks/sine_forecast.py`).
+    """
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no benchmark results at {path}. Run `python benchmarks/sine_forecast.py` "
+                                "from the course folder to make them (about an hour on 2 cores).")
+    return json.loads(path.read_text())
 
 
 _TRAINERS = {"article": train_article, "compiled": train_compiled, "bptt": train_bptt}
@@ -207,6 +326,8 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True):
     epochs = DEFAULTS[method]["epochs"] if epochs is None else check_int("epochs", epochs, minimum=1)
     cells = DEFAULTS[method]["cells"] if cells is None else check_int("cells", cells, minimum=1)
     seed = check_int("seed", seed, minimum=0)
+    import keras  # noqa: F401  (TensorFlow's import is not part of the training time)
+
     x, y = data.article_data()
     start = time.perf_counter()
     model, losses = _TRAINERS[method](x, y, epochs, cells=cells, seed=seed, progress=progress)
@@ -232,6 +353,55 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True):
         "expected": expected,
         "model": generator,
     }
+
+
+def run_ablation_row(truncation, learning_rate, updates, seed=0, cells=16, progress=False):
+    """Train with one combination of truncation, learning rate and number of updates; score 36 generated values.
+
+    Introduced in notebook 06, whose ablation (`ABLATION`) changes one of the three at a time.
+
+    Args:
+        truncation: "one step" (the article's stateful loop, one update per value) or "full" (the recipe:
+            one update per pass over the whole series).
+        learning_rate: Adam's step size; > 0.
+        updates: Adam steps; for "one step" a multiple of 36 (whole epochs).
+        seed: seeds the weights. cells: LSTM units. progress: show a bar for the one-step loop.
+
+    Returns:
+        dict with `truncation, learning_rate, updates, seed, cells, train_seconds, mse_36, max_abs_err_36`.
+    """
+    truncation = check_choice("truncation", truncation, TRUNCATIONS)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
+    updates = check_int("updates", updates, minimum=1)
+    if truncation == "one step" and updates % data.ARTICLE_POINTS:
+        points = data.ARTICLE_POINTS
+        raise ValueError(f"updates must be a multiple of {points} for one-step truncation (whole epochs), "
+                         f"got {updates}. Try {points * max(1, round(updates / points))}.")
+    x, y = data.article_data()
+    start = time.perf_counter()
+    if truncation == "one step":
+        model, _ = train_compiled(x, y, updates // data.ARTICLE_POINTS, cells=cells, seed=seed, progress=progress,
+                                  learning_rate=learning_rate)
+    else:
+        model, _ = train_bptt(x, y, updates, cells=cells, seed=seed, learning_rate=learning_rate)
+    train_seconds = time.perf_counter() - start
+    scores = training.evaluate_forecast(generate(model, x, data.ARTICLE_HORIZON), data.article_continuation())
+    return {"truncation": truncation, "learning_rate": learning_rate, "updates": updates, "seed": seed,
+            "cells": cells, "train_seconds": train_seconds, "mse_36": scores["mse"],
+            "max_abs_err_36": scores["max_abs_err"]}
+
+
+def _learning_rate(learning_rate, method):
+    """The method's default learning rate for None, else a checked positive float."""
+    if learning_rate is None:
+        return DEFAULTS[method]["learning_rate"]
+    return check_float("learning_rate", learning_rate, strictly_positive=True)
+
+
+def _pair(coefficients):
+    if not isinstance(coefficients, (tuple, list)) or len(coefficients) != 2:
+        raise TypeError(f"coefficients must be the pair (a, b) from fit_ar2, got {coefficients!r}.")
+    return coefficients
 
 
 def _check_pairs(x, y):

@@ -278,8 +278,12 @@ def _check_cells(cells):
 
 
 @contextlib.contextmanager
-def _quiet_tracing():
-    """Silence TensorFlow's "frequent retracing" warning: a race traces every model's loop once, on purpose."""
+def quiet_tracing():
+    """Silence TensorFlow's "frequent retracing" warning inside the block.
+
+    Introduced in notebook 05: a race traces every model's loop once, on purpose, and so does every fresh model
+    of notebook 06; the warning would only be noise in a learner's notebook.
+    """
     import tensorflow as tf
 
     logger = tf.get_logger()
@@ -304,7 +308,7 @@ def _take_turns(runners, epochs, chunk, desc, progress):
     losses = {cell: [] for cell in runners}
     times = {cell: [] for cell in runners}  # (seconds, epochs) of every call
     done = 0
-    with _quiet_tracing(), progress_bar(epochs * len(runners), desc, enabled=progress) as bar:
+    with quiet_tracing(), progress_bar(epochs * len(runners), desc, enabled=progress) as bar:
         while done < epochs:
             n = min(chunk, epochs - done)
             for cell, run in runners.items():

@@ -70,8 +70,8 @@ def forecast_explorer(method="bptt", epochs=None, cells=16, seed=0):
     """Sliders for epochs and cells, a method and a seed, and a Train button that re-runs the sine forecast.
 
     Training starts only when Train is clicked; while it runs, the button and the controls are disabled,
-    so a second click or a slider move cannot start a second training. A tqdm bar shows progress, and the
-    article's figure and the 36-step error are replaced when training ends.
+    so a second click or a slider move cannot start a second training. The article's loop shows a progress
+    bar while it runs, and the article's figure and the 36-step error are replaced when training ends.
 
     Introduced in notebook 06.
 
@@ -87,62 +87,71 @@ def forecast_explorer(method="bptt", epochs=None, cells=16, seed=0):
         `.summary`, and `.results`, the list of `rh.forecast.run_method` results of every training so far.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
-    from . import data, forecast, plotting
+    from . import forecast
 
     method = check_choice("method", method, forecast.METHODS)
     epochs = forecast.DEFAULTS[method]["epochs"] if epochs is None else check_int("epochs", epochs, 1, 2000)
     cells = check_int("cells", cells, minimum=1, maximum=64)
     seed = check_int("seed", seed, minimum=0, maximum=99)
 
-    method_box = widgets.Dropdown(options=list(forecast.METHODS), value=method, description="method")
-    epochs_slider = widgets.IntSlider(value=epochs, min=10, max=2000, step=10, description="epochs",
-                                      continuous_update=False)
-    cells_slider = widgets.IntSlider(value=cells, min=1, max=64, description="cells", continuous_update=False)
-    seed_box = widgets.BoundedIntText(value=seed, min=0, max=99, description="seed", layout={"width": "160px"})
-    train_button = widgets.Button(description="Train", button_style="primary", icon="play")
+    box = _forecast_controls(method, epochs, cells, seed)
+    box.image, box.results = widgets.Image(format="png"), []
+    box.summary = widgets.HTML("Press <b>Train</b> to train and forecast.")
     progress = widgets.Output()
-    summary = widgets.HTML("Press <b>Train</b> to train and forecast.")
-    image = widgets.Image(format="png")
-    controls = [method_box, epochs_slider, cells_slider, seed_box, train_button]
-    fig = plt.figure(figsize=(8, 3.6))
-    plt.close(fig)  # drawn into PNG bytes only, never shown by the inline backend
-    results = []
-    x, _ = data.article_data()
-
-    def train(button=None):
-        if train_button.disabled:  # already training: ignore the click
-            return
-        for control in controls:
-            control.disabled = True
-        summary.value = f"Training {method_box.value} for {epochs_slider.value} epochs…"
-        try:
-            progress.clear_output()
-            with progress:
-                result = forecast.run_method(method_box.value, epochs=epochs_slider.value,
-                                             cells=cells_slider.value, seed=seed_box.value)
-            progress.clear_output()
-            fig.clear()
-            title = f"{result['method']}, {result['epochs']} epochs, {result['cells']} cells, seed {result['seed']}"
-            plotting.forecast_figure(x, result["expected"], result["generated"], ax=fig.add_subplot(), title=title)
-            image.value = _figure_png(fig)
-            results.append(result)
-            summary.value = (f"{title}: 36-step MSE <b>{result['mse_36']:.2g}</b>, largest error "
-                             f"{result['max_abs_err_36']:.3f}; trained in {result['train_seconds']:.1f} s")
-        except Exception as error:  # show the problem in the widget instead of losing it in a callback
-            summary.value = f"<span style='color:#b00'>Training failed: {type(error).__name__}: {error}</span>"
-        finally:
-            for control in controls:
-                control.disabled = False
-
-    def new_default_epochs(change):
-        epochs_slider.value = forecast.DEFAULTS[change["new"]]["epochs"]
-
-    train_button.on_click(train)
-    method_box.observe(new_default_epochs, names="value")
-    box = widgets.VBox([widgets.HBox([method_box, seed_box, train_button]),
-                        widgets.HBox([epochs_slider, cells_slider]), progress, summary, image])
-    box.method, box.epochs, box.cells, box.seed = method_box, epochs_slider, cells_slider, seed_box
-    box.train_button, box.image, box.summary, box.results = train_button, image, summary, results
+    box.train_button.on_click(lambda button: _train_and_draw(box, progress))
+    box.method.observe(lambda change: setattr(box.epochs, "value", forecast.DEFAULTS[change["new"]]["epochs"]),
+                       names="value")
+    box.children = [widgets.HBox([box.method, box.seed, box.train_button]), widgets.HBox([box.epochs, box.cells]),
+                    progress, box.summary, box.image]
     return box
+
+
+def _forecast_controls(method, epochs, cells, seed):
+    """The explorer's box with its controls attached as `.method`, `.epochs`, `.cells`, `.seed`, `.train_button`."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from . import forecast
+
+    box = widgets.VBox()
+    box.method = widgets.Dropdown(options=list(forecast.METHODS), value=method, description="method")
+    box.epochs = widgets.IntSlider(value=epochs, min=10, max=2000, step=10, description="epochs",
+                                   continuous_update=False)
+    box.cells = widgets.IntSlider(value=cells, min=1, max=64, description="cells", continuous_update=False)
+    box.seed = widgets.BoundedIntText(value=seed, min=0, max=99, description="seed", layout={"width": "160px"})
+    box.train_button = widgets.Button(description="Train", button_style="primary", icon="play")
+    box.figure = plt.figure(figsize=(8, 3.6))
+    plt.close(box.figure)  # drawn into PNG bytes only, never shown by the inline backend
+    return box
+
+
+def _train_and_draw(box, progress):
+    """Train with the explorer's settings, redraw its figure and summary; controls are off meanwhile."""
+    from . import data, forecast, plotting
+
+    if box.train_button.disabled:  # already training: ignore the click
+        return
+    controls = [box.method, box.epochs, box.cells, box.seed, box.train_button]
+    for control in controls:
+        control.disabled = True
+    box.summary.value = f"Training {box.method.value} for {box.epochs.value} epochs…"
+    try:
+        progress.clear_output()
+        with progress:
+            result = forecast.run_method(box.method.value, epochs=box.epochs.value, cells=box.cells.value,
+                                         seed=box.seed.value)
+        progress.clear_output()
+        box.figure.clear()
+        title = f"{result['method']}, {result['epochs']} epochs, {result['cells']} cells, seed {result['seed']}"
+        plotting.forecast_figure(data.article_data()[0], result["expected"], result["generated"],
+                                 ax=box.figure.add_subplot(), title=title)
+        box.image.value = _figure_png(box.figure)
+        box.results.append(result)
+        box.summary.value = (f"{title}: 36-step MSE <b>{result['mse_36']:.2g}</b>, largest error "
+                             f"{result['max_abs_err_36']:.3f}; trained in {result['train_seconds']:.1f} s")
+    except Exception as error:  # show the problem in the widget instead of losing it in a callback
+        box.summary.value = f"<span style='color:#b00'>Training failed: {type(error).__name__}: {error}</span>"
+    finally:
+        for control in controls:
+            control.disabled = False

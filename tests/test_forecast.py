@@ -39,10 +39,52 @@ def test_run_method_reports_everything_and_is_repeatable():
     for key in ("train_seconds", "generate_seconds", "mse_36", "max_abs_err_36"):
         assert first[key] >= 0
     assert first["generated"].shape == first["abs_err_by_horizon"].shape == (36,)
-    assert first["losses"].shape == (20,)
+    assert first["losses"].shape == (1,)  # fit runs all epochs in one call: the trained model's loss
     assert first["mse_36"] == pytest.approx(np.mean((first["generated"] - first["expected"]) ** 2))
     again = rh.forecast.run_method("bptt", epochs=20, cells=4, seed=1, progress=False)
     np.testing.assert_allclose(again["generated"], first["generated"], atol=1e-6)
+
+
+def test_fit_recipe_makes_the_same_updates_as_a_hand_written_full_bptt_loop():
+    # train_bptt uses Keras' fit on copies of the series; a plain GradientTape loop over the whole sequence
+    # (one Adam step per epoch) must reach the same weights
+    import keras
+
+    x, y = rh.data.article_data()
+    fitted, losses = rh.forecast.train_bptt(x, y, epochs=7, cells=3, seed=2, progress=False)
+    keras.utils.set_random_seed(2)
+    by_hand = rh.forecast.build_sequence_model(3)
+    rh.training.full_bptt_runner(by_hand, x, y, rh.forecast.DEFAULTS["bptt"]["learning_rate"])(7)
+    for f, h in zip(fitted.get_weights(), by_hand.get_weights()):
+        np.testing.assert_allclose(f, h, atol=1e-6)
+    prediction = np.asarray(by_hand(x.reshape(1, -1, 1).astype("float32")))[0, :, 0]
+    assert losses[0] == pytest.approx(np.mean((prediction - y) ** 2), rel=1e-5)
+
+
+def test_ar2_finds_the_exact_rule_of_the_sine_and_continues_it():
+    x, _ = rh.data.article_data()
+    a, b = rh.forecast.fit_ar2(x)
+    assert a == pytest.approx(2 * np.cos(1.0), abs=1e-12) and b == pytest.approx(-1.0, abs=1e-12)
+    expected = rh.data.article_continuation()
+    np.testing.assert_allclose(rh.forecast.generate_ar2((a, b), x, 36), expected, atol=1e-12)
+    # and it is the rule it says: each value from the two before it
+    np.testing.assert_allclose(rh.forecast.generate_ar2((0.5, 0.25), [2.0, 4.0], 2), [2.5, 2.25])
+
+
+def test_ablation_row_changes_one_thing_at_a_time():
+    article, default = ("one step", 0.001, 36_000), ("full", 0.01, 400)
+    assert article in rh.forecast.ABLATION and default in rh.forecast.ABLATION
+    causes = [(truncation, lr, updates > 1000) for truncation, lr, updates in rh.forecast.ABLATION]  # 396 ~ 400
+    for row in causes:  # every row has a neighbour that differs in exactly one cause
+        assert any(sum(a != b for a, b in zip(row, other)) == 1 for other in causes)
+    one_step = rh.forecast.run_ablation_row("one step", 0.01, 72, seed=1, cells=3)
+    x, y = rh.data.article_data()
+    model, _ = rh.forecast.train_compiled(x, y, 2, cells=3, seed=1, progress=False, learning_rate=0.01)
+    generated = rh.stateful.generate(model, x, 36)
+    expected = rh.data.article_continuation()
+    assert one_step["mse_36"] == pytest.approx(rh.training.evaluate_forecast(generated, expected)["mse"])
+    full = rh.forecast.run_ablation_row("full", 0.01, 20, seed=1, cells=3)
+    assert full["mse_36"] == pytest.approx(rh.forecast.run_method("bptt", epochs=20, cells=3, seed=1, progress=False)["mse_36"])
 
 
 def test_defaults_are_used_when_not_given():
@@ -62,6 +104,14 @@ def test_defaults_are_used_when_not_given():
         (lambda: rh.forecast.train_bptt([1.0, 2.0], [1.0, 3.0], 5, learning_rate=0), ValueError, "learning_rate must be > 0"),
         (lambda: rh.forecast.train_compiled([1.0, 2.0], [1.0, 3.0], 1, shuffle="yes"), TypeError, "True or False"),
         (lambda: rh.forecast.build_article_model(cells=0), ValueError, "cells must be >= 1"),
+        (lambda: rh.forecast.train_compiled([1.0, 2.0], [1.0, 3.0], 1, learning_rate=-1), ValueError, "learning_rate must be > 0"),
+        (lambda: rh.forecast.fit_ar2([0.0, 1.0, 0.5]), ValueError, "at least 4 values"),
+        (lambda: rh.forecast.generate_ar2((1.0,), [0.0, 1.0], 3), TypeError, r"pair \(a, b\)"),
+        (lambda: rh.forecast.generate_ar2((1.0, "b"), [0.0, 1.0], 3), TypeError, "b must be a number"),
+        (lambda: rh.forecast.generate_ar2((1.0, -1.0), [1.0], 3), ValueError, "at least 2 values"),
+        (lambda: rh.forecast.run_ablation_row("half", 0.01, 36), ValueError, "truncation must be one of"),
+        (lambda: rh.forecast.load_benchmark("no/such/results.json"), FileNotFoundError, "benchmarks/sine_forecast.py"),
+        (lambda: rh.forecast.run_ablation_row("one step", 0.01, 400), ValueError, "multiple of 36.*Try 396"),
     ],
 )
 def test_bad_input_is_explained_before_any_training(call, error, match):
@@ -101,3 +151,17 @@ def test_cli_bad_arguments_print_usage_and_exit_2(args, message):
     assert done.returncode == 2
     assert "usage:" in done.stderr and message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_readme_performance_section_is_the_benchmark_json_rendered():
+    import importlib.util
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("sine_benchmark", root / "benchmarks" / "sine_forecast.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    record = rh.forecast.load_benchmark()
+    assert rh.forecast.BENCHMARK_RESULTS == benchmark.RESULTS
+    assert benchmark.markdown(record) in (root / "README.md").read_text()
+    assert record["summary"] == benchmark.summarize(record)  # the stored summary is the rows' summary
