@@ -28,6 +28,7 @@ pytestmark = pytest.mark.slow  # JupyterLab servers, a browser, make: about a mi
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOK = "06_sine_forecast.ipynb"
+KEYBOARD_NOTEBOOK = "08_writing_sequences.ipynb"
 BROWSER_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -119,7 +120,8 @@ def lab(tmp_path, course_settings):
 
     It reads the course's settings (`course_settings`) where JupyterLab reads an environment's settings.
     """
-    shutil.copy(ROOT / "notebooks" / NOTEBOOK, tmp_path / NOTEBOOK)  # the browser's autosave must not touch ours
+    for name in (NOTEBOOK, KEYBOARD_NOTEBOOK):  # copies: the browser's autosave must not touch ours
+        shutil.copy(ROOT / "notebooks" / name, tmp_path / name)
     port, token = free_port(), "course-test-token"
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
@@ -161,6 +163,27 @@ def notebook_kernel(lab):
     return sessions[0]["kernel"] if sessions else None
 
 
+def open_and_run_all(page, lab, notebook):
+    """Open `notebook` in JupyterLab and run all its cells as a learner does; return when the last one is done."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{lab['url']}/lab/tree/{notebook}?token={lab['token']}")
+    page.locator(".jp-Notebook").wait_for(timeout=60_000)
+    # Opening the notebook started a fresh kernel. Run everything once the page is connected to it and
+    # it is idle, as the page shows it and as the server sees it. (Restart Kernel and Run All, clicked
+    # right after the page connected, raced that first connection: the server logged "Replacing stale
+    # connection", could not decode the page's next message, and no cell ran.)
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(1, timeout=60_000)
+    wait_until(lambda: notebook_kernel(lab) is not None and notebook_kernel(lab)["connections"] >= 1
+               and notebook_kernel(lab)["execution_state"] == "idle", "the kernel's start", 60)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    expect(page.locator(".jp-InputArea-prompt", has_text="[*]").first).to_be_visible(timeout=30_000)
+    expect(page.locator(".jp-InputArea-prompt", has_text="[*]")).to_have_count(0, timeout=300_000)
+    errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, f"stderr or error output in a cell: {errors.first.inner_text()[:500]}"
+
+
 def test_forecast_explorer_in_jupyterlab(lab):
     from playwright.sync_api import expect, sync_playwright
 
@@ -168,22 +191,8 @@ def test_forecast_explorer_in_jupyterlab(lab):
         browser = playwright.chromium.launch(executable_path=chromium_path(playwright), args=BROWSER_FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{lab['url']}/lab/tree/{NOTEBOOK}?token={lab['token']}")
-            page.locator(".jp-Notebook").wait_for(timeout=60_000)
-            # Opening the notebook started a fresh kernel. Run everything once the page is connected to it and
-            # it is idle, as the page shows it and as the server sees it. (Restart Kernel and Run All, clicked
-            # right after the page connected, raced that first connection: the server logged "Replacing stale
-            # connection", could not decode the page's next message, and no cell ran.)
-            expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(1, timeout=60_000)
-            wait_until(lambda: notebook_kernel(lab) is not None and notebook_kernel(lab)["connections"] >= 1
-                       and notebook_kernel(lab)["execution_state"] == "idle", "the kernel's start", 60)
-
-            # Run > Run All Cells, as a learner does, then wait for the last cell
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+            open_and_run_all(page, lab, NOTEBOOK)
             train = page.locator("button.jupyter-button", has_text="Train")
-            train.wait_for(timeout=180_000)
-            expect(page.locator(".jp-InputArea-prompt", has_text="[*]")).to_have_count(0, timeout=180_000)
             # the course's settings (JupyterLab's own defaults: "none", which asks, and true): no news pop-up
             assert news_settings(lab) == {"fetchNews": "false", "checkForUpdates": False}
             expect(page.get_by_text("Jupyter news")).to_have_count(0)
@@ -295,3 +304,35 @@ def test_setup_without_a_supported_python_stops_before_installing(tmp_path):
     assert "python3: 3.14.0; python3.13: not found; python3.12: not found; python3.11: not found" in result.stderr
     assert "PYTHON=/path/to/python3.12" in result.stderr
     assert not venv.exists(), "it created the environment before stopping"
+
+
+def test_keyboard_box_suggests_as_you_type_in_jupyterlab(lab):
+    """Notebook 08's keyboard box in a real browser: type a prefix, and the suggestions change to fit it."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(playwright), args=BROWSER_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            open_and_run_all(page, lab, KEYBOARD_NOTEBOOK)
+            typed = page.locator(".widget-text", has_text="Type:").locator("input")
+            typed.scroll_into_view_if_needed()
+            box = typed.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
+            suggestions = box.locator(".widget-output")
+            expect(suggestions).to_contain_text("wor", timeout=10_000)  # the notebook's starting prefix
+            before = suggestions.inner_text()
+            typed.fill("")
+            typed.press_sequentially("th", delay=100)  # as a learner types, one key at a time
+            expect(suggestions).not_to_have_text(before, timeout=15_000)
+            after = suggestions.inner_text()
+            # one line per model, "label: word ✓ 12%, word (new) 7%, ...": every suggested word starts with "th"
+            completions = [item.split()[0] for line in after.splitlines() for item in line.split(": ", 1)[1].split(", ")]
+            assert len(completions) >= 2 and all(word.startswith("th") for word in completions), after
+            typed.fill("")
+            expect(suggestions).to_contain_text("Type the first letters", timeout=15_000)  # empty box: a hint
+        except Exception:
+            page.screenshot(path=str(lab["dir"] / "failure_keyboard.png"))
+            print(f"screenshot of the failure: {lab['dir'] / 'failure_keyboard.png'}")
+            raise
+        finally:
+            browser.close()
