@@ -121,3 +121,60 @@ def adding_problem(n_samples, length, seed=0):
     X = np.stack([values, markers], axis=-1).astype(np.float32)
     y = (values[rows, first] + values[rows, second])[:, None].astype(np.float32)
     return X, y
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 07 · Reading sequences: word lists and digit images.
+# `frequent_words` is committed first and is stable; notebook 08 uses it too.
+# ---------------------------------------------------------------------------------------------------------
+
+from ._validation import check_choice  # noqa: E402  (kept in this section so the file grows by appending)
+
+
+def frequent_words(language, n, min_length=1, max_length=None):
+    """The `n` most frequent words of a language, with their frequencies, from `wordfreq`'s lists.
+
+    Introduced in notebook 07 (and used again in notebook 08). Only purely alphabetic, lower-case words
+    are kept (no digits, apostrophes or hyphens), and only those whose length is in
+    `[min_length, max_length]`. The lists ship inside the `wordfreq` package, so nothing is downloaded.
+
+    Args:
+        language: a `wordfreq` language code such as `"en"`, `"de"`, `"fr"`, `"es"`, `"it"`, `"nl"`, `"pt"`;
+            `wordfreq.available_languages()` lists them all.
+        n: how many words to return; an int >= 1.
+        min_length: shortest word length kept; an int >= 1.
+        max_length: longest word length kept; an int >= `min_length`, or None for no limit.
+
+    Returns:
+        A pandas DataFrame with columns `word` and `frequency` (`wordfreq.word_frequency`, the share of
+        all words in the language's texts), `n` rows, most frequent first.
+
+    Raises:
+        ValueError: if `language` is not a `wordfreq` language, if a bound is out of range, or if the
+            language has fewer than `n` words that pass the filters.
+    """
+    import itertools
+
+    import pandas as pd
+    import wordfreq
+
+    language = check_choice("language", language, set(wordfreq.available_languages()))
+    n = check_int("n", n, minimum=1)
+    min_length = check_int("min_length", min_length, minimum=1)
+    if max_length is not None:
+        max_length = check_int("max_length", max_length, minimum=min_length)
+    longest = max_length if max_length is not None else float("inf")
+    kept = (
+        word
+        for word in wordfreq.iter_wordlist(language)
+        if word.isalpha() and word == word.lower() and min_length <= len(word) <= longest
+    )
+    words = list(itertools.islice(kept, n))
+    if len(words) < n:
+        raise ValueError(
+            f"{language!r} has only {len(words)} alphabetic lower-case words of length >= {min_length}"
+            f"{'' if max_length is None else f' and <= {max_length}'}, but n={n} were asked for. "
+            "Lower n or widen the length range."
+        )
+    frequencies = [wordfreq.word_frequency(word, language) for word in words]
+    return pd.DataFrame({"word": words, "frequency": frequencies})

@@ -45,3 +45,36 @@ def test_sine_windows_have_random_phases_and_are_reproducible():
 def test_bad_input_is_explained(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 07 · Reading sequences
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_frequent_words_are_lower_case_alphabetic_most_frequent_first():
+    words = rh.data.frequent_words("fr", 200, min_length=3, max_length=6)
+    assert list(words.columns) == ["word", "frequency"]
+    assert len(words) == 200
+    assert all(w.isalpha() and w == w.lower() and 3 <= len(w) <= 6 for w in words["word"])
+    assert words["word"].is_unique
+    assert (np.diff(words["frequency"].to_numpy()) <= 0).all()
+    assert words["frequency"].iloc[0] > 0.001  # "les" is a very common word
+    assert words["word"].iloc[0] == "les"
+
+
+def test_frequent_words_rejects_bad_arguments():
+    with pytest.raises(ValueError, match=r"language must be one of \[.*'de'.*got 'xx'"):
+        rh.data.frequent_words("xx", 10)
+    with pytest.raises(TypeError, match="language must be a string"):
+        rh.data.frequent_words(None, 10)
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        rh.data.frequent_words("en", 0)
+    with pytest.raises(TypeError, match="n must be an int"):
+        rh.data.frequent_words("en", 10.0)
+    with pytest.raises(ValueError, match="min_length must be >= 1"):
+        rh.data.frequent_words("en", 10, min_length=0)
+    with pytest.raises(ValueError, match="max_length must be >= 4"):
+        rh.data.frequent_words("en", 10, min_length=4, max_length=3)
+    with pytest.raises(ValueError, match="has only .* words .* Lower n"):
+        rh.data.frequent_words("en", 10**6, min_length=3, max_length=3)
