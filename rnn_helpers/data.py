@@ -178,3 +178,62 @@ def frequent_words(language, n, min_length=1, max_length=None):
         )
     frequencies = [wordfreq.word_frequency(word, language) for word in words]
     return pd.DataFrame({"word": words, "frequency": frequencies})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 08 · Writing sequences: dates written the ways people write them, and their ISO form.
+# ---------------------------------------------------------------------------------------------------------
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# English names are spelled out here (not strftime's %B), so the data never depends on the computer's locale.
+DATE_FORMATS = {
+    "26 November 2026": lambda d: f"{d.day} {_MONTHS[d.month - 1]} {d.year}",
+    "November 26, 2026": lambda d: f"{_MONTHS[d.month - 1]} {d.day}, {d.year}",
+    "Nov 26, 2026": lambda d: f"{_MONTHS[d.month - 1][:3]} {d.day}, {d.year}",
+    "Thursday, 26 November 2026": lambda d: f"{_WEEKDAYS[d.weekday()]}, {d.day} {_MONTHS[d.month - 1]} {d.year}",
+    "Thu 26 Nov 2026": lambda d: f"{_WEEKDAYS[d.weekday()][:3]} {d.day} {_MONTHS[d.month - 1][:3]} {d.year}",
+    "26.11.26": lambda d: f"{d.day:02d}.{d.month:02d}.{d.year % 100:02d}",
+    "11/26/2026": lambda d: f"{d.month}/{d.day}/{d.year}",
+}
+FIRST_DATE, LAST_DATE = "1950-01-01", "2049-12-31"
+
+
+def date_pairs(n_train, n_test, seed=0):
+    """Random dates written in one of `DATE_FORMATS`, with their ISO 8601 form, for training and testing.
+
+    Introduced in notebook 08. Dates are drawn without replacement from 1950-01-01 .. 2049-12-31, so the
+    test dates never occur in training, and each is written in a randomly chosen format. The formats are
+    unambiguous: dots mean day.month.year (European), slashes month/day/year (American), and a two-digit
+    year means 1950-2049.
+
+    Args:
+        n_train: number of training dates; an int >= 1.
+        n_test: number of test dates; an int >= 0 (together at most the 36 525 days of the range).
+        seed: seed of the dates and formats, an int >= 0.
+
+    Returns:
+        `(train, test)`: two pandas DataFrames with columns `text` (e.g. "Nov 26, 2026"), `iso`
+        ("2026-11-26") and `format` (the key of `DATE_FORMATS`).
+    """
+    import datetime
+
+    import pandas as pd
+
+    n_train = check_int("n_train", n_train, minimum=1)
+    n_test = check_int("n_test", n_test, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
+    first, last = (datetime.date.fromisoformat(day) for day in (FIRST_DATE, LAST_DATE))
+    days = (last - first).days + 1
+    if n_train + n_test > days:
+        raise ValueError(f"n_train + n_test must be <= {days} (the days from {FIRST_DATE} to {LAST_DATE}), "
+                         f"got {n_train + n_test}. Ask for fewer dates.")
+    rng = np.random.default_rng(seed)
+    offsets = rng.choice(days, size=n_train + n_test, replace=False)
+    formats = rng.choice(list(DATE_FORMATS), size=offsets.size)
+    dates = [first + datetime.timedelta(days=int(k)) for k in offsets]
+    table = pd.DataFrame({"text": [DATE_FORMATS[s](d) for s, d in zip(formats, dates)],
+                          "iso": [d.isoformat() for d in dates], "format": formats})
+    return table.iloc[:n_train].reset_index(drop=True), table.iloc[n_train:].reset_index(drop=True)

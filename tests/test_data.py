@@ -78,3 +78,51 @@ def test_frequent_words_rejects_bad_arguments():
         rh.data.frequent_words("en", 10, min_length=4, max_length=3)
     with pytest.raises(ValueError, match="has only .* words .* Lower n"):
         rh.data.frequent_words("en", 10**6, min_length=3, max_length=3)
+
+
+# ---------------------------------------------------------------- notebook 08: dates
+
+
+def test_date_pairs_write_each_date_in_a_known_format_and_keep_test_dates_unseen():
+    import datetime
+
+    train, test = rh.data.date_pairs(3000, 500, seed=4)
+    assert len(train) == 3000 and len(test) == 500
+    assert not set(train["iso"]) & set(test["iso"])  # no test date occurs in training
+    assert set(train["format"]) == set(rh.data.DATE_FORMATS)  # every format is used
+    for row in test.itertuples():
+        day = datetime.date.fromisoformat(row.iso)
+        assert rh.data.DATE_FORMATS[row.format](day) == row.text
+        assert rh.data.FIRST_DATE <= row.iso <= rh.data.LAST_DATE
+    train_again, _ = rh.data.date_pairs(3000, 500, seed=4)
+    assert train_again.equals(train)
+
+
+def test_date_formats_write_the_examples_their_names_show():
+    import datetime
+
+    day = datetime.date(2026, 11, 26)
+    for name, write in rh.data.DATE_FORMATS.items():
+        assert write(day) == name
+
+
+def test_two_digit_years_and_slashes_are_unambiguous_in_the_range():
+    import datetime
+
+    day = datetime.date(1950, 3, 4)
+    assert rh.data.DATE_FORMATS["26.11.26"](day) == "04.03.50"  # day.month.year
+    assert rh.data.DATE_FORMATS["11/26/2026"](day) == "3/4/1950"  # month/day/year
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: rh.data.date_pairs(0, 5), ValueError, "n_train must be >= 1"),
+        (lambda: rh.data.date_pairs(10, -1), ValueError, "n_test must be >= 0"),
+        (lambda: rh.data.date_pairs(36000, 1000), ValueError, "must be <= 36525.*Ask for fewer"),
+        (lambda: rh.data.date_pairs(10.0, 5), TypeError, "n_train must be an int"),
+    ],
+)
+def test_date_pairs_bad_input_is_explained(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
