@@ -19,8 +19,11 @@ PAD, START, END = 0, 1, 2
 MARKERS = ("<pad>", "<start>", "<end>")
 
 
-def _check_words(name, words):
-    """Return `words` as a list of str, or raise: a single string or a non-string item is a mistake."""
+def check_words(name, words):
+    """Return `words` as a list of str, or raise: a single string or a non-string item is a mistake.
+
+    Introduced in notebook 07.
+    """
     if isinstance(words, str):
         raise TypeError(f"{name} must be a list of strings, got the single string {words!r}. Use [{words!r}].")
     try:
@@ -78,7 +81,7 @@ def build_alphabet(words):
         >>> build_alphabet(["cab", "ba"])
         ('<pad>', '<start>', '<end>', 'a', 'b', 'c')
     """
-    words = _check_words("words", words)
+    words = check_words("words", words)
     characters = sorted(set("".join(words)))
     if not characters:
         raise ValueError("words must hold at least one character, got only empty strings or an empty list.")
@@ -90,7 +93,7 @@ def unknown_characters(words, alphabet):
 
     Introduced in notebook 07; a text box uses it to explain an input instead of failing on it.
     """
-    words = _check_words("words", words)
+    words = check_words("words", words)
     alphabet = check_alphabet(alphabet)
     return sorted(set("".join(words)) - set(alphabet[3:]))
 
@@ -115,7 +118,7 @@ def encode(words, alphabet, length=None, start=False, end=False):
         ValueError: if a word holds a character the alphabet lacks (the message names it and says how to
             fix it), if `words` is empty, or if a word does not fit in `length`.
     """
-    words = _check_words("words", words)
+    words = check_words("words", words)
     alphabet = check_alphabet(alphabet)
     if not words:
         raise ValueError("words must hold at least one string, got an empty list.")
