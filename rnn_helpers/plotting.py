@@ -94,3 +94,82 @@ def loss_curves(losses, ax=None):
     ax.set(xlabel="epoch", ylabel="training loss (MSE)")
     ax.legend(fontsize=9)
     return ax
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 08 · Writing sequences: keyboard accuracy, temperatures, translation by format, attention maps.
+# ---------------------------------------------------------------------------------------------------------
+
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+
+
+def _check_scores(name, scores):
+    """A dict label -> dict of named values, non-empty; used by the grouped bar charts below."""
+    if not isinstance(scores, dict) or not scores or not all(isinstance(v, dict) and v for v in scores.values()):
+        raise TypeError(f"{name} must be a non-empty dict of label -> dict of values, got {type(scores).__name__}.")
+    return scores
+
+
+def grouped_bars(scores, ax=None, ylabel="accuracy", title=None, chance=None):
+    """One group of bars per key, one bar per label (hatched differently); whiskers show min–max over seeds.
+
+    Introduced in notebook 08. A value may be a number or a 1-D array of per-seed values: the bar is then
+    the median, the whiskers the range, and each seed is a dot.
+
+    Args:
+        scores: dict label -> dict key -> number or 1-D array, e.g. {"LSTM": {"top-1": [...], "top-3": [...]}}.
+        ax: Axes to draw on; a new figure if None. ylabel, title: text. chance: optional dotted reference line.
+
+    Returns:
+        The matplotlib Axes.
+    """
+    scores = _check_scores("scores", scores)
+    keys = list(next(iter(scores.values())))
+    ax = _axes(ax)
+    width = 0.8 / len(scores)
+    for j, (label, values) in enumerate(scores.items()):
+        x = np.arange(len(keys)) + (j - (len(scores) - 1) / 2) * width
+        runs = [check_array(f"scores[{label!r}][{key!r}]", np.atleast_1d(values[key]), ndim=1) for key in keys]
+        median = np.array([np.median(r) for r in runs])
+        spread = np.array([[m - r.min(), r.max() - m] for m, r in zip(median, runs)]).T
+        ax.bar(x, median, width, color=OKABE_ITO[j % 8], hatch=("", "//", "..", "xx")[j % 4], edgecolor="black",
+               linewidth=0.6, yerr=spread if max(len(r) for r in runs) > 1 else None, capsize=3, label=label)
+        for xi, r in zip(x, runs):
+            if r.size > 1:
+                ax.plot(np.full(r.size, xi), r, "o", ms=3, color="black", zorder=3)
+    if chance is not None:
+        ax.axhline(chance, color="0.4", ls=":", lw=1)
+    ax.set_xticks(np.arange(len(keys)), keys)
+    ax.set(ylabel=ylabel, ylim=(0, 1.05))
+    ax.legend(fontsize=9, loc="upper left")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def attention_map(weights, source, target, ax=None):
+    """The attention weights of one translation: a row per written character, a column per source character.
+
+    Introduced in notebook 08. Dark cells are the source characters the decoder looked at when it wrote
+    that output character.
+
+    Args:
+        weights: 2-D array `(len(target), len(source))` (or larger; the extra rows/columns are padding).
+        source: the input string. target: the written string (add "⏎" for the end marker if it is a row).
+        ax: Axes to draw on; a new figure if None.
+
+    Returns:
+        The matplotlib Axes.
+    """
+    weights = check_array("weights", weights, ndim=2)
+    if not isinstance(source, str) or not isinstance(target, str) or not source or not target:
+        raise TypeError("source and target must be non-empty strings (the input and the written characters).")
+    if weights.shape[0] < len(target) or weights.shape[1] < len(source):
+        raise ValueError(f"weights {weights.shape} must cover {len(target)} written x {len(source)} source characters.")
+    ax = _axes(ax, figsize=(0.3 * len(source) + 2, 0.3 * len(target) + 1.2))
+    image = ax.imshow(weights[: len(target), : len(source)], cmap="Greys", vmin=0, vmax=1, aspect="equal")
+    ax.set_xticks(np.arange(len(source)), list(source.replace(" ", "␣")))
+    ax.set_yticks(np.arange(len(target)), list(target))
+    ax.set(xlabel="source character (what the encoder read)", ylabel="written character")
+    ax.figure.colorbar(image, ax=ax, fraction=0.03, label="attention weight")
+    return ax
