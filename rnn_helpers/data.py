@@ -180,6 +180,66 @@ def frequent_words(language, n, min_length=1, max_length=None):
     return pd.DataFrame({"word": words, "frequency": frequencies})
 
 
+def digit_images(test_fraction=0.25, seed=0):
+    """scikit-learn's 8×8 handwritten digits, scaled to [0, 1] and split once into training and test images.
+
+    Introduced in notebook 07. The 1797 images ship inside scikit-learn (`sklearn.datasets.load_digits`),
+    so nothing is downloaded. The split is stratified: each digit has the same share in both parts.
+
+    Args:
+        test_fraction: share of the images kept for testing; a float in (0, 0.9].
+        seed: seed of the split, an int >= 0.
+
+    Returns:
+        `(X_train, X_test, y_train, y_test)`: images float32 `(n, 8, 8)` (row 0 at the top, values in
+        [0, 1]) and labels int64 `(n,)` in 0..9.
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    test_fraction = check_float("test_fraction", test_fraction, strictly_positive=True, maximum=0.9)
+    seed = check_int("seed", seed, minimum=0)
+    digits = load_digits()
+    images = (digits.images / 16.0).astype(np.float32)  # pixel values are 0..16
+    labels = digits.target.astype(np.int64)
+    return tuple(
+        train_test_split(images, labels, test_size=test_fraction, stratify=labels, random_state=seed)
+    )
+
+
+def language_words(languages, n_per_language, min_length=3, max_length=12):
+    """Frequent words of several languages, labelled, without the words two languages share.
+
+    Introduced in notebook 07. Each language contributes its `n_per_language` most frequent words (see
+    `frequent_words`); a word that appears in two or more of the lists ("in", "art", "come" ...) has no
+    single right answer, so it is removed from all of them.
+
+    Args:
+        languages: a list of at least two distinct `wordfreq` language codes, e.g. `["en", "de", "fr"]`.
+        n_per_language: words taken from each language before shared ones are removed; an int >= 1.
+        min_length: shortest word kept; an int >= 1. max_length: longest word kept; an int >= `min_length`.
+
+    Returns:
+        `(words, shared)`: a pandas DataFrame with columns `word`, `language`, `frequency` (in the order of
+        `languages`, most frequent first within each), and the sorted list of removed shared words.
+    """
+    import pandas as pd
+
+    if isinstance(languages, str) or not hasattr(languages, "__iter__"):
+        raise TypeError(f"languages must be a list of language codes, got {languages!r}. Use e.g. ['en', 'de'].")
+    languages = list(languages)
+    if len(languages) < 2 or len(set(languages)) != len(languages):
+        raise ValueError(f"languages must hold at least two different codes, got {languages}.")
+    frames = [
+        frequent_words(language, n_per_language, min_length, max_length).assign(language=language)
+        for language in languages
+    ]
+    words = pd.concat(frames, ignore_index=True)[["word", "language", "frequency"]]
+    counts = words["word"].value_counts()
+    shared = sorted(counts.index[counts > 1])
+    return words[~words["word"].isin(shared)].reset_index(drop=True), shared
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Notebook 08 · Writing sequences: dates written the ways people write them, and their ISO form.
 # ---------------------------------------------------------------------------------------------------------
