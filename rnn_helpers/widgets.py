@@ -412,3 +412,69 @@ def date_box(translator, value="Thu 26 Nov 2026"):
     box = widgets.VBox([box_text, output])
     box.text, box.reply, box.reply_text = box_text, output, lambda: shown["text"]
     return box
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 07 · Reading sequences: a text box that names the language of a word.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def language_text(word, model, alphabet, languages, names=None, width=30):
+    """The reply of the language box for `word`: one bar per language, most likely first, or a message.
+
+    Introduced in notebook 07. Never raises for what a learner can type: an empty box asks for a word,
+    and a word with characters the model never saw gets a message naming them.
+
+    Args:
+        word: what was typed. model, alphabet, languages: a trained word model, its alphabet and its
+            language codes (from `rnn_helpers.reading.train_language_model`).
+        names: optional dict code -> name shown instead of the code (e.g. {"de": "German"}).
+        width: characters of the longest bar; an int >= 1.
+
+    Returns:
+        A plain-text string.
+    """
+    from . import reading
+
+    if not isinstance(word, str):
+        raise TypeError(f"word must be a string, got {type(word).__name__}.")
+    width = check_int("width", width, minimum=1)
+    names = dict(names or {})
+    try:
+        probabilities = reading.language_probabilities(model, alphabet, languages, word)
+    except ValueError as error:
+        return str(error)
+    lines = [f"{word.strip().lower()!r} is most likely:"]
+    for language, p in probabilities.items():
+        bar = "█" * int(round(p * width))
+        lines.append(f"  {names.get(language, language):<10} {bar:<{width}} {p:6.1%}")
+    return "\n".join(lines)
+
+
+def language_box(model, alphabet, languages, names=None, value="haus"):
+    """A text box that shows the language probabilities of the typed word (see `language_text`).
+
+    Introduced in notebook 07.
+
+    Returns:
+        an `ipywidgets.VBox` with `.text` (the `Text` box, description "Word:"), `.reply` (an `Output`
+        area with the reply as plain text) and `.reply_text()`.
+    """
+    import ipywidgets as widgets
+
+    box_text = widgets.Text(value=value, description="Word:", placeholder="type one word, e.g. wasser",
+                            continuous_update=True, layout={"width": "420px"})
+    output = widgets.Output(layout={"min_height": "7em"})
+    shown = {"text": ""}
+
+    def update(change=None):
+        shown["text"] = language_text(box_text.value, model, alphabet, languages, names=names)
+        output.clear_output(wait=True)
+        with output:
+            print(shown["text"])
+
+    box_text.observe(update, names="value")
+    update()
+    box = widgets.VBox([box_text, output])
+    box.text, box.reply, box.reply_text = box_text, output, lambda: shown["text"]
+    return box
