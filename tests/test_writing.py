@@ -161,6 +161,12 @@ def test_translator_shapes_and_attention_weights():
     assert len(writing.translate(plain, ["Nov 2"], source_alphabet, target_alphabet, steps=6)) == 1
 
 
+@pytest.fixture(scope="module")
+def small_translator():
+    source_alphabet, target_alphabet = text.build_alphabet(["Nov 2"]), text.build_alphabet(["11-02"])
+    return writing.build_translator(len(source_alphabet), len(target_alphabet), units=2), source_alphabet, target_alphabet
+
+
 @pytest.mark.parametrize(
     "call, error, match",
     [
@@ -174,11 +180,9 @@ def test_translator_shapes_and_attention_weights():
         (lambda m, a, b: writing.greedy_decode("model", [[1, 2]], steps=1), TypeError, "must be a keras.Model"),
     ],
 )
-def test_translator_bad_input_is_explained(call, error, match):
-    source_alphabet, target_alphabet = text.build_alphabet(["Nov 2"]), text.build_alphabet(["11-02"])
-    model = writing.build_translator(len(source_alphabet), len(target_alphabet), units=2)
+def test_translator_bad_input_is_explained(call, error, match, small_translator):
     with pytest.raises(error, match=match):
-        call(model, source_alphabet, target_alphabet)
+        call(*small_translator)
 
 
 def test_wrong_fields_names_the_wrong_parts():
