@@ -54,7 +54,8 @@ def _check_conv(conv):
         return None
     if not isinstance(conv, (tuple, list)) or len(conv) != 3:
         raise TypeError(f"conv must be None or a tuple (filters, kernel_size, pool_size), got {conv!r}.")
-    return tuple(check_int(name, value, minimum=1) for name, value in zip(("filters", "kernel_size", "pool_size"), conv))
+    names = ("filters", "kernel_size", "pool_size")
+    return tuple(check_int(name, value, minimum=1) for name, value in zip(names, conv))
 
 
 def build_digit_model(kind, steps, features, units, classes=10, conv=None):
@@ -105,8 +106,9 @@ def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, des
 
     Returns:
         A dict: `model`, `params` (weights), `seconds` (wall time of `fit`, graph tracing included),
-        `losses` (training loss per epoch), `probabilities` `(n_test, classes)`, `predictions` `(n_test,)`
-        and `accuracy` on the test part.
+        `epoch_seconds` (wall time of each epoch; the first includes the tracing), `losses` (training loss
+        per epoch), `probabilities` `(n_test, classes)`, `predictions` `(n_test,)` and `accuracy` on the
+        test part.
     """
     import keras
 
@@ -119,16 +121,19 @@ def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, des
     learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                   steps_per_execution=int(np.ceil(len(X_train) / batch_size)))
+    ends = []
+    clock = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: ends.append(time.perf_counter()))
     with _bar_then_summary() as summary:
         start = time.perf_counter()
         history = model.fit(X_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0,
-                            callbacks=[fit_progress(epochs, desc)])
+                            callbacks=[fit_progress(epochs, desc), clock])
         seconds = time.perf_counter() - start
         probabilities = predict(model, X_test)
         predictions = probabilities.argmax(axis=1)
         summary["text"] = (f"{desc}: {epochs} epochs in {seconds:.1f} s, "
                            f"test accuracy {np.mean(predictions == y_test):.3f}")
     return {"model": model, "params": model.count_params(), "seconds": seconds,
+            "epoch_seconds": np.diff([start, *ends]),
             "losses": np.array(history.history["loss"]), "probabilities": probabilities,
             "predictions": predictions, "accuracy": float(np.mean(predictions == y_test))}
 
@@ -211,7 +216,8 @@ def train_digit_model(kind, order, images, units, epochs, seed, conv=None, pixel
     X_train, X_test = as_sequence(X_train, order, pixels_per_step), as_sequence(X_test, order, pixels_per_step)
     keras.utils.set_random_seed(seed)
     model = build_digit_model(kind, X_train.shape[1], X_train.shape[2], units, classes=10, conv=conv)
-    label = ("Conv1D + " if conv else "") + f"{kind}, {order}, seed {seed}"
+    reads = f"{pixels_per_step} pixel(s) per step" if order == "pixels" else order
+    label = ("Conv1D + " if conv else "") + f"{kind}, {reads}, seed {seed}"
     result = train_classifier(model, (X_train, X_test, y_train, y_test), epochs, batch_size, learning_rate,
                               desc=label)
     steps = X_train.shape[1] // (conv[2] if conv else 1)  # the pooling shortens what the recurrent layer reads

@@ -126,3 +126,31 @@ def test_two_digit_years_and_slashes_are_unambiguous_in_the_range():
 def test_date_pairs_bad_input_is_explained(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_digit_images_are_scaled_and_split_the_same_way_for_every_call():
+    X_train, X_test, y_train, y_test = rh.data.digit_images(0.25, seed=0)
+    assert X_train.shape == (1347, 8, 8) and X_test.shape == (450, 8, 8) and X_train.dtype == np.float32
+    assert X_train.min() == 0.0 and X_train.max() == 1.0
+    all_labels = np.concatenate([y_train, y_test])
+    assert np.all(np.abs(np.bincount(y_test) - 0.25 * np.bincount(all_labels)) <= 1)  # stratified
+    np.testing.assert_array_equal(rh.data.digit_images(0.25, seed=0)[1], X_test)
+    assert not np.array_equal(rh.data.digit_images(0.25, seed=1)[1], X_test)
+    with pytest.raises(ValueError, match="test_fraction must be <= 0.9"):
+        rh.data.digit_images(1.5)
+
+
+def test_language_words_drop_every_word_two_languages_share():
+    words, shared = rh.data.language_words(["en", "de"], 300, min_length=3, max_length=8)
+    assert list(words.columns) == ["word", "language", "frequency"]
+    assert not words["word"].duplicated().any() and not set(shared) & set(words["word"])
+    english = set(rh.data.frequent_words("en", 300, 3, 8)["word"])
+    german = set(rh.data.frequent_words("de", 300, 3, 8)["word"])
+    assert set(shared) == english & german and len(words) == 600 - 2 * len(shared)
+    assert words["word"].str.len().between(3, 8).all()
+    with pytest.raises(ValueError, match="at least two different codes"):
+        rh.data.language_words(["en", "en"], 10)
+    with pytest.raises(TypeError, match="list of language codes"):
+        rh.data.language_words("en", 10)
+    with pytest.raises(ValueError, match="language must be one of"):
+        rh.data.language_words(["en", "klingon"], 10)
