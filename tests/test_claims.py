@@ -646,3 +646,31 @@ def test_08_attention_reaches_95_percent_on_other_seeds_too(seed):
     translator = rh.writing.fit_date_translator(train, units=S08["DATE_UNITS"], epochs=S08["DATE_EPOCHS"],
                                                 attention=True, seed=seed)
     assert rh.writing.score_translations(translator, test)["correct"].mean() >= 0.95
+
+
+def test_08_zipf_weights_tame_four_orders_of_magnitude():
+    words = rh.writing.keyboard_words(S08["WORDS"])
+    assert 1000 < words["frequency"].max() / words["frequency"].min() < 10_000     # "almost four orders"
+    assert words["zipf weight"].max() / words["zipf weight"].min() == pytest.approx(2, abs=0.1)  # "about twice"
+
+
+def test_08_the_benchmark_table_quoted_in_the_notebook():
+    import json
+    import pathlib
+
+    results = json.loads((pathlib.Path(__file__).parent.parent / "benchmarks" / "date_translation_results.json").read_text())
+    rows = results["rows"]
+
+    def scores(design, budget):
+        return [r["exact_match"] for r in rows if r["design"] == design and r["budget"] == budget]
+
+    notebook = {"train_dates": S08["TRAIN_DATES"], "epochs": S08["DATE_EPOCHS"], "units": S08["DATE_UNITS"]}
+    assert all(r[k] == v for r in rows if r["budget"] == "notebook" for k, v in notebook.items())
+    for design in ("forward, plain", "reversed, plain", "bidirectional, plain"):
+        assert len(scores(design, "notebook")) == 3 and max(scores(design, "notebook")) <= 0.003
+    forward, both = sorted(scores("forward, attention", "notebook")), sorted(scores("bidirectional, attention", "notebook"))
+    assert [round(forward[1], 2), round(forward[0], 2), round(forward[2], 2)] == [0.91, 0.90, 0.97]
+    assert [both[1], both[0], both[2]] == [0.997, 0.991, 0.999]
+    large = {design: scores(design, "large") for design in ("forward, plain", "bidirectional, plain", "reversed, plain")}
+    assert [round(v[0], 3) for v in large.values()] == [1.0, 0.991, 0.686]
+    assert all(r["units"] == 128 and r["train_dates"] == 12000 and r["epochs"] == 10 for r in rows if r["budget"] == "large")
