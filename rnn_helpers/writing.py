@@ -22,6 +22,24 @@ from .training import fit_progress
 # --- the keyboard: data, the LSTM and the letter table -----------------------------------------------------
 
 
+def keyboard_words(n, min_length=2, max_length=12):
+    """The keyboard's words: the `n` most frequent English words written with a–z only, with Zipf weights.
+
+    Introduced in notebook 08. `rnn_helpers.data.frequent_words` keeps alphabetic words, which may include
+    letters such as "é"; a phone's English layout has 26, so words with other letters are dropped (fewer
+    than `n` words may remain).
+
+    Returns:
+        A pandas DataFrame with columns `word`, `frequency` and `zipf weight` (see `zipf_weights`).
+    """
+    from . import data
+
+    words = data.frequent_words("en", n, min_length=min_length, max_length=max_length)
+    words = words[words["word"].str.fullmatch("[a-z]+")].reset_index(drop=True)
+    words["zipf weight"] = zipf_weights(words["frequency"].to_numpy())
+    return words
+
+
 def zipf_weights(frequencies):
     """Word weights on the Zipf scale: `log10(frequency per billion words)`, about 1 (rare) to 8 ("the").
 
