@@ -578,6 +578,8 @@ def test_08_completions_find_question_and_invent_words(keyboard):
     known = set(words["word"])
     assert any(word not in known for word, _ in rh.writing.complete(lstm, "beau", run["alphabet"]))
     assert len(rh.writing.complete(lstm, "xyz", run["alphabet"])) == 3         # it completes "xyz"
+    after_th = run["table"][tuple(run["alphabet"].index(c) for c in "th")]
+    assert [run["alphabet"][i] for i in np.argsort(after_th)[::-1][:4]] == ["e", "<end>", "o", "i"]
 
 
 @pytest.mark.slow
@@ -590,7 +592,8 @@ def test_08_cooler_sampling_writes_more_real_words(keyboard):
     assert shares[0] > shares[1] > shares[2]
     p = lstm(rh.text.encode(["qu"], run["alphabet"], start=True))[0]
     cold, warm = (rh.writing.with_temperature(p, T) for T in (min(S08["TEMPERATURES"]), max(S08["TEMPERATURES"])))
-    assert cold.max() > p.max() > warm.max()                                   # the favourite gains when cooled
+    favourites = np.argsort(p)[-3:]
+    assert (cold[favourites] > p[favourites]).all() and p.max() > warm.max()   # the three favourites gain
     assert np.sort(cold)[:-3].sum() < 0.05 < np.sort(warm)[:-3].sum()          # the rare letters almost vanish
 
 
@@ -723,6 +726,7 @@ def test_07_the_split_and_the_word_lists_are_the_ones_described():
                                            S07["MAX_LENGTH"])
     assert S07["WORDS_PER_LANGUAGE"] == 2000 and (S07["MIN_LENGTH"], S07["MAX_LENGTH"]) == (3, 12)
     assert len(shared) == 661 and len(words) == 8490
+    assert {"the", "film", "come", "non"} <= set(shared)  # the examples the notebook names
     assert not words["word"].duplicated().any()
 
 
@@ -786,7 +790,8 @@ def test_07_pixels_the_seed_of_the_notebook(pixels07):
     assert notebook["plain"]["accuracy"] == pytest.approx(0.784, abs=0.0015)
     assert notebook["conv"]["accuracy"] == pytest.approx(0.929, abs=0.0015)
     assert notebook["chunks of 4"]["accuracy"] == pytest.approx(0.953, abs=0.0015)
-    assert notebook["plain"]["losses"][-1] > 3 * notebook["conv"]["losses"][-1]  # "still high after 15 epochs"
+    for short in ("conv", "chunks of 4"):  # "still high after 15 epochs"; the 16-step models "learn much faster"
+        assert notebook["plain"]["losses"][-1] > 3 * notebook[short]["losses"][-1]
     assert notebook["plain"]["steps"] == 64 and notebook["conv"]["steps"] == notebook["chunks of 4"]["steps"] == 16
 
 
