@@ -677,3 +677,185 @@ def test_08_the_benchmark_table_quoted_in_the_notebook():
     large = {design: scores(design, "large") for design in ("forward, plain", "bidirectional, plain", "reversed, plain")}
     assert [round(v[0], 3) for v in large.values()] == [1.0, 0.991, 0.686]
     assert all(r["units"] == 128 and r["train_dates"] == 12000 and r["epochs"] == 10 for r in rows if r["budget"] == "large")
+
+
+# ======== Notebook 07: reading sequences — digits, convolution + recurrence, the language of a word ===========
+S07 = read_settings(
+    "07_reading_sequences.ipynb",
+    "SEED", "TEST_FRACTION", "UNITS", "EPOCHS", "PIXEL_UNITS", "CONV", "LANGUAGES", "WORDS_PER_LANGUAGE",
+    "MIN_LENGTH", "MAX_LENGTH", "WORD_UNITS", "WORD_EPOCHS", "NGRAM_RANGE", "CHECK_SEEDS",
+)
+PIXEL_MODELS = {"plain": {}, "chunks of 4": {"pixels_per_step": 4}, "conv": {"conv": S07["CONV"]}}
+
+
+@pytest.fixture(scope="module")
+def digits07():
+    return rh.data.digit_images(S07["TEST_FRACTION"], seed=S07["SEED"])
+
+
+@pytest.fixture(scope="module")
+def rows07(digits07):
+    """{seed: {kind: result}}: the three cells reading rows, with every seed the notebook names."""
+    return {seed: {kind: rh.reading.train_digit_model(kind, "rows", digits07, S07["UNITS"], S07["EPOCHS"], seed=seed)
+                   for kind in rh.reading.KINDS}
+            for seed in S07["CHECK_SEEDS"]}
+
+
+@pytest.fixture(scope="module")
+def pixels07(digits07):
+    """{name: [result per seed]}: the three pixel-by-pixel readers of section 6."""
+    return {name: [rh.reading.train_digit_model("GRU", "pixels", digits07, S07["PIXEL_UNITS"], S07["EPOCHS"],
+                                                seed=seed, **extra) for seed in S07["CHECK_SEEDS"]]
+            for name, extra in PIXEL_MODELS.items()}
+
+
+@pytest.fixture(scope="module")
+def words07():
+    words, _ = rh.data.language_words(S07["LANGUAGES"], S07["WORDS_PER_LANGUAGE"], S07["MIN_LENGTH"], S07["MAX_LENGTH"])
+    train, test = rh.reading.split_words(words, S07["TEST_FRACTION"], seed=S07["SEED"])
+    gru = {seed: rh.reading.train_language_model(train, test, S07["LANGUAGES"], seed=seed, epochs=S07["WORD_EPOCHS"],
+                                                 units=S07["WORD_UNITS"])
+           for seed in S07["CHECK_SEEDS"]}
+    return train, test, gru, rh.reading.ngram_baseline(train, test, S07["NGRAM_RANGE"])
+
+
+def test_07_the_split_and_the_word_lists_are_the_ones_described():
+    X_train, X_test, _, _ = rh.data.digit_images(S07["TEST_FRACTION"], seed=S07["SEED"])
+    assert (len(X_train), len(X_test)) == (1347, 450)
+    words, shared = rh.data.language_words(S07["LANGUAGES"], S07["WORDS_PER_LANGUAGE"], S07["MIN_LENGTH"],
+                                           S07["MAX_LENGTH"])
+    assert S07["WORDS_PER_LANGUAGE"] == 2000 and (S07["MIN_LENGTH"], S07["MAX_LENGTH"]) == (3, 12)
+    assert len(shared) == 661 and len(words) == 8490
+    assert {"the", "film", "come", "non"} <= set(shared)  # the examples the notebook names
+    assert not words["word"].duplicated().any()
+
+
+@pytest.mark.slow
+def test_07_rows_the_gru_is_best_and_reaches_097_with_every_seed(rows07):
+    assert len(S07["CHECK_SEEDS"]) >= 5
+    for seed, runs in rows07.items():
+        accuracy = {kind: r["accuracy"] for kind, r in runs.items()}
+        assert max(accuracy, key=accuracy.get) == "GRU", f"seed {seed}: {accuracy}"
+        assert accuracy["GRU"] >= 0.97, f"seed {seed}: {accuracy}"
+
+
+@pytest.mark.slow
+def test_07_rows_logistic_regression_is_close_and_beats_the_simple_rnn(digits07, rows07):
+    baseline = rh.reading.pixel_baseline(digits07)["accuracy"]
+    assert baseline == pytest.approx(0.969, abs=0.0005) and baseline >= 0.95
+    notebook = rows07[S07["SEED"]]
+    assert notebook["SimpleRNN"]["accuracy"] < notebook["LSTM"]["accuracy"] < baseline < notebook["GRU"]["accuracy"]
+    assert round((notebook["GRU"]["accuracy"] - baseline) * 450) == 4  # "only 4 digits behind the GRU"
+    assert all(runs["SimpleRNN"]["accuracy"] < baseline for runs in rows07.values())  # "never beats"
+    for kind, expected in (("SimpleRNN", 0.940), ("LSTM", 0.964), ("GRU", 0.978)):
+        assert notebook[kind]["accuracy"] == pytest.approx(expected, abs=0.0015)
+
+
+@pytest.mark.slow
+def test_07_columns_read_about_as_well_as_rows(digits07, rows07):
+    columns = rh.reading.train_digit_model("GRU", "columns", digits07, S07["UNITS"], S07["EPOCHS"], seed=S07["SEED"])
+    assert columns["accuracy"] == pytest.approx(0.980, abs=0.0015)
+    assert abs(columns["accuracy"] - rows07[S07["SEED"]]["GRU"]["accuracy"]) < 0.01
+
+
+@pytest.mark.slow
+def test_07_ten_digits_misread_and_only_9_as_3_twice(digits07, rows07):
+    y_test, predictions = digits07[3], rows07[S07["SEED"]]["GRU"]["predictions"]
+    counts = rh.reading.confusion_matrix(y_test, predictions, classes=10)
+    np.fill_diagonal(counts, 0)
+    assert counts.sum() == 10
+    assert counts[9, 3] == 2 and np.sum(counts >= 2) == 1
+
+
+@pytest.mark.slow
+def test_07_the_network_commits_late(digits07, rows07):
+    best = rows07[S07["SEED"]]["GRU"]
+    beliefs = rh.reading.beliefs_by_step(best["model"], rh.reading.as_sequence(digits07[1], "rows"))
+    np.testing.assert_allclose(beliefs[:, -1], best["probabilities"], atol=1e-5)
+    y_test = digits07[3]
+    accuracy_after = (beliefs.argmax(axis=-1) == y_test[:, None]).mean(axis=0)
+    assert accuracy_after[:5].max() <= 0.16 and accuracy_after[5] == pytest.approx(0.31, abs=0.005)
+    assert accuracy_after[6] == pytest.approx(0.86, abs=0.005) and accuracy_after[7] == pytest.approx(0.978, abs=0.001)
+    guesses = beliefs.argmax(axis=-1)
+    changes = (np.diff(guesses, axis=1) != 0).sum(axis=1)
+    right = guesses[:, -1] == y_test
+    example = np.flatnonzero(right)[np.argmax(changes[right])]
+    assert changes[example] == 6 and guesses[example, 6] == guesses[example, 7] == y_test[example]
+    assert beliefs[example].max(axis=1)[:6].max() > 0.9  # "often with high confidence"
+
+
+@pytest.mark.slow
+def test_07_pixels_the_seed_of_the_notebook(pixels07):
+    notebook = {name: runs[S07["CHECK_SEEDS"].index(S07["SEED"])] for name, runs in pixels07.items()}
+    assert notebook["plain"]["accuracy"] == pytest.approx(0.784, abs=0.0015)
+    assert notebook["conv"]["accuracy"] == pytest.approx(0.929, abs=0.0015)
+    assert notebook["chunks of 4"]["accuracy"] == pytest.approx(0.953, abs=0.0015)
+    for short in ("conv", "chunks of 4"):  # "still high after 15 epochs"; the 16-step models "learn much faster"
+        assert notebook["plain"]["losses"][-1] > 3 * notebook[short]["losses"][-1]
+    assert notebook["plain"]["steps"] == 64 and notebook["conv"]["steps"] == notebook["chunks of 4"]["steps"] == 16
+
+
+@pytest.mark.slow
+def test_07_pixels_shorter_sequences_win_and_the_shortening_is_the_cause(pixels07):
+    accuracy = {name: np.array([r["accuracy"] for r in runs]) for name, runs in pixels07.items()}
+    assert np.all(accuracy["conv"] > accuracy["plain"] + 0.05), accuracy  # "every time"
+    assert np.median(accuracy["chunks of 4"]) >= np.median(accuracy["conv"]), accuracy  # "at least as accurate"
+    lost = 1 - np.median(accuracy["plain"]) / np.median(accuracy["chunks of 4"])
+    assert 0.15 < lost < 0.3, lost  # "64 pixel steps cost the GRU about a fifth of its accuracy"
+    fastest = {name: min(r["epoch_seconds"][1:].min() for r in runs) for name, runs in pixels07.items()}
+    assert fastest["conv"] < fastest["plain"] and fastest["chunks of 4"] < fastest["plain"], fastest
+
+
+@pytest.mark.slow
+def test_07_the_mask_makes_padding_invisible_and_without_it_the_answer_changes(words07):
+    _, _, gru, _ = words07
+    run = gru[S07["SEED"]]
+    model, alphabet = run["model"], run["alphabet"]
+    short, padded = rh.text.encode(["wasser"], alphabet), rh.text.encode(["wasser"], alphabet, length=12)
+    p_short, p_padded = rh.reading.predict(model, short)[0], rh.reading.predict(model, padded)[0]
+    assert np.abs(p_short - p_padded).max() < 1e-6
+    assert S07["LANGUAGES"][int(np.argmax(p_short))] == "en"  # "leans towards English for wasser"
+    unmasked = keras.Sequential([keras.Input((None,), dtype="int32"),
+                                 keras.layers.Embedding(len(alphabet), 16, mask_zero=False),
+                                 keras.layers.GRU(S07["WORD_UNITS"]),
+                                 keras.layers.Dense(len(S07["LANGUAGES"]), activation="softmax")])
+    unmasked.set_weights(model.get_weights())
+    changed = rh.reading.predict(unmasked, padded)[0] - rh.reading.predict(unmasked, short)[0]
+    assert np.abs(changed).max() > 0.3  # "changes completely"
+
+
+@pytest.mark.slow
+def test_07_the_ngram_baseline_beats_the_gru_with_every_seed_and_at_every_length(words07):
+    _, test, gru, ngram = words07
+    notebook = gru[S07["SEED"]]
+    assert ngram["accuracy"] == pytest.approx(0.795, abs=0.0015)
+    assert notebook["accuracy"] == pytest.approx(0.742, abs=0.0015)
+    assert all(run["accuracy"] < ngram["accuracy"] for run in gru.values()), {s: r["accuracy"] for s, r in gru.items()}
+    chance = test["language"].value_counts(normalize=True).max()
+    assert chance == pytest.approx(0.212, abs=0.0005) and notebook["accuracy"] > 3 * chance
+    scored = test[test["word"].isin(notebook["test_words"])]
+    truth = scored["language"].map({lang: i for i, lang in enumerate(S07["LANGUAGES"])}).to_numpy()
+    lengths = scored["word"].str.len().to_numpy()
+    ngram_right = (ngram["predictions"] == test["language"].to_numpy())[scored.index]
+    for length in np.unique(lengths):
+        at = lengths == length
+        assert ngram_right[at].mean() > (notebook["predictions"] == truth)[at].mean(), f"length {length}"
+    by_length = [(notebook["predictions"] == truth)[lengths == n].mean() for n in np.unique(lengths)]
+    assert np.argmin(by_length) == 0 and np.argmin([ngram_right[lengths == n].mean() for n in np.unique(lengths)]) == 0
+    counts = rh.reading.confusion_matrix(truth, notebook["predictions"], classes=len(S07["LANGUAGES"]))
+    np.fill_diagonal(counts, 0)
+    top_two = {divmod(int(i), len(S07["LANGUAGES"])) for i in np.argsort(counts, axis=None)[-2:]}
+    code = S07["LANGUAGES"].index
+    assert top_two == {(code("fr"), code("en")), (code("es"), code("it"))}
+    assert notebook["params"] == 5765 and len(notebook["alphabet"]) == 50
+
+
+@pytest.mark.slow
+def test_07_the_language_box_explains_bad_input(words07):
+    run = words07[2][S07["SEED"]]
+    reply = rh.widgets.language_text
+    assert "never seen in training" in reply("straße", run["model"], run["alphabet"], S07["LANGUAGES"])
+    assert "never seen in training" in reply("høj", run["model"], run["alphabet"], S07["LANGUAGES"])
+    assert "The word is empty" in reply("", run["model"], run["alphabet"], S07["LANGUAGES"])
+    assert "more than one word" in reply("haus boot", run["model"], run["alphabet"], S07["LANGUAGES"])
+    assert "'7', never seen in training" in reply("7", run["model"], run["alphabet"], S07["LANGUAGES"])
