@@ -451,7 +451,7 @@ def language_text(word, model, alphabet, languages, names=None, width=30):
     return "\n".join(lines)
 
 
-def language_box(model, alphabet, languages, names=None, value="haus"):
+def language_box(model, alphabet, languages, names=None, value=""):
     """A text box that shows the language probabilities of the typed word (see `language_text`).
 
     Introduced in notebook 07.

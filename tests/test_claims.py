@@ -727,6 +727,7 @@ def test_07_the_split_and_the_word_lists_are_the_ones_described():
     assert S07["WORDS_PER_LANGUAGE"] == 2000 and (S07["MIN_LENGTH"], S07["MAX_LENGTH"]) == (3, 12)
     assert len(shared) == 661 and len(words) == 8490
     assert {"the", "film", "come", "non"} <= set(shared)  # the examples the notebook names
+    assert "schmetterling" not in set(words["word"]) | set(shared)  # the text box's first word is in no list
     assert not words["word"].duplicated().any()
 
 
