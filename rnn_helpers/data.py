@@ -185,3 +185,179 @@ def adding_problem(n_samples, length, seed=0):
     X = np.stack([values, markers], axis=-1).astype(np.float32)
     y = (values[rows, first] + values[rows, second])[:, None].astype(np.float32)
     return X, y
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 07 · Reading sequences: word lists and digit images.
+# `frequent_words` is committed first and is stable; notebook 08 uses it too.
+# ---------------------------------------------------------------------------------------------------------
+
+from ._validation import check_choice  # noqa: E402  (kept in this section so the file grows by appending)
+
+
+def frequent_words(language, n, min_length=1, max_length=None):
+    """The `n` most frequent words of a language, with their frequencies, from `wordfreq`'s lists.
+
+    Introduced in notebook 07 (and used again in notebook 08). Only purely alphabetic, lower-case words
+    are kept (no digits, apostrophes or hyphens), and only those whose length is in
+    `[min_length, max_length]`. The lists ship inside the `wordfreq` package, so nothing is downloaded.
+
+    Args:
+        language: a `wordfreq` language code such as `"en"`, `"de"`, `"fr"`, `"es"`, `"it"`, `"nl"`, `"pt"`;
+            `wordfreq.available_languages()` lists them all.
+        n: how many words to return; an int >= 1.
+        min_length: shortest word length kept; an int >= 1.
+        max_length: longest word length kept; an int >= `min_length`, or None for no limit.
+
+    Returns:
+        A pandas DataFrame with columns `word` and `frequency` (`wordfreq.word_frequency`, the share of
+        all words in the language's texts), `n` rows, most frequent first.
+
+    Raises:
+        ValueError: if `language` is not a `wordfreq` language, if a bound is out of range, or if the
+            language has fewer than `n` words that pass the filters.
+    """
+    import itertools
+
+    import pandas as pd
+    import wordfreq
+
+    language = check_choice("language", language, set(wordfreq.available_languages()))
+    n = check_int("n", n, minimum=1)
+    min_length = check_int("min_length", min_length, minimum=1)
+    if max_length is not None:
+        max_length = check_int("max_length", max_length, minimum=min_length)
+    longest = max_length if max_length is not None else float("inf")
+    kept = (
+        word
+        for word in wordfreq.iter_wordlist(language)
+        if word.isalpha() and word == word.lower() and min_length <= len(word) <= longest
+    )
+    words = list(itertools.islice(kept, n))
+    if len(words) < n:
+        raise ValueError(
+            f"{language!r} has only {len(words)} alphabetic lower-case words of length >= {min_length}"
+            f"{'' if max_length is None else f' and <= {max_length}'}, but n={n} were asked for. "
+            "Lower n or widen the length range."
+        )
+    frequencies = [wordfreq.word_frequency(word, language) for word in words]
+    return pd.DataFrame({"word": words, "frequency": frequencies})
+
+
+def digit_images(test_fraction=0.25, seed=0):
+    """scikit-learn's 8×8 handwritten digits, scaled to [0, 1] and split once into training and test images.
+
+    Introduced in notebook 07. The 1797 images ship inside scikit-learn (`sklearn.datasets.load_digits`),
+    so nothing is downloaded. The split is stratified: each digit has the same share in both parts.
+
+    Args:
+        test_fraction: share of the images kept for testing; a float in (0, 0.9].
+        seed: seed of the split, an int >= 0.
+
+    Returns:
+        `(X_train, X_test, y_train, y_test)`: images float32 `(n, 8, 8)` (row 0 at the top, values in
+        [0, 1]) and labels int64 `(n,)` in 0..9.
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    test_fraction = check_float("test_fraction", test_fraction, strictly_positive=True, maximum=0.9)
+    seed = check_int("seed", seed, minimum=0)
+    digits = load_digits()
+    images = (digits.images / 16.0).astype(np.float32)  # pixel values are 0..16
+    labels = digits.target.astype(np.int64)
+    return tuple(
+        train_test_split(images, labels, test_size=test_fraction, stratify=labels, random_state=seed)
+    )
+
+
+def language_words(languages, n_per_language, min_length=3, max_length=12):
+    """Frequent words of several languages, labelled, without the words two languages share.
+
+    Introduced in notebook 07. Each language contributes its `n_per_language` most frequent words (see
+    `frequent_words`); a word that appears in two or more of the lists ("in", "art", "come" ...) has no
+    single right answer, so it is removed from all of them.
+
+    Args:
+        languages: a list of at least two distinct `wordfreq` language codes, e.g. `["en", "de", "fr"]`.
+        n_per_language: words taken from each language before shared ones are removed; an int >= 1.
+        min_length: shortest word kept; an int >= 1. max_length: longest word kept; an int >= `min_length`.
+
+    Returns:
+        `(words, shared)`: a pandas DataFrame with columns `word`, `language`, `frequency` (in the order of
+        `languages`, most frequent first within each), and the sorted list of removed shared words.
+    """
+    import pandas as pd
+
+    if isinstance(languages, str) or not hasattr(languages, "__iter__"):
+        raise TypeError(f"languages must be a list of language codes, got {languages!r}. Use e.g. ['en', 'de'].")
+    languages = list(languages)
+    if len(languages) < 2 or len(set(languages)) != len(languages):
+        raise ValueError(f"languages must hold at least two different codes, got {languages}.")
+    frames = [
+        frequent_words(language, n_per_language, min_length, max_length).assign(language=language)
+        for language in languages
+    ]
+    words = pd.concat(frames, ignore_index=True)[["word", "language", "frequency"]]
+    counts = words["word"].value_counts()
+    shared = sorted(counts.index[counts > 1])
+    return words[~words["word"].isin(shared)].reset_index(drop=True), shared
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 08 · Writing sequences: dates written the ways people write them, and their ISO form.
+# ---------------------------------------------------------------------------------------------------------
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# English names are spelled out here (not strftime's %B), so the data never depends on the computer's locale.
+DATE_FORMATS = {
+    "26 November 2026": lambda d: f"{d.day} {_MONTHS[d.month - 1]} {d.year}",
+    "November 26, 2026": lambda d: f"{_MONTHS[d.month - 1]} {d.day}, {d.year}",
+    "Nov 26, 2026": lambda d: f"{_MONTHS[d.month - 1][:3]} {d.day}, {d.year}",
+    "Thursday, 26 November 2026": lambda d: f"{_WEEKDAYS[d.weekday()]}, {d.day} {_MONTHS[d.month - 1]} {d.year}",
+    "Thu 26 Nov 2026": lambda d: f"{_WEEKDAYS[d.weekday()][:3]} {d.day} {_MONTHS[d.month - 1][:3]} {d.year}",
+    "26.11.26": lambda d: f"{d.day:02d}.{d.month:02d}.{d.year % 100:02d}",
+    "11/26/2026": lambda d: f"{d.month}/{d.day}/{d.year}",
+}
+FIRST_DATE, LAST_DATE = "1950-01-01", "2049-12-31"
+
+
+def date_pairs(n_train, n_test, seed=0):
+    """Random dates written in one of `DATE_FORMATS`, with their ISO 8601 form, for training and testing.
+
+    Introduced in notebook 08. Dates are drawn without replacement from 1950-01-01 .. 2049-12-31, so the
+    test dates never occur in training, and each is written in a randomly chosen format. The formats are
+    unambiguous: dots mean day.month.year (European), slashes month/day/year (American), and a two-digit
+    year means 1950-2049.
+
+    Args:
+        n_train: number of training dates; an int >= 1.
+        n_test: number of test dates; an int >= 0 (together at most the 36 525 days of the range).
+        seed: seed of the dates and formats, an int >= 0.
+
+    Returns:
+        `(train, test)`: two pandas DataFrames with columns `text` (e.g. "Nov 26, 2026"), `iso`
+        ("2026-11-26") and `format` (the key of `DATE_FORMATS`).
+    """
+    import datetime
+
+    import pandas as pd
+
+    n_train = check_int("n_train", n_train, minimum=1)
+    n_test = check_int("n_test", n_test, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
+    first, last = (datetime.date.fromisoformat(day) for day in (FIRST_DATE, LAST_DATE))
+    days = (last - first).days + 1
+    if n_train + n_test > days:
+        raise ValueError(f"n_train + n_test must be <= {days} (the days from {FIRST_DATE} to {LAST_DATE}), "
+                         f"got {n_train + n_test}. Ask for fewer dates.")
+    rng = np.random.default_rng(seed)
+    offsets = rng.choice(days, size=n_train + n_test, replace=False)
+    formats = rng.choice(list(DATE_FORMATS), size=offsets.size)
+    dates = [first + datetime.timedelta(days=int(k)) for k in offsets]
+    table = pd.DataFrame({"text": [DATE_FORMATS[s](d) for s, d in zip(formats, dates)],
+                          "iso": [d.isoformat() for d in dates], "format": formats})
+    return table.iloc[:n_train].reset_index(drop=True), table.iloc[n_train:].reset_index(drop=True)

@@ -916,4 +916,213 @@ def elman_jordan_diagram(kind, ax=None):
         _arrow(ax, (2.25, 3.5), (0.8, 2.42), rad=0.35, **copy)
         ax.text(0.1, 3.55, "copy of $\\hat y_t$,\nused next step", fontsize=8)
     ax.set_title(f"{kind} network", fontsize=11)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 08 · Writing sequences: keyboard accuracy, temperatures, translation by format, attention maps.
+# ---------------------------------------------------------------------------------------------------------
+
+def _check_scores(name, scores):
+    """A dict label -> dict of named values, non-empty; used by the grouped bar charts below."""
+    if not isinstance(scores, dict) or not scores or not all(isinstance(v, dict) and v for v in scores.values()):
+        raise TypeError(f"{name} must be a non-empty dict of label -> dict of values, got {type(scores).__name__}.")
+    return scores
+
+
+def grouped_bars(scores, ax=None, ylabel="accuracy", title=None, chance=None):
+    """One group of bars per key, one bar per label (hatched differently); whiskers show min–max over seeds.
+
+    Introduced in notebook 08. A value may be a number or a 1-D array of per-seed values: the bar is then
+    the median, the whiskers the range, and each seed is a dot.
+
+    Args:
+        scores: dict label -> dict key -> number or 1-D array, e.g. {"LSTM": {"top-1": [...], "top-3": [...]}}.
+        ax: Axes to draw on; a new figure if None. ylabel, title: text. chance: optional dotted reference line.
+
+    Returns:
+        The matplotlib Axes.
+    """
+    scores = _check_scores("scores", scores)
+    keys = list(next(iter(scores.values())))
+    ax = _axes(ax)
+    width = 0.8 / len(scores)
+    for j, (label, values) in enumerate(scores.items()):
+        x = np.arange(len(keys)) + (j - (len(scores) - 1) / 2) * width
+        runs = [check_array(f"scores[{label!r}][{key!r}]", np.atleast_1d(values[key]), ndim=1) for key in keys]
+        median = np.array([np.median(r) for r in runs])
+        spread = np.array([[m - r.min(), r.max() - m] for m, r in zip(median, runs)]).T
+        ax.bar(x, median, width, color=CYCLE_COLORS[j % len(CYCLE_COLORS)], hatch=("", "//", "..", "xx")[j % 4], edgecolor="black",
+               linewidth=0.6, yerr=spread if max(len(r) for r in runs) > 1 else None, capsize=3, label=label)
+        for xi, r in zip(x, runs):
+            if r.size > 1:
+                ax.plot(np.full(r.size, xi), r, "o", ms=3, color="black", zorder=3)
+    if chance is not None:
+        ax.axhline(chance, color="0.4", ls=":", lw=1)
+    ax.set_xticks(np.arange(len(keys)), keys)
+    ax.set(ylabel=ylabel, ylim=(0, 1.05))
+    ax.legend(fontsize=9, loc="upper left")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def attention_map(weights, source, target, ax=None):
+    """The attention weights of one translation: a row per written character, a column per source character.
+
+    Introduced in notebook 08. Dark cells are the source characters the decoder looked at when it wrote
+    that output character.
+
+    Args:
+        weights: 2-D array `(len(target), len(source))` (or larger; the extra rows/columns are padding).
+        source: the input string. target: the written string (add "⏎" for the end marker if it is a row).
+        ax: Axes to draw on; a new figure if None.
+
+    Returns:
+        The matplotlib Axes.
+    """
+    weights = check_array("weights", weights, ndim=2)
+    if not isinstance(source, str) or not isinstance(target, str) or not source or not target:
+        raise TypeError("source and target must be non-empty strings (the input and the written characters).")
+    if weights.shape[0] < len(target) or weights.shape[1] < len(source):
+        raise ValueError(f"weights {weights.shape} must cover {len(target)} written x {len(source)} source characters.")
+    ax = _axes(ax, figsize=(0.3 * len(source) + 2, 0.3 * len(target) + 1.2))
+    image = ax.imshow(weights[: len(target), : len(source)], cmap="Greys", vmin=0, vmax=1, aspect="equal")
+    ax.set_xticks(np.arange(len(source)), list(source.replace(" ", "␣")))
+    ax.set_yticks(np.arange(len(target)), list(target))
+    ax.set(xlabel="source character (what the encoder read)", ylabel="written character")
+    ax.figure.colorbar(image, ax=ax, fraction=0.03, label="attention weight")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 07 · Reading sequences: digit galleries, confusion matrices, a network changing its mind.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def digit_gallery(images, titles, axes=None):
+    """Draw small grey-scale images side by side, each with a title (e.g. "true 3, read 8").
+
+    Introduced in notebook 07.
+
+    Args:
+        images: array `(n, height, width)`, values in [0, 1] (dark = ink).
+        titles: list of `n` strings.
+        axes: `n` Axes to draw on; a new row of figures if None.
+
+    Returns:
+        The list of Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    images = check_array("images", images, ndim=3, allow_empty=True)
+    if not isinstance(titles, (list, tuple)) or len(titles) != len(images):
+        raise ValueError(f"titles must be a list of {len(images)} strings, one per image, got {titles!r}.")
+    if len(images) == 0:
+        raise ValueError("images is empty: there is nothing to draw (no misclassified digits?).")
+    if axes is None:
+        _, axes = plt.subplots(1, len(images), figsize=(1.1 * len(images), 1.5), squeeze=False)
+    axes = list(np.ravel(axes))
+    if len(axes) < len(images):
+        raise ValueError(f"{len(images)} images need at least as many Axes, got {len(axes)}.")
+    for ax, image, title in zip(axes, images, titles):
+        ax.imshow(image, cmap="Greys", vmin=0, vmax=1)
+        ax.set_title(str(title), fontsize=8)
+        ax.set_xticks([]), ax.set_yticks([])
+    for ax in axes[len(images):]:
+        ax.axis("off")
+    return axes
+
+
+def confusion_heatmap(counts, labels, ax=None, title=None):
+    """A confusion matrix: true class in rows, answer in columns, each count written in its cell.
+
+    Introduced in notebook 07. Cells are shaded by the share of the row (light = few), so a weak class
+    stands out however many examples it has.
+
+    Args:
+        counts: square int array `(classes, classes)`, e.g. from `rnn_helpers.reading.confusion_matrix`.
+        labels: `classes` names for the rows and columns.
+        ax: Axes to draw on; a new figure if None. title: optional title.
+
+    Returns:
+        The matplotlib Axes.
+    """
+    counts = check_array("counts", counts, ndim=2)
+    if counts.shape[0] != counts.shape[1] or len(labels) != counts.shape[0]:
+        raise ValueError(f"counts must be square with one label per row, got shape {counts.shape} "
+                         f"and {len(labels)} labels.")
+    share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    ax = _axes(ax, figsize=(0.45 * len(labels) + 1.5, 0.45 * len(labels) + 1))
+    ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    for (i, j), count in np.ndenumerate(counts.astype(int)):
+        if count:
+            ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
+                    color="white" if share[i, j] > 0.6 else "black")
+    ax.set_xticks(np.arange(len(labels)), [str(label) for label in labels])
+    ax.set_yticks(np.arange(len(labels)), [str(label) for label in labels])
+    ax.set(xlabel="answer", ylabel="true class")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def reading_steps(image, beliefs, axes=None):
+    """A digit revealed row by row, each panel titled with the network's best guess after that row.
+
+    Introduced in notebook 07. Rows not yet read are greyed out.
+
+    Args:
+        image: array `(rows, width)`, values in [0, 1].
+        beliefs: array `(rows, classes)`: the class probabilities after each row
+            (from `rnn_helpers.reading.beliefs_by_step`).
+        axes: `rows` Axes to draw on; a new row of figures if None.
+
+    Returns:
+        The list of Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    image = check_array("image", image, ndim=2)
+    beliefs = check_array("beliefs", beliefs, ndim=2)
+    if len(beliefs) != len(image):
+        raise ValueError(f"beliefs must have one row per image row ({len(image)}), got {len(beliefs)}.")
+    if axes is None:
+        _, axes = plt.subplots(1, len(image), figsize=(1.1 * len(image), 1.6), squeeze=False)
+    axes = list(np.ravel(axes))
+    for t, ax in enumerate(axes[: len(image)]):
+        seen = image.copy()
+        seen[t + 1:] = np.nan  # not read yet
+        ax.imshow(np.where(np.isnan(seen), 0.15, seen), cmap="Greys", vmin=0, vmax=1)
+        ax.axhspan(t + 0.5, len(image) - 0.5, color=OKABE_ITO["sky_blue"], alpha=0.25, lw=0)
+        guess = int(np.argmax(beliefs[t]))
+        ax.set_title(f"row {t + 1}: {guess} ({beliefs[t, guess]:.0%})", fontsize=8)
+        ax.set_xticks([]), ax.set_yticks([])
+    return axes
+
+
+def belief_curves(beliefs, classes, ax=None, labels=None):
+    """How the probability of a few classes changes as the network reads step after step.
+
+    Introduced in notebook 07. Each class gets its own colour and line style.
+
+    Args:
+        beliefs: array `(steps, n_classes)` of probabilities for one sequence.
+        classes: the class indices to draw (a few, e.g. the final answer and the runners-up).
+        ax: Axes to draw on; a new figure if None. labels: names for `classes` (default: the indices).
+
+    Returns:
+        The matplotlib Axes.
+    """
+    beliefs = check_array("beliefs", beliefs, ndim=2)
+    classes = [int(c) for c in classes]
+    if not classes or min(classes) < 0 or max(classes) >= beliefs.shape[1]:
+        raise ValueError(f"classes must be a non-empty list of indices in 0..{beliefs.shape[1] - 1}, got {classes}.")
+    labels = [str(c) for c in classes] if labels is None else [str(label) for label in labels]
+    ax = _axes(ax, figsize=(4, 2.6))
+    steps = np.arange(1, len(beliefs) + 1)
+    for k, (c, label) in enumerate(zip(classes, labels)):
+        ax.plot(steps, beliefs[:, c], ("-", "--", ":", "-.")[k % 4], marker="o", ms=3, lw=1.8,
+                color=OKABE_ITO[("blue", "vermillion", "bluish_green", "reddish_purple")[k % 4]], label=label)
+    ax.set(xlabel="steps read", ylabel="probability", ylim=(-0.03, 1.03), xticks=steps)
+    ax.legend(fontsize=8, frameon=False)
     return ax

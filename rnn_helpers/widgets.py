@@ -155,3 +155,197 @@ def _train_and_draw(box, progress):
     finally:
         for control in controls:
             control.disabled = False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 08 · Writing sequences: a keyboard that suggests completions, a box that translates dates.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def keyboard_text(prefix, predictors, alphabet, k=3, known_words=()):
+    """The text the keyboard box shows for `prefix`: each predictor's `k` best completions, one line each.
+
+    Introduced in notebook 08. Never raises for what a learner can type: an empty box asks for letters,
+    and characters the models never saw are named in the reply.
+
+    Args:
+        prefix: what was typed. predictors: dict label -> predictor (`rh.writing.lstm_predictor`, ...).
+        alphabet: from `rh.text.build_alphabet`. k: completions per predictor.
+        known_words: words to mark with "✓" (e.g. the training words); others are marked "(new)". If
+            empty, nothing is marked.
+
+    Returns:
+        A plain-text string.
+    """
+    from . import text, writing
+
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a string, got {type(prefix).__name__}.")
+    typed = prefix.strip().lower()
+    if not typed:
+        return "Type the first letters of a word to see suggestions."
+    unknown = text.unknown_characters([typed], alphabet)
+    if unknown:
+        return (f"Cannot suggest for {prefix!r}: the models never saw {' '.join(unknown)}. "
+                f"Use only the letters {''.join(alphabet[3:])}.")
+    known = set(known_words)
+    lines = []
+    for label, predict_next in predictors.items():
+        found = writing.complete(predict_next, typed, alphabet, k=k)
+        mark = {word: (" ✓" if word in known else " (new)") if known else "" for word, _ in found}
+        shown = [f"{word}{mark[word]} {p:.0%}" for word, p in found]
+        lines.append(f"{label}: " + ", ".join(shown))
+    return "\n".join(lines)
+
+
+def keyboard_box(predictors, alphabet, k=3, known_words=(), value=""):
+    """A text box that suggests completions as you type (see `keyboard_text`). Introduced in notebook 08.
+
+    Returns:
+        an `ipywidgets.VBox`; its `.text` is the `Text` box (description "Type:") and `.suggestions` an
+        `Output` area holding the suggestions as plain text (also in `.suggestions_text()`).
+    """
+    import ipywidgets as widgets
+
+    box_text = widgets.Text(value=value, description="Type:", placeholder="the start of a word, e.g. wor",
+                            continuous_update=True, layout={"width": "420px"})
+    output = widgets.Output(layout={"min_height": "3.5em"})
+    shown = {"text": ""}
+
+    def update(change=None):
+        shown["text"] = keyboard_text(box_text.value, predictors, alphabet, k=k, known_words=known_words)
+        output.clear_output(wait=True)
+        with output:
+            print(shown["text"])
+
+    box_text.observe(update, names="value")
+    update()
+    box = widgets.VBox([box_text, output])
+    box.text, box.suggestions, box.suggestions_text = box_text, output, lambda: shown["text"]
+    return box
+
+
+def date_text(written, translator):
+    """The reply of the date box for `written`: its ISO translation, or a message saying what is wrong.
+
+    Introduced in notebook 08. Never raises for what a learner can type.
+
+    Args:
+        written: a date as typed. translator: dict from `rh.writing.fit_date_translator`.
+
+    Returns:
+        A plain-text string.
+    """
+    import datetime
+
+    from . import text, writing
+
+    if not isinstance(written, str):
+        raise TypeError(f"written must be a string, got {type(written).__name__}.")
+    written = written.strip()
+    if not written:
+        return "Type a date, e.g. Nov 26, 2026 or 26.11.26."
+    unknown = text.unknown_characters([written], translator["source_alphabet"])
+    if unknown:
+        return (f"Cannot translate {written!r}: the model never saw {' '.join(unknown)}. It knows only "
+                f"{''.join(translator['source_alphabet'][3:])!r} (month names are capitalised).")
+    iso = writing.translate(translator["model"], [written], translator["source_alphabet"],
+                            translator["target_alphabet"])[0]
+    try:
+        datetime.date.fromisoformat(iso)
+    except ValueError:
+        return f"{written}  →  {iso}  (not a valid date: the model made a mistake)"
+    return f"{written}  →  {iso}"
+
+
+def date_box(translator, value="Thu 26 Nov 2026"):
+    """A text box that translates a date into ISO form as you type (see `date_text`). Notebook 08.
+
+    Returns:
+        an `ipywidgets.VBox` with `.text` (the `Text` box, description "Date:"), `.reply` (an `Output`
+        area with the translation as plain text) and `.reply_text()`.
+    """
+    import ipywidgets as widgets
+
+    box_text = widgets.Text(value=value, description="Date:", placeholder="e.g. 26 November 2026",
+                            continuous_update=False, layout={"width": "420px"})
+    output = widgets.Output(layout={"min_height": "2em"})
+    shown = {"text": ""}
+
+    def update(change=None):
+        shown["text"] = date_text(box_text.value, translator)
+        output.clear_output(wait=True)
+        with output:
+            print(shown["text"])
+
+    box_text.observe(update, names="value")
+    update()
+    box = widgets.VBox([box_text, output])
+    box.text, box.reply, box.reply_text = box_text, output, lambda: shown["text"]
+    return box
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 07 · Reading sequences: a text box that names the language of a word.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def language_text(word, model, alphabet, languages, names=None, width=30):
+    """The reply of the language box for `word`: one bar per language, most likely first, or a message.
+
+    Introduced in notebook 07. Never raises for what a learner can type: an empty box asks for a word,
+    and a word with characters the model never saw gets a message naming them.
+
+    Args:
+        word: what was typed. model, alphabet, languages: a trained word model, its alphabet and its
+            language codes (from `rnn_helpers.reading.train_language_model`).
+        names: optional dict code -> name shown instead of the code (e.g. {"de": "German"}).
+        width: characters of the longest bar; an int >= 1.
+
+    Returns:
+        A plain-text string.
+    """
+    from . import reading
+
+    if not isinstance(word, str):
+        raise TypeError(f"word must be a string, got {type(word).__name__}.")
+    width = check_int("width", width, minimum=1)
+    names = dict(names or {})
+    try:
+        probabilities = reading.language_probabilities(model, alphabet, languages, word)
+    except ValueError as error:
+        return str(error)
+    lines = [f"{word.strip().lower()!r} is most likely:"]
+    for language, p in probabilities.items():
+        bar = "█" * int(round(p * width))
+        lines.append(f"  {names.get(language, language):<10} {bar:<{width}} {p:6.1%}")
+    return "\n".join(lines)
+
+
+def language_box(model, alphabet, languages, names=None, value=""):
+    """A text box that shows the language probabilities of the typed word (see `language_text`).
+
+    Introduced in notebook 07.
+
+    Returns:
+        an `ipywidgets.VBox` with `.text` (the `Text` box, description "Word:"), `.reply` (an `Output`
+        area with the reply as plain text) and `.reply_text()`.
+    """
+    import ipywidgets as widgets
+
+    box_text = widgets.Text(value=value, description="Word:", placeholder="type one word, e.g. wasser",
+                            continuous_update=True, layout={"width": "420px"})
+    output = widgets.Output(layout={"min_height": "7em"})
+    shown = {"text": ""}
+
+    def update(change=None):
+        shown["text"] = language_text(box_text.value, model, alphabet, languages, names=names)
+        output.clear_output(wait=True)
+        with output:
+            print(shown["text"])
+
+    box_text.observe(update, names="value")
+    update()
+    box = widgets.VBox([box_text, output])
+    box.text, box.reply, box.reply_text = box_text, output, lambda: shown["text"]
+    return box

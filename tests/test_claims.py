@@ -757,3 +757,345 @@ def test_the_fast_method_is_far_faster_cold_and_warm_and_cold_is_close_to_warm()
     assert 0.7 < bptt["cold_cpu_seconds"]["median"] / bptt["warm_cpu_seconds"]["median"] < 1.3  # "close"
     # the compiled loop makes the article's updates in a few CPU seconds: the rest is per-step overhead
     assert methods["compiled"]["warm_cpu_seconds"]["median"] < methods["article"]["warm_cpu_seconds"]["median"] / 10
+
+
+# ======== Notebook 08: writing sequences — a keyboard and a date translator =======================
+S08 = read_settings(
+    "08_writing_sequences.ipynb",
+    "SEED", "WORDS", "HELD_OUT", "KEYBOARD_UNITS", "KEYBOARD_EPOCHS", "KEYBOARD_SEEDS", "TEMPERATURES",
+    "TRAIN_DATES", "TEST_DATES", "DATE_UNITS", "DATE_EPOCHS",
+)
+
+
+@pytest.fixture(scope="module")
+def keyboard():
+    words = rh.writing.keyboard_words(S08["WORDS"])
+    scores, runs = rh.writing.keyboard_race(list(words["word"]), words["frequency"].to_numpy(),
+                                            held_out=S08["HELD_OUT"], units=S08["KEYBOARD_UNITS"],
+                                            epochs=S08["KEYBOARD_EPOCHS"], seeds=S08["KEYBOARD_SEEDS"])
+    return words, scores, runs
+
+
+@pytest.fixture(scope="module")
+def dates():
+    train, test = rh.data.date_pairs(S08["TRAIN_DATES"], S08["TEST_DATES"], seed=S08["SEED"])
+    translators, scored = {}, {}
+    for name, attention in (("plain", False), ("attention", True)):
+        translators[name] = rh.writing.fit_date_translator(train, units=S08["DATE_UNITS"], epochs=S08["DATE_EPOCHS"],
+                                                           attention=attention, seed=S08["SEED"])
+        scored[name] = rh.writing.score_translations(translators[name], test)
+    return train, test, translators, scored
+
+
+def by_model(scores, column):
+    return {name: group[column].to_numpy() for name, group in scores.groupby("model")}
+
+
+@pytest.mark.slow
+def test_08_the_lstm_beats_the_letter_table_on_held_out_words_on_every_seed(keyboard):
+    _, scores, _ = keyboard
+    assert len(S08["KEYBOARD_SEEDS"]) >= 3
+    for column in ("top-1", "top-3"):
+        lstm, table = by_model(scores, column)["LSTM"], by_model(scores, column)["letter table"]
+        assert (lstm > table).all(), f"{column}: LSTM {lstm} vs table {table}"
+    top3 = by_model(scores, "top-3")
+    assert np.median(top3["LSTM"]) == pytest.approx(0.61, abs=0.015)           # "about 61 %"
+    assert np.median(top3["letter table"]) == pytest.approx(0.57, abs=0.015)   # "about 57 %"
+    lead = top3["LSTM"] - top3["letter table"]
+    assert 0.03 <= lead.min() and lead.max() <= 0.055                          # "by about four points"
+
+
+@pytest.mark.slow
+def test_08_completions_find_question_and_invent_words(keyboard):
+    words, _, runs = keyboard
+    run = runs[S08["SEED"]]
+    lstm, table = rh.writing.lstm_predictor(run["model"]), rh.writing.table_predictor(run["table"])
+    by_lstm = dict(rh.writing.complete(lstm, "questio", run["alphabet"]))
+    by_table = dict(rh.writing.complete(table, "questio", run["alphabet"]))
+    assert {"question", "questions"} <= set(by_lstm) and {"question", "questions"} <= set(by_table)
+    assert by_lstm["question"] > by_table["question"]                          # "with more confidence"
+    known = set(words["word"])
+    assert any(word not in known for word, _ in rh.writing.complete(lstm, "beau", run["alphabet"]))
+    assert len(rh.writing.complete(lstm, "xyz", run["alphabet"])) == 3         # it completes "xyz"
+    after_th = run["table"][tuple(run["alphabet"].index(c) for c in "th")]
+    assert [run["alphabet"][i] for i in np.argsort(after_th)[::-1][:4]] == ["e", "<end>", "o", "i"]
+
+
+@pytest.mark.slow
+def test_08_cooler_sampling_writes_more_real_words(keyboard):
+    words, _, runs = keyboard
+    run = runs[S08["SEED"]]
+    lstm, known = rh.writing.lstm_predictor(run["model"]), set(words["word"])
+    shares = [np.mean([w in known for w in rh.writing.sample_words(lstm, run["alphabet"], 200, T, seed=S08["SEED"])])
+              for T in sorted(S08["TEMPERATURES"])]
+    assert shares[0] > shares[1] > shares[2]
+    p = lstm(rh.text.encode(["qu"], run["alphabet"], start=True))[0]
+    cold, warm = (rh.writing.with_temperature(p, T) for T in (min(S08["TEMPERATURES"]), max(S08["TEMPERATURES"])))
+    favourites = np.argsort(p)[-3:]
+    assert (cold[favourites] > p[favourites]).all() and p.max() > warm.max()   # the three favourites gain
+    assert np.sort(cold)[:-3].sum() < 0.05 < np.sort(warm)[:-3].sum()          # the rare letters almost vanish
+
+
+@pytest.mark.slow
+def test_08_attention_translates_more_than_99_percent_and_plain_almost_none(dates):
+    train, test, _, scored = dates
+    assert not set(train["iso"]) & set(test["iso"])
+    assert scored["attention"]["correct"].mean() > 0.99
+    assert scored["plain"]["correct"].mean() < 0.01
+
+
+@pytest.mark.slow
+def test_08_the_attention_models_mistakes_are_centuries_and_the_plain_ones_several_fields(dates):
+    _, _, _, scored = dates
+    wrong = scored["attention"][~scored["attention"]["correct"]]
+    assert len(wrong) > 0
+    assert all(rh.writing.wrong_fields(p, t) == "year" for p, t in zip(wrong["predicted"], wrong["iso"]))
+    assert set(wrong["format"]) == {"26.11.26"}
+    plain = scored["plain"][~scored["plain"]["correct"]]
+    fields = [rh.writing.wrong_fields(p, t) for p, t in zip(plain["predicted"], plain["iso"])]
+    assert np.mean(["+" in f for f in fields]) > 0.5                           # "most ... several fields at once"
+
+
+@pytest.mark.slow
+def test_08_attention_aligns_year_day_and_month_with_their_source(dates):
+    _, _, translators, _ = dates
+    t = translators["attention"]
+    example = "Thursday, 26 November 2026"
+    encoder_ids = rh.text.encode([example], t["source_alphabet"])
+    written = rh.writing.greedy_decode(t["model"], encoder_ids, steps=11)
+    assert rh.text.decode(written, t["target_alphabet"]) == ["2026-11-26"]
+    looked_at = rh.writing.attention_weights(t["model"], encoder_ids, written[:, :-1])[0].argmax(axis=1)
+    year, day, month = example.index("2026"), example.index("26"), example.index("November")
+    np.testing.assert_array_equal(looked_at[:4], np.arange(year, year + 4))   # each year digit at that digit
+    np.testing.assert_array_equal(looked_at[8:10], [day, day + 1])          # the day at "26"
+    assert all(month <= i < month + len("November") for i in looked_at[5:7])  # the month at "November"
+
+
+@pytest.mark.slow
+def test_08_the_date_box_reads_french_but_is_confidently_wrong_on_new_formats(dates):
+    _, _, translators, _ = dates
+    t = translators["attention"]
+    assert rh.widgets.date_text("26 novembre 2026", t).endswith("2026-11-26")
+    assert not rh.widgets.date_text("26/11/2026", t).endswith("2026-11-26")
+    assert len(rh.widgets.date_text("2026", t).split("→")[1].strip()[:10]) == 10  # a full date from a bare year
+    assert "never saw" in rh.widgets.date_text("Nov 26, 2026 ☃", t)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_08_attention_reaches_95_percent_on_other_seeds_too(seed):
+    train, test = rh.data.date_pairs(S08["TRAIN_DATES"], S08["TEST_DATES"], seed=seed)
+    translator = rh.writing.fit_date_translator(train, units=S08["DATE_UNITS"], epochs=S08["DATE_EPOCHS"],
+                                                attention=True, seed=seed)
+    assert rh.writing.score_translations(translator, test)["correct"].mean() >= 0.95
+
+
+def test_08_zipf_weights_tame_four_orders_of_magnitude():
+    words = rh.writing.keyboard_words(S08["WORDS"])
+    assert 1000 < words["frequency"].max() / words["frequency"].min() < 10_000     # "almost four orders"
+    assert words["zipf weight"].max() / words["zipf weight"].min() == pytest.approx(2, abs=0.1)  # "about twice"
+
+
+def test_08_the_benchmark_table_quoted_in_the_notebook():
+    import json
+    import pathlib
+
+    results = json.loads((pathlib.Path(__file__).parent.parent / "benchmarks" / "date_translation_results.json").read_text())
+    rows = results["rows"]
+
+    def scores(design, budget):
+        return [r["exact_match"] for r in rows if r["design"] == design and r["budget"] == budget]
+
+    notebook = {"train_dates": S08["TRAIN_DATES"], "epochs": S08["DATE_EPOCHS"], "units": S08["DATE_UNITS"]}
+    assert all(r[k] == v for r in rows if r["budget"] == "notebook" for k, v in notebook.items())
+    for design in ("forward, plain", "reversed, plain", "bidirectional, plain"):
+        assert len(scores(design, "notebook")) == 3 and max(scores(design, "notebook")) <= 0.003
+    forward, both = sorted(scores("forward, attention", "notebook")), sorted(scores("bidirectional, attention", "notebook"))
+    assert [round(forward[1], 2), round(forward[0], 2), round(forward[2], 2)] == [0.91, 0.90, 0.97]
+    assert [both[1], both[0], both[2]] == [0.997, 0.991, 0.999]
+    large = {design: scores(design, "large") for design in ("forward, plain", "bidirectional, plain", "reversed, plain")}
+    assert [round(v[0], 3) for v in large.values()] == [1.0, 0.991, 0.686]
+    assert all(r["units"] == 128 and r["train_dates"] == 12000 and r["epochs"] == 10 for r in rows if r["budget"] == "large")
+
+
+# ======== Notebook 07: reading sequences — digits, convolution + recurrence, the language of a word ===========
+S07 = read_settings(
+    "07_reading_sequences.ipynb",
+    "SEED", "TEST_FRACTION", "UNITS", "EPOCHS", "PIXEL_UNITS", "CONV", "LANGUAGES", "WORDS_PER_LANGUAGE",
+    "MIN_LENGTH", "MAX_LENGTH", "WORD_UNITS", "WORD_EPOCHS", "NGRAM_RANGE", "CHECK_SEEDS",
+)
+PIXEL_MODELS = {"plain": {}, "chunks of 4": {"pixels_per_step": 4}, "conv": {"conv": S07["CONV"]}}
+
+
+@pytest.fixture(scope="module")
+def digits07():
+    return rh.data.digit_images(S07["TEST_FRACTION"], seed=S07["SEED"])
+
+
+@pytest.fixture(scope="module")
+def rows07(digits07):
+    """{seed: {kind: result}}: the three cells reading rows, with every seed the notebook names."""
+    return {seed: {kind: rh.reading.train_digit_model(kind, "rows", digits07, S07["UNITS"], S07["EPOCHS"], seed=seed)
+                   for kind in rh.reading.KINDS}
+            for seed in S07["CHECK_SEEDS"]}
+
+
+@pytest.fixture(scope="module")
+def pixels07(digits07):
+    """{name: [result per seed]}: the three pixel-by-pixel readers of section 6."""
+    return {name: [rh.reading.train_digit_model("GRU", "pixels", digits07, S07["PIXEL_UNITS"], S07["EPOCHS"],
+                                                seed=seed, **extra) for seed in S07["CHECK_SEEDS"]]
+            for name, extra in PIXEL_MODELS.items()}
+
+
+@pytest.fixture(scope="module")
+def words07():
+    words, _ = rh.data.language_words(S07["LANGUAGES"], S07["WORDS_PER_LANGUAGE"], S07["MIN_LENGTH"], S07["MAX_LENGTH"])
+    train, test = rh.reading.split_words(words, S07["TEST_FRACTION"], seed=S07["SEED"])
+    gru = {seed: rh.reading.train_language_model(train, test, S07["LANGUAGES"], seed=seed, epochs=S07["WORD_EPOCHS"],
+                                                 units=S07["WORD_UNITS"])
+           for seed in S07["CHECK_SEEDS"]}
+    return train, test, gru, rh.reading.ngram_baseline(train, test, S07["NGRAM_RANGE"])
+
+
+def test_07_the_split_and_the_word_lists_are_the_ones_described():
+    X_train, X_test, _, _ = rh.data.digit_images(S07["TEST_FRACTION"], seed=S07["SEED"])
+    assert (len(X_train), len(X_test)) == (1347, 450)
+    words, shared = rh.data.language_words(S07["LANGUAGES"], S07["WORDS_PER_LANGUAGE"], S07["MIN_LENGTH"],
+                                           S07["MAX_LENGTH"])
+    assert S07["WORDS_PER_LANGUAGE"] == 2000 and (S07["MIN_LENGTH"], S07["MAX_LENGTH"]) == (3, 12)
+    assert len(shared) == 661 and len(words) == 8490
+    assert {"the", "film", "come", "non"} <= set(shared)  # the examples the notebook names
+    assert "schmetterling" not in set(words["word"]) | set(shared)  # the text box's first word is in no list
+    assert not words["word"].duplicated().any()
+
+
+@pytest.mark.slow
+def test_07_rows_the_gru_is_best_and_reaches_097_with_every_seed(rows07):
+    assert len(S07["CHECK_SEEDS"]) >= 5
+    for seed, runs in rows07.items():
+        accuracy = {kind: r["accuracy"] for kind, r in runs.items()}
+        assert max(accuracy, key=accuracy.get) == "GRU", f"seed {seed}: {accuracy}"
+        assert accuracy["GRU"] >= 0.97, f"seed {seed}: {accuracy}"
+
+
+@pytest.mark.slow
+def test_07_rows_logistic_regression_is_close_and_beats_the_simple_rnn(digits07, rows07):
+    baseline = rh.reading.pixel_baseline(digits07)["accuracy"]
+    assert baseline == pytest.approx(0.969, abs=0.0005) and baseline >= 0.95
+    notebook = rows07[S07["SEED"]]
+    assert notebook["SimpleRNN"]["accuracy"] < notebook["LSTM"]["accuracy"] < baseline < notebook["GRU"]["accuracy"]
+    assert round((notebook["GRU"]["accuracy"] - baseline) * 450) == 4  # "only 4 digits behind the GRU"
+    assert all(runs["SimpleRNN"]["accuracy"] < baseline for runs in rows07.values())  # "never beats"
+    for kind, expected in (("SimpleRNN", 0.940), ("LSTM", 0.964), ("GRU", 0.978)):
+        assert notebook[kind]["accuracy"] == pytest.approx(expected, abs=0.0015)
+
+
+@pytest.mark.slow
+def test_07_columns_read_about_as_well_as_rows(digits07, rows07):
+    columns = rh.reading.train_digit_model("GRU", "columns", digits07, S07["UNITS"], S07["EPOCHS"], seed=S07["SEED"])
+    assert columns["accuracy"] == pytest.approx(0.980, abs=0.0015)
+    assert abs(columns["accuracy"] - rows07[S07["SEED"]]["GRU"]["accuracy"]) < 0.01
+
+
+@pytest.mark.slow
+def test_07_ten_digits_misread_and_only_9_as_3_twice(digits07, rows07):
+    y_test, predictions = digits07[3], rows07[S07["SEED"]]["GRU"]["predictions"]
+    counts = rh.reading.confusion_matrix(y_test, predictions, classes=10)
+    np.fill_diagonal(counts, 0)
+    assert counts.sum() == 10
+    assert counts[9, 3] == 2 and np.sum(counts >= 2) == 1
+
+
+@pytest.mark.slow
+def test_07_the_network_commits_late(digits07, rows07):
+    best = rows07[S07["SEED"]]["GRU"]
+    beliefs = rh.reading.beliefs_by_step(best["model"], rh.reading.as_sequence(digits07[1], "rows"))
+    np.testing.assert_allclose(beliefs[:, -1], best["probabilities"], atol=1e-5)
+    y_test = digits07[3]
+    accuracy_after = (beliefs.argmax(axis=-1) == y_test[:, None]).mean(axis=0)
+    assert accuracy_after[:5].max() <= 0.16 and accuracy_after[5] == pytest.approx(0.31, abs=0.005)
+    assert accuracy_after[6] == pytest.approx(0.86, abs=0.005) and accuracy_after[7] == pytest.approx(0.978, abs=0.001)
+    guesses = beliefs.argmax(axis=-1)
+    changes = (np.diff(guesses, axis=1) != 0).sum(axis=1)
+    right = guesses[:, -1] == y_test
+    example = np.flatnonzero(right)[np.argmax(changes[right])]
+    assert changes[example] == 6 and guesses[example, 6] == guesses[example, 7] == y_test[example]
+    assert beliefs[example].max(axis=1)[:6].max() > 0.9  # "often with high confidence"
+
+
+@pytest.mark.slow
+def test_07_pixels_the_seed_of_the_notebook(pixels07):
+    notebook = {name: runs[S07["CHECK_SEEDS"].index(S07["SEED"])] for name, runs in pixels07.items()}
+    assert notebook["plain"]["accuracy"] == pytest.approx(0.784, abs=0.0015)
+    assert notebook["conv"]["accuracy"] == pytest.approx(0.929, abs=0.0015)
+    assert notebook["chunks of 4"]["accuracy"] == pytest.approx(0.953, abs=0.0015)
+    for short in ("conv", "chunks of 4"):  # "still high after 15 epochs"; the 16-step models "learn much faster"
+        assert notebook["plain"]["losses"][-1] > 3 * notebook[short]["losses"][-1]
+    assert notebook["plain"]["steps"] == 64 and notebook["conv"]["steps"] == notebook["chunks of 4"]["steps"] == 16
+
+
+@pytest.mark.slow
+def test_07_pixels_shorter_sequences_win_and_the_shortening_is_the_cause(pixels07):
+    accuracy = {name: np.array([r["accuracy"] for r in runs]) for name, runs in pixels07.items()}
+    assert np.all(accuracy["conv"] > accuracy["plain"] + 0.05), accuracy  # "every time"
+    assert np.median(accuracy["chunks of 4"]) >= np.median(accuracy["conv"]), accuracy  # "at least as accurate"
+    lost = 1 - np.median(accuracy["plain"]) / np.median(accuracy["chunks of 4"])
+    assert 0.15 < lost < 0.3, lost  # "64 pixel steps cost the GRU about a fifth of its accuracy"
+    fastest = {name: min(r["epoch_seconds"][1:].min() for r in runs) for name, runs in pixels07.items()}
+    assert fastest["conv"] < fastest["plain"] and fastest["chunks of 4"] < fastest["plain"], fastest
+
+
+@pytest.mark.slow
+def test_07_the_mask_makes_padding_invisible_and_without_it_the_answer_changes(words07):
+    _, _, gru, _ = words07
+    run = gru[S07["SEED"]]
+    model, alphabet = run["model"], run["alphabet"]
+    short, padded = rh.text.encode(["wasser"], alphabet), rh.text.encode(["wasser"], alphabet, length=12)
+    p_short, p_padded = rh.reading.predict(model, short)[0], rh.reading.predict(model, padded)[0]
+    assert np.abs(p_short - p_padded).max() < 1e-6
+    assert S07["LANGUAGES"][int(np.argmax(p_short))] == "en"  # "leans towards English for wasser"
+    unmasked = keras.Sequential([keras.Input((None,), dtype="int32"),
+                                 keras.layers.Embedding(len(alphabet), 16, mask_zero=False),
+                                 keras.layers.GRU(S07["WORD_UNITS"]),
+                                 keras.layers.Dense(len(S07["LANGUAGES"]), activation="softmax")])
+    unmasked.set_weights(model.get_weights())
+    changed = rh.reading.predict(unmasked, padded)[0] - rh.reading.predict(unmasked, short)[0]
+    assert np.abs(changed).max() > 0.3  # "changes completely"
+
+
+@pytest.mark.slow
+def test_07_the_ngram_baseline_beats_the_gru_with_every_seed_and_at_every_length(words07):
+    _, test, gru, ngram = words07
+    notebook = gru[S07["SEED"]]
+    assert ngram["accuracy"] == pytest.approx(0.795, abs=0.0015)
+    assert notebook["accuracy"] == pytest.approx(0.742, abs=0.0015)
+    assert all(run["accuracy"] < ngram["accuracy"] for run in gru.values()), {s: r["accuracy"] for s, r in gru.items()}
+    chance = test["language"].value_counts(normalize=True).max()
+    assert chance == pytest.approx(0.212, abs=0.0005) and notebook["accuracy"] > 3 * chance
+    scored = test[test["word"].isin(notebook["test_words"])]
+    truth = scored["language"].map({lang: i for i, lang in enumerate(S07["LANGUAGES"])}).to_numpy()
+    lengths = scored["word"].str.len().to_numpy()
+    ngram_right = (ngram["predictions"] == test["language"].to_numpy())[scored.index]
+    for length in np.unique(lengths):
+        at = lengths == length
+        assert ngram_right[at].mean() > (notebook["predictions"] == truth)[at].mean(), f"length {length}"
+    by_length = [(notebook["predictions"] == truth)[lengths == n].mean() for n in np.unique(lengths)]
+    assert np.argmin(by_length) == 0 and np.argmin([ngram_right[lengths == n].mean() for n in np.unique(lengths)]) == 0
+    counts = rh.reading.confusion_matrix(truth, notebook["predictions"], classes=len(S07["LANGUAGES"]))
+    np.fill_diagonal(counts, 0)
+    top_two = {divmod(int(i), len(S07["LANGUAGES"])) for i in np.argsort(counts, axis=None)[-2:]}
+    code = S07["LANGUAGES"].index
+    assert top_two == {(code("fr"), code("en")), (code("es"), code("it"))}
+    assert notebook["params"] == 5765 and len(notebook["alphabet"]) == 50
+
+
+@pytest.mark.slow
+def test_07_the_language_box_explains_bad_input(words07):
+    run = words07[2][S07["SEED"]]
+    reply = rh.widgets.language_text
+    assert "never seen in training" in reply("straße", run["model"], run["alphabet"], S07["LANGUAGES"])
+    assert "never seen in training" in reply("høj", run["model"], run["alphabet"], S07["LANGUAGES"])
+    assert "The word is empty" in reply("", run["model"], run["alphabet"], S07["LANGUAGES"])
+    assert "more than one word" in reply("haus boot", run["model"], run["alphabet"], S07["LANGUAGES"])
+    assert "'7', never seen in training" in reply("7", run["model"], run["alphabet"], S07["LANGUAGES"])

@@ -93,3 +93,112 @@ def test_recall_first_and_adding_problem_targets():
 def test_bad_input_is_explained(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 07 · Reading sequences
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_frequent_words_are_lower_case_alphabetic_most_frequent_first():
+    words = rh.data.frequent_words("fr", 200, min_length=3, max_length=6)
+    assert list(words.columns) == ["word", "frequency"]
+    assert len(words) == 200
+    assert all(w.isalpha() and w == w.lower() and 3 <= len(w) <= 6 for w in words["word"])
+    assert words["word"].is_unique
+    assert (np.diff(words["frequency"].to_numpy()) <= 0).all()
+    assert words["frequency"].iloc[0] > 0.001  # "les" is a very common word
+    assert words["word"].iloc[0] == "les"
+
+
+def test_frequent_words_rejects_bad_arguments():
+    with pytest.raises(ValueError, match=r"language must be one of \[.*'de'.*got 'xx'"):
+        rh.data.frequent_words("xx", 10)
+    with pytest.raises(TypeError, match="language must be a string"):
+        rh.data.frequent_words(None, 10)
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        rh.data.frequent_words("en", 0)
+    with pytest.raises(TypeError, match="n must be an int"):
+        rh.data.frequent_words("en", 10.0)
+    with pytest.raises(ValueError, match="min_length must be >= 1"):
+        rh.data.frequent_words("en", 10, min_length=0)
+    with pytest.raises(ValueError, match="max_length must be >= 4"):
+        rh.data.frequent_words("en", 10, min_length=4, max_length=3)
+    with pytest.raises(ValueError, match="has only .* words .* Lower n"):
+        rh.data.frequent_words("en", 10**6, min_length=3, max_length=3)
+
+
+# ---------------------------------------------------------------- notebook 08: dates
+
+
+def test_date_pairs_write_each_date_in_a_known_format_and_keep_test_dates_unseen():
+    import datetime
+
+    train, test = rh.data.date_pairs(3000, 500, seed=4)
+    assert len(train) == 3000 and len(test) == 500
+    assert not set(train["iso"]) & set(test["iso"])  # no test date occurs in training
+    assert set(train["format"]) == set(rh.data.DATE_FORMATS)  # every format is used
+    for row in test.itertuples():
+        day = datetime.date.fromisoformat(row.iso)
+        assert rh.data.DATE_FORMATS[row.format](day) == row.text
+        assert rh.data.FIRST_DATE <= row.iso <= rh.data.LAST_DATE
+    train_again, _ = rh.data.date_pairs(3000, 500, seed=4)
+    assert train_again.equals(train)
+
+
+def test_date_formats_write_the_examples_their_names_show():
+    import datetime
+
+    day = datetime.date(2026, 11, 26)
+    for name, write in rh.data.DATE_FORMATS.items():
+        assert write(day) == name
+
+
+def test_two_digit_years_and_slashes_are_unambiguous_in_the_range():
+    import datetime
+
+    day = datetime.date(1950, 3, 4)
+    assert rh.data.DATE_FORMATS["26.11.26"](day) == "04.03.50"  # day.month.year
+    assert rh.data.DATE_FORMATS["11/26/2026"](day) == "3/4/1950"  # month/day/year
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: rh.data.date_pairs(0, 5), ValueError, "n_train must be >= 1"),
+        (lambda: rh.data.date_pairs(10, -1), ValueError, "n_test must be >= 0"),
+        (lambda: rh.data.date_pairs(36000, 1000), ValueError, "must be <= 36525.*Ask for fewer"),
+        (lambda: rh.data.date_pairs(10.0, 5), TypeError, "n_train must be an int"),
+    ],
+)
+def test_date_pairs_bad_input_is_explained(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_digit_images_are_scaled_and_split_the_same_way_for_every_call():
+    X_train, X_test, y_train, y_test = rh.data.digit_images(0.25, seed=0)
+    assert X_train.shape == (1347, 8, 8) and X_test.shape == (450, 8, 8) and X_train.dtype == np.float32
+    assert X_train.min() == 0.0 and X_train.max() == 1.0
+    all_labels = np.concatenate([y_train, y_test])
+    assert np.all(np.abs(np.bincount(y_test) - 0.25 * np.bincount(all_labels)) <= 1)  # stratified
+    np.testing.assert_array_equal(rh.data.digit_images(0.25, seed=0)[1], X_test)
+    assert not np.array_equal(rh.data.digit_images(0.25, seed=1)[1], X_test)
+    with pytest.raises(ValueError, match="test_fraction must be <= 0.9"):
+        rh.data.digit_images(1.5)
+
+
+def test_language_words_drop_every_word_two_languages_share():
+    words, shared = rh.data.language_words(["en", "de"], 300, min_length=3, max_length=8)
+    assert list(words.columns) == ["word", "language", "frequency"]
+    assert not words["word"].duplicated().any() and not set(shared) & set(words["word"])
+    english = set(rh.data.frequent_words("en", 300, 3, 8)["word"])
+    german = set(rh.data.frequent_words("de", 300, 3, 8)["word"])
+    assert set(shared) == english & german and len(words) == 600 - 2 * len(shared)
+    assert words["word"].str.len().between(3, 8).all()
+    with pytest.raises(ValueError, match="at least two different codes"):
+        rh.data.language_words(["en", "en"], 10)
+    with pytest.raises(TypeError, match="list of language codes"):
+        rh.data.language_words("en", 10)
+    with pytest.raises(ValueError, match="language must be one of"):
+        rh.data.language_words(["en", "klingon"], 10)
