@@ -916,6 +916,7 @@ def elman_jordan_diagram(kind, ax=None):
         _arrow(ax, (2.25, 3.5), (0.8, 2.42), rad=0.35, **copy)
         ax.text(0.1, 3.55, "copy of $\\hat y_t$,\nused next step", fontsize=8)
     ax.set_title(f"{kind} network", fontsize=11)
+    return ax
 
 
 # ---------------------------------------------------------------------------------------------------------
