@@ -60,6 +60,11 @@ MISTAKES = {
     "04_lstm_gates": ("lstm_step", "z_i, z_f, z_c, z_o =", "z_f, z_i, z_c, z_o =", "test_lstm_step"),
     "05_gru_gates": ("gru_step", "(r_t * h_prev) @ U_h", "r_t * (h_prev @ U_h)", "test_gru_step"),
     "06_sine_forecast": ("train_stateful", "        model.layers[0].reset_state()\n", "", "test_train_stateful"),
+    "07_reading_sequences": ("pad_and_mask", "ids[row, :len(word)]", "ids[row, longest - len(word):]",
+                             "test_pad_and_mask"),
+    "08_writing_sequences": ("greedy_decode", "        if next_id == end:\n            break\n        prefix.append(next_id)\n",
+                             "        prefix.append(next_id)\n        if next_id == end:\n            break\n",
+                             "test_greedy_decode"),
 }
 
 # One shortcut per assignment: (solution cell, what the student writes instead, test cell it fails). Each
@@ -108,6 +113,29 @@ def build_stateful_lstm(units):
     model.compile(loss="mse", optimizer="adam")
     return model
 """, "test_build_stateful_lstm"),
+    "07_reading_sequences": ("word_classifier_params", """
+import keras
+
+def word_classifier_params(alphabet_size, embedding_dim, kind, units, classes):
+    model = keras.Sequential([keras.Input((None,)), keras.layers.Embedding(alphabet_size, embedding_dim),
+                              getattr(keras.layers, kind)(units), keras.layers.Dense(classes)])
+    return model.count_params()
+""", "test_word_classifier_params"),
+    "08_writing_sequences": ("bigram_top_k", """
+import numpy as np
+import rnn_helpers as rh
+
+def bigram_top_k(words, previous, k):
+    alphabet = rh.text.build_alphabet(words)
+    table = rh.writing.letter_table(words, np.ones(len(words)), alphabet, context=1)
+    symbol = {rh.text.START: START, rh.text.END: END, **{i: a for i, a in enumerate(alphabet) if i > rh.text.END}}
+    ids = {s: i for i, s in symbol.items()}
+    counts = table.get((ids.get(previous, -1),))
+    if counts is None:
+        return []
+    ranked = sorted((s for i, s in symbol.items() if counts[i] > 0), key=lambda s: (-counts[ids[s]], s))
+    return ranked[:k]
+""", "test_bigram_top_k"),
 }
 
 # The misbehaving submission of assignment 02: elman_step is right, elman_forward loops forever,
