@@ -30,7 +30,7 @@ import time
 import numpy as np
 
 from . import data, training
-from ._validation import check_array, check_choice, check_float, check_int
+from ._validation import check_array, check_bool, check_choice, check_count, check_float, check_int, check_size
 from .progress import progress_bar
 from .stateful import generate, reset_rnn_states, stateful_twin
 from .training import run_in_chunks
@@ -68,7 +68,7 @@ def build_article_model(cells=16):
     """
     import keras
 
-    cells = check_int("cells", cells, minimum=1)
+    cells = check_size("cells", cells)
     return keras.Sequential(
         [keras.Input(batch_shape=(1, 1, 1)), keras.layers.LSTM(cells, stateful=True), keras.layers.Dense(1)],
         name="article_lstm",
@@ -79,7 +79,7 @@ def build_sequence_model(cells=16):
     """A non-stateful LSTM that reads a whole sequence and predicts the next value at every step."""
     import keras
 
-    cells = check_int("cells", cells, minimum=1)
+    cells = check_size("cells", cells)
     return keras.Sequential(
         [
             keras.Input(shape=(None, 1)),
@@ -106,7 +106,7 @@ def train_article(x, y, epochs, cells=16, seed=0, progress=True):
     import keras
 
     x, y = _check_pairs(x, y)
-    epochs = check_int("epochs", epochs, minimum=1)
+    epochs = check_count("epochs", epochs)
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
     model = build_article_model(cells)
     model.compile(loss="mean_squared_error", optimizer=keras.optimizers.Adam(DEFAULTS["article"]["learning_rate"]))
@@ -144,7 +144,7 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
     import keras
 
     x, y = _check_pairs(x, y)
-    epochs = check_int("epochs", epochs, minimum=1)
+    epochs = check_count("epochs", epochs)
     seed = check_int("seed", seed, minimum=0)
     if not isinstance(reset_states, bool) or not isinstance(shuffle, bool):
         raise TypeError(f"reset_states and shuffle must be True or False, got {reset_states!r} and {shuffle!r}.")
@@ -221,7 +221,8 @@ def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None
     import keras
 
     x, y = _check_pairs(x, y)
-    epochs = check_int("epochs", epochs, minimum=1)
+    epochs = check_count("epochs", epochs)
+    check_bool("progress", progress)  # no bar to show, but a wrong value is still a mistake worth naming
     learning_rate = _learning_rate(learning_rate, "bptt")
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
     model = build_sequence_model(cells)
@@ -273,7 +274,7 @@ def generate_ar2(coefficients, warmup, steps):
     warmup = check_array("warmup", warmup, ndim=1)
     if warmup.size < 2:
         raise ValueError(f"warmup must hold at least 2 values for a two-value rule, got {warmup.size}.")
-    steps = check_int("steps", steps, minimum=1)
+    steps = check_count("steps", steps)
     previous, current = warmup[-2], warmup[-1]
     generated = np.empty(steps)
     for k in range(steps):
@@ -323,9 +324,10 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True):
         abs_err_by_horizon, losses, generated, expected, model` (the stateful model used for generation).
     """
     method = check_choice("method", method, METHODS)
-    epochs = DEFAULTS[method]["epochs"] if epochs is None else check_int("epochs", epochs, minimum=1)
-    cells = DEFAULTS[method]["cells"] if cells is None else check_int("cells", cells, minimum=1)
+    epochs = DEFAULTS[method]["epochs"] if epochs is None else check_count("epochs", epochs)
+    cells = DEFAULTS[method]["cells"] if cells is None else check_size("cells", cells)
     seed = check_int("seed", seed, minimum=0)
+    progress = check_bool("progress", progress)
     import keras  # noqa: F401  (TensorFlow's import is not part of the training time)
 
     x, y = data.article_data()
@@ -371,8 +373,9 @@ def run_ablation_row(truncation, learning_rate, updates, seed=0, cells=16, progr
         dict with `truncation, learning_rate, updates, seed, cells, train_seconds, mse_36, max_abs_err_36`.
     """
     truncation = check_choice("truncation", truncation, TRUNCATIONS)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
-    updates = check_int("updates", updates, minimum=1)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    updates = check_count("updates", updates)
+    progress = check_bool("progress", progress)
     if truncation == "one step" and updates % data.ARTICLE_POINTS:
         points = data.ARTICLE_POINTS
         raise ValueError(f"updates must be a multiple of {points} for one-step truncation (whole epochs), "
@@ -395,7 +398,7 @@ def _learning_rate(learning_rate, method):
     """The method's default learning rate for None, else a checked positive float."""
     if learning_rate is None:
         return DEFAULTS[method]["learning_rate"]
-    return check_float("learning_rate", learning_rate, strictly_positive=True)
+    return check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
 
 
 def _pair(coefficients):

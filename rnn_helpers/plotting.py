@@ -10,7 +10,7 @@ through the same colours with a different line style for each, so compared curve
 
 import numpy as np
 
-from ._validation import check_array, check_choice, check_int, check_text
+from ._validation import check_array, check_choice, check_float, check_int, check_text
 
 # --- palette and style -------------------------------------------------------------------------------------
 
@@ -923,6 +923,24 @@ def elman_jordan_diagram(kind, ax=None):
 # Notebook 08 · Writing sequences: keyboard accuracy, temperatures, translation by format, attention maps.
 # ---------------------------------------------------------------------------------------------------------
 
+def _check_title(title):
+    """None, or a non-empty string."""
+    return None if title is None else check_text("title", title)
+
+
+def _check_axes_list(axes, n):
+    """`axes` (an Axes array or list) as a flat list of at least `n` matplotlib Axes, else raise."""
+    from matplotlib.axes import Axes
+
+    axes = list(np.ravel(np.asarray(axes, dtype=object)))
+    if not all(isinstance(ax, Axes) for ax in axes):
+        raise TypeError(f"axes must be matplotlib Axes (a list or an array of them) or None, got {axes[:3]!r}... "
+                        "Pass e.g. plt.subplots(1, n)[1].")
+    if len(axes) < n:
+        raise ValueError(f"{n} panels need at least as many Axes, got {len(axes)}. Pass axes=None for new ones.")
+    return axes
+
+
 def _check_scores(name, scores):
     """A dict label -> dict of named values, non-empty; used by the grouped bar charts below."""
     if not isinstance(scores, dict) or not scores or not all(isinstance(v, dict) and v for v in scores.values()):
@@ -944,6 +962,8 @@ def grouped_bars(scores, ax=None, ylabel="accuracy", title=None, chance=None):
         The matplotlib Axes.
     """
     scores = _check_scores("scores", scores)
+    ylabel, title = check_text("ylabel", ylabel), _check_title(title)
+    chance = None if chance is None else check_float("chance", chance, strictly_positive=True, maximum=1.0)
     keys = list(next(iter(scores.values())))
     ax = _axes(ax)
     width = 0.8 / len(scores)
@@ -1022,9 +1042,7 @@ def digit_gallery(images, titles, axes=None):
         raise ValueError("images is empty: there is nothing to draw (no misclassified digits?).")
     if axes is None:
         _, axes = plt.subplots(1, len(images), figsize=(1.1 * len(images), 1.5), squeeze=False)
-    axes = list(np.ravel(axes))
-    if len(axes) < len(images):
-        raise ValueError(f"{len(images)} images need at least as many Axes, got {len(axes)}.")
+    axes = _check_axes_list(axes, len(images))
     for ax, image, title in zip(axes, images, titles):
         ax.imshow(image, cmap="Greys", vmin=0, vmax=1)
         ax.set_title(str(title), fontsize=8)
@@ -1049,6 +1067,10 @@ def confusion_heatmap(counts, labels, ax=None, title=None):
         The matplotlib Axes.
     """
     counts = check_array("counts", counts, ndim=2)
+    if not isinstance(labels, (list, tuple)) and not (isinstance(labels, np.ndarray) and labels.ndim == 1):
+        raise TypeError(f"labels must be a list of class names, got {type(labels).__name__}. "
+                        "Pass e.g. list(range(10)) or ['en', 'de'].")
+    title = _check_title(title)
     if counts.shape[0] != counts.shape[1] or len(labels) != counts.shape[0]:
         raise ValueError(f"counts must be square with one label per row, got shape {counts.shape} "
                          f"and {len(labels)} labels.")
@@ -1089,7 +1111,7 @@ def reading_steps(image, beliefs, axes=None):
         raise ValueError(f"beliefs must have one row per image row ({len(image)}), got {len(beliefs)}.")
     if axes is None:
         _, axes = plt.subplots(1, len(image), figsize=(1.1 * len(image), 1.6), squeeze=False)
-    axes = list(np.ravel(axes))
+    axes = _check_axes_list(axes, len(image))
     for t, ax in enumerate(axes[: len(image)]):
         seen = image.copy()
         seen[t + 1:] = np.nan  # not read yet
@@ -1118,6 +1140,10 @@ def belief_curves(beliefs, classes, ax=None, labels=None):
     classes = [int(c) for c in classes]
     if not classes or min(classes) < 0 or max(classes) >= beliefs.shape[1]:
         raise ValueError(f"classes must be a non-empty list of indices in 0..{beliefs.shape[1] - 1}, got {classes}.")
+    if labels is not None and not isinstance(labels, (list, tuple)):
+        raise TypeError(f"labels must be None or a list of names, one per class, got {type(labels).__name__}.")
+    if labels is not None and len(labels) != len(classes):
+        raise ValueError(f"labels must hold {len(classes)} names, one per class in {classes}, got {len(labels)}.")
     labels = [str(c) for c in classes] if labels is None else [str(label) for label in labels]
     ax = _axes(ax, figsize=(4, 2.6))
     steps = np.arange(1, len(beliefs) + 1)

@@ -14,7 +14,8 @@ import time
 import numpy as np
 
 from . import text
-from ._validation import check_array, check_choice, check_float, check_int, check_keras_model
+from ._validation import (MAX_SIZE, SIZE_HINT, check_array, check_choice, check_count, check_float, check_int,
+                          check_keras_model, check_size)
 
 KINDS = ("SimpleRNN", "LSTM", "GRU")
 ORDERS = ("rows", "columns", "pixels")
@@ -55,7 +56,7 @@ def _check_conv(conv):
     if not isinstance(conv, (tuple, list)) or len(conv) != 3:
         raise TypeError(f"conv must be None or a tuple (filters, kernel_size, pool_size), got {conv!r}.")
     names = ("filters", "kernel_size", "pool_size")
-    return tuple(check_int(name, value, minimum=1) for name, value in zip(names, conv))
+    return tuple(check_size(name, value) for name, value in zip(names, conv))
 
 
 def build_digit_model(kind, steps, features, units, classes=10, conv=None):
@@ -76,10 +77,10 @@ def build_digit_model(kind, steps, features, units, classes=10, conv=None):
     import keras
 
     kind = check_choice("kind", kind, KINDS)
-    steps = check_int("steps", steps, minimum=1)
-    features = check_int("features", features, minimum=1)
-    units = check_int("units", units, minimum=1)
-    classes = check_int("classes", classes, minimum=2)
+    steps = check_count("steps", steps)
+    features = check_size("features", features)
+    units = check_size("units", units)
+    classes = check_int("classes", classes, minimum=2, maximum=MAX_SIZE, hint=SIZE_HINT)
     conv = _check_conv(conv)
     layers = [keras.Input((steps, features))]
     if conv is not None:
@@ -116,9 +117,9 @@ def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, des
 
     model = check_keras_model("model", model)
     X_train, X_test, y_train, y_test = _check_data(data)
-    epochs = check_int("epochs", epochs, minimum=1)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True)
+    epochs = check_count("epochs", epochs)
+    batch_size = check_count("batch_size", batch_size)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                   steps_per_execution=int(np.ceil(len(X_train) / batch_size)))
     ends = []
@@ -186,7 +187,7 @@ def predict(model, X, batch_size=1024):
     Introduced in notebook 07.
     """
     model = check_keras_model("model", model)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
+    batch_size = check_count("batch_size", batch_size)
     X = np.asarray(X)
     return np.concatenate([np.asarray(model(X[i:i + batch_size], training=False))
                            for i in range(0, len(X), batch_size)])
@@ -318,13 +319,19 @@ def split_words(words, test_fraction=0.25, seed=0):
     """
     from sklearn.model_selection import train_test_split
 
-    if not hasattr(words, "columns") or not {"word", "language"} <= set(words.columns):
-        raise TypeError("words must be a DataFrame with columns 'word' and 'language', "
-                        "from rnn_helpers.data.language_words(...)[0].")
+    words = _check_words_table("words", words)
     test_fraction = check_float("test_fraction", test_fraction, strictly_positive=True, maximum=0.9)
     seed = check_int("seed", seed, minimum=0)
     train, test = train_test_split(words, test_size=test_fraction, stratify=words["language"], random_state=seed)
     return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+def _check_words_table(name, words):
+    """Return `words` if it is a DataFrame with columns `word` and `language`, else raise a TypeError."""
+    if not hasattr(words, "columns") or not {"word", "language"} <= set(words.columns):
+        raise TypeError(f"{name} must be a DataFrame with columns 'word' and 'language', "
+                        f"from rnn_helpers.data.language_words(...)[0], got {type(words).__name__}.")
+    return words
 
 
 def ngram_baseline(train, test, ngram_range=(1, 4)):
@@ -347,6 +354,7 @@ def ngram_baseline(train, test, ngram_range=(1, 4)):
     from sklearn.pipeline import make_pipeline
     from threadpoolctl import threadpool_limits
 
+    train, test = _check_words_table("train", train), _check_words_table("test", test)
     if not isinstance(ngram_range, (tuple, list)) or len(ngram_range) != 2:
         raise TypeError(f"ngram_range must be a tuple (shortest, longest), got {ngram_range!r}.")
     shortest = check_int("ngram_range[0]", ngram_range[0], minimum=1)
@@ -379,11 +387,12 @@ def build_word_model(alphabet_size, languages, kind="GRU", embedding_dim=16, uni
     """
     import keras
 
-    alphabet_size = check_int("alphabet_size", alphabet_size, minimum=len(text.MARKERS) + 1)
-    languages = check_int("languages", languages, minimum=2)
+    alphabet_size = check_int("alphabet_size", alphabet_size, minimum=len(text.MARKERS) + 1, maximum=MAX_SIZE,
+                              hint=SIZE_HINT)
+    languages = check_int("languages", languages, minimum=2, maximum=MAX_SIZE, hint=SIZE_HINT)
     kind = check_choice("kind", kind, KINDS)
-    embedding_dim = check_int("embedding_dim", embedding_dim, minimum=1)
-    units = check_int("units", units, minimum=1)
+    embedding_dim = check_size("embedding_dim", embedding_dim)
+    units = check_size("units", units)
     return keras.Sequential([
         keras.Input((None,), dtype="int32"),
         keras.layers.Embedding(alphabet_size, embedding_dim, mask_zero=True, name="embedding"),
@@ -412,6 +421,7 @@ def train_language_model(train, test, languages, seed, epochs, kind="GRU", embed
     """
     import keras
 
+    train, test = _check_words_table("train", train), _check_words_table("test", test)
     languages = _check_languages(languages)
     seed = check_int("seed", seed, minimum=0)
     alphabet = text.build_alphabet(list(train["word"]))

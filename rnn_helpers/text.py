@@ -13,7 +13,7 @@ confused with a character of the text. Every other symbol is one character.
 
 import numpy as np
 
-from ._validation import check_array, check_int
+from ._validation import check_array, check_bool, check_count, check_text
 
 PAD, START, END = 0, 1, 2
 MARKERS = ("<pad>", "<start>", "<end>")
@@ -24,8 +24,13 @@ def check_words(name, words):
 
     Introduced in notebook 07.
     """
+    check_text("name", name)
     if isinstance(words, str):
         raise TypeError(f"{name} must be a list of strings, got the single string {words!r}. Use [{words!r}].")
+    if isinstance(words, dict) or (isinstance(words, np.ndarray) and words.dtype.kind not in "UO"):
+        raise TypeError(f"{name} must be a list of strings, got {type(words).__name__}"
+                        f"{f' of dtype {words.dtype}' if isinstance(words, np.ndarray) else ''}. "
+                        "Pass e.g. ['cat', 'dog'] or list(table['word']).")
     try:
         words = list(words)
     except TypeError:
@@ -120,6 +125,7 @@ def encode(words, alphabet, length=None, start=False, end=False):
     """
     words = check_words("words", words)
     alphabet = check_alphabet(alphabet)
+    start, end = check_bool("start", start), check_bool("end", end)
     if not words:
         raise ValueError("words must hold at least one string, got an empty list.")
     unknown = unknown_characters(words, alphabet)
@@ -133,7 +139,7 @@ def encode(words, alphabet, length=None, start=False, end=False):
     index = {symbol: i for i, symbol in enumerate(alphabet)}
     rows = [[START] * start + [index[c] for c in word] + [END] * end for word in words]
     longest = max(len(row) for row in rows)
-    length = longest if length is None else check_int("length", length, minimum=1)
+    length = longest if length is None else check_count("length", length)
     if longest > length:
         too_long = words[[len(row) for row in rows].index(longest)]
         raise ValueError(

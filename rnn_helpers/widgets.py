@@ -11,7 +11,7 @@ import io
 
 import numpy as np
 
-from ._validation import check_choice, check_int
+from ._validation import check_callable, check_choice, check_int, check_text
 
 
 def _figure_png(fig, dpi=80):
@@ -181,6 +181,9 @@ def keyboard_text(prefix, predictors, alphabet, k=3, known_words=()):
 
     if not isinstance(prefix, str):
         raise TypeError(f"prefix must be a string, got {type(prefix).__name__}.")
+    predictors = _check_predictors(predictors)
+    alphabet = text.check_alphabet(alphabet)
+    known = set(text.check_words("known_words", known_words))
     typed = prefix.strip().lower()
     if not typed:
         return "Type the first letters of a word to see suggestions."
@@ -188,7 +191,6 @@ def keyboard_text(prefix, predictors, alphabet, k=3, known_words=()):
     if unknown:
         return (f"Cannot suggest for {prefix!r}: the models never saw {' '.join(unknown)}. "
                 f"Use only the letters {''.join(alphabet[3:])}.")
-    known = set(known_words)
     lines = []
     for label, predict_next in predictors.items():
         found = writing.complete(predict_next, typed, alphabet, k=k)
@@ -196,6 +198,17 @@ def keyboard_text(prefix, predictors, alphabet, k=3, known_words=()):
         shown = [f"{word}{mark[word]} {p:.0%}" for word, p in found]
         lines.append(f"{label}: " + ", ".join(shown))
     return "\n".join(lines)
+
+
+def _check_predictors(predictors):
+    """Return `predictors` if it is a non-empty dict label -> predictor function, else raise."""
+    if not isinstance(predictors, dict) or not predictors:
+        raise TypeError(f"predictors must be a non-empty dict label -> predictor, got {type(predictors).__name__}. "
+                        "Pass e.g. {'LSTM': rh.writing.lstm_predictor(model)}.")
+    for label, predict_next in predictors.items():
+        check_callable(f"predictors[{label!r}]", predict_next, "a predictor from rh.writing.lstm_predictor or "
+                                                                "table_predictor")
+    return predictors
 
 
 def keyboard_box(predictors, alphabet, k=3, known_words=(), value=""):
@@ -207,6 +220,7 @@ def keyboard_box(predictors, alphabet, k=3, known_words=(), value=""):
     """
     import ipywidgets as widgets
 
+    value = check_text("value", value, allow_empty=True)
     box_text = widgets.Text(value=value, description="Type:", placeholder="the start of a word, e.g. wor",
                             continuous_update=True, layout={"width": "420px"})
     output = widgets.Output(layout={"min_height": "3.5em"})
@@ -242,6 +256,7 @@ def date_text(written, translator):
 
     if not isinstance(written, str):
         raise TypeError(f"written must be a string, got {type(written).__name__}.")
+    translator = writing.check_translator(translator)
     written = written.strip()
     if not written:
         return "Type a date, e.g. Nov 26, 2026 or 26.11.26."
@@ -267,6 +282,7 @@ def date_box(translator, value="Thu 26 Nov 2026"):
     """
     import ipywidgets as widgets
 
+    value = check_text("value", value, allow_empty=True)
     box_text = widgets.Text(value=value, description="Date:", placeholder="e.g. 26 November 2026",
                             continuous_update=False, layout={"width": "420px"})
     output = widgets.Output(layout={"min_height": "2em"})
@@ -309,8 +325,8 @@ def language_text(word, model, alphabet, languages, names=None, width=30):
 
     if not isinstance(word, str):
         raise TypeError(f"word must be a string, got {type(word).__name__}.")
-    width = check_int("width", width, minimum=1)
-    names = dict(names or {})
+    width = check_int("width", width, minimum=1, maximum=200, hint="A bar wider than a screen cannot be read.")
+    names = _check_names(names)
     try:
         probabilities = reading.language_probabilities(model, alphabet, languages, word)
     except ValueError as error:
@@ -320,6 +336,16 @@ def language_text(word, model, alphabet, languages, names=None, width=30):
         bar = "█" * int(round(p * width))
         lines.append(f"  {names.get(language, language):<10} {bar:<{width}} {p:6.1%}")
     return "\n".join(lines)
+
+
+def _check_names(names):
+    """Return `names` as a dict code -> name (empty for None), else raise."""
+    if names is None:
+        return {}
+    if not isinstance(names, dict) or not all(isinstance(name, str) for name in names.values()):
+        raise TypeError(f"names must be None or a dict language code -> name, got {names!r}. "
+                        "Pass e.g. {'de': 'German', 'en': 'English'}.")
+    return dict(names)
 
 
 def language_box(model, alphabet, languages, names=None, value=""):
@@ -333,6 +359,7 @@ def language_box(model, alphabet, languages, names=None, value=""):
     """
     import ipywidgets as widgets
 
+    value = check_text("value", value, allow_empty=True)
     box_text = widgets.Text(value=value, description="Word:", placeholder="type one word, e.g. wasser",
                             continuous_update=True, layout={"width": "420px"})
     output = widgets.Output(layout={"min_height": "7em"})

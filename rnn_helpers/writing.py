@@ -16,7 +16,8 @@ next symbol. `lstm_predictor` and `table_predictor` make one, so completion and 
 import numpy as np
 
 from . import text
-from ._validation import check_array, check_choice, check_float, check_int, check_keras_model
+from ._validation import (MAX_COUNT, MAX_SIZE, SIZE_HINT, check_array, check_bool, check_choice, check_count,
+                          check_float, check_int, check_keras_model, check_size, check_text)
 from .training import fit_progress
 
 # --- the keyboard: data, the LSTM and the letter table -----------------------------------------------------
@@ -91,9 +92,9 @@ def build_keyboard_model(vocabulary, units=64, embedding=16):
     """
     import keras
 
-    vocabulary = check_int("vocabulary", vocabulary, minimum=4)
-    units = check_int("units", units, minimum=1)
-    embedding = check_int("embedding", embedding, minimum=1)
+    vocabulary = check_int("vocabulary", vocabulary, minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
+    units = check_size("units", units)
+    embedding = check_size("embedding", embedding)
     return keras.Sequential([
         keras.Input((None,), dtype="int32"),
         keras.layers.Embedding(vocabulary, embedding, mask_zero=True),
@@ -121,11 +122,12 @@ def train_keyboard(words, weights, alphabet, units=64, epochs=6, seed=0, learnin
     weights = check_array("weights", weights, ndim=1)
     if weights.shape[0] != X.shape[0]:
         raise ValueError(f"weights must have one value per word ({X.shape[0]}), got {weights.shape[0]}.")
-    epochs = check_int("epochs", epochs, minimum=1)
+    epochs = check_count("epochs", epochs)
+    batch_size = check_count("batch_size", batch_size)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
     model = build_keyboard_model(len(alphabet), units)
-    model.compile(keras.optimizers.Adam(check_float("learning_rate", learning_rate, strictly_positive=True)),
-                  loss="sparse_categorical_crossentropy")
+    model.compile(keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
     sample_weight = (Y != text.PAD) * (weights / weights.mean())[:, None]  # mean weight 1; padding counts 0
     history = model.fit(X, Y, sample_weight=sample_weight, batch_size=batch_size, epochs=epochs, verbose=0,
                         callbacks=[fit_progress(epochs, f"keyboard LSTM, seed {seed}")])
@@ -170,6 +172,7 @@ def table_probabilities(table, X):
     Returns:
         float array `(batch, time, vocabulary)`; rows of padding steps are zero.
     """
+    table = _check_table(table)
     X = check_array("X", X, ndim=2).astype(int)
     context = max(len(key) for key in table)
     vocabulary = len(table[()])
@@ -198,7 +201,7 @@ def top_k_accuracy(P, Y, k):
     """
     P = check_array("P", P, ndim=3)
     Y = check_array("Y", Y, ndim=2).astype(int)
-    k = check_int("k", k, minimum=1)
+    k = check_int("k", k, minimum=1, maximum=P.shape[-1])
     if P.shape[:2] != Y.shape:
         raise ValueError(f"P must have shape (batch, time, vocabulary) matching Y {Y.shape}, got {P.shape}.")
     p_true = np.take_along_axis(P, Y[..., None], axis=-1)
@@ -234,10 +237,11 @@ def keyboard_race(words, frequencies, held_out=0.2, units=64, epochs=6, seeds=(0
     if len(words) != len(frequencies):
         raise ValueError(f"words and frequencies must have the same length, got {len(words)} and {len(frequencies)}.")
     held_out = check_float("held_out", held_out, strictly_positive=True, maximum=0.9)
+    seeds = _check_seeds(seeds)
     alphabet = text.build_alphabet(words)
     rows, runs = [], {}
     for seed in seeds:
-        test = np.random.default_rng(check_int("seed", seed, minimum=0)).random(len(words)) < held_out
+        test = np.random.default_rng(seed).random(len(words)) < held_out
         train_words = [w for w, t in zip(words, test) if not t]
         weights = zipf_weights(frequencies[~test])
         start = time.perf_counter()
@@ -254,6 +258,25 @@ def keyboard_race(words, frequencies, held_out=0.2, units=64, epochs=6, seeds=(0
         runs[seed] = {"model": model, "table": table, "alphabet": alphabet, "train_words": train_words,
                       "test_words": [w for w, t in zip(words, test) if t]}
     return pd.DataFrame(rows), runs
+
+
+def _check_seeds(seeds):
+    """Return `seeds` as a non-empty list of ints >= 0, else raise."""
+    if isinstance(seeds, (str, dict)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a list of ints, got {type(seeds).__name__}. Pass e.g. seeds=(0, 1, 2).")
+    seeds = [check_int("seed", seed, minimum=0) for seed in seeds]
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed, got none. Pass e.g. seeds=(0, 1, 2).")
+    return seeds
+
+
+def _check_table(table):
+    """Return `table` if it looks like the dict `letter_table` returns, else raise a TypeError."""
+    if not isinstance(table, dict) or not isinstance(table.get(()), np.ndarray):
+        raise TypeError(f"table must be the dict returned by letter_table, got {type(table).__name__}"
+                        f"{' without its () entry' if isinstance(table, dict) else ''}. Make it with "
+                        "rnn_helpers.writing.letter_table(words, weights, alphabet).")
+    return table
 
 
 # --- the keyboard: predictors, completion, sampling ----------------------------------------------------------
@@ -277,8 +300,7 @@ def lstm_predictor(model):
 
 def table_predictor(table):
     """Wrap a letter table (from `letter_table`) as a predictor, like `lstm_predictor`. Notebook 08."""
-    if not isinstance(table, dict) or () not in table:
-        raise TypeError(f"table must be the dict returned by letter_table, got {type(table).__name__}.")
+    table = _check_table(table)
 
     def predict_next(ids):
         ids = np.asarray(ids)
@@ -319,8 +341,8 @@ def complete(predict_next, prefix, alphabet, k=3, beam_width=8, max_length=16):
     """
     ids = _prefix_ids(prefix, alphabet)
     k = check_int("k", k, minimum=1)
-    beam_width = check_int("beam_width", beam_width, minimum=k)
-    max_length = check_int("max_length", max_length, minimum=len(prefix) + 1)
+    beam_width = check_int("beam_width", beam_width, minimum=k, maximum=MAX_SIZE, hint=SIZE_HINT)
+    max_length = check_int("max_length", max_length, minimum=len(prefix) + 1, maximum=MAX_COUNT)
     beams, log_p = ids, np.zeros(1)
     finished = []
     for _ in range(max_length - len(prefix)):
@@ -351,13 +373,24 @@ def with_temperature(P, temperature):
         float array like `P`, each row summing to 1; zeros stay zero.
     """
     P = check_array("P", P)
-    temperature = check_float("temperature", temperature, strictly_positive=True)
+    if P.ndim == 0:
+        raise ValueError(f"P must hold probabilities over a vocabulary (at least 1-D), got the single number {P}.")
+    temperature = _check_temperature(temperature)
     if np.any(P < 0) or np.any(P.sum(axis=-1) <= 0):
         raise ValueError("P must hold probabilities: no negative values and a positive sum in every row.")
     with np.errstate(divide="ignore"):
         log_p = np.log(P) / temperature
     P_T = np.exp(log_p - log_p.max(axis=-1, keepdims=True))
     return P_T / P_T.sum(axis=-1, keepdims=True)
+
+
+def _check_temperature(temperature):
+    """A temperature: a float in (0, MAX_TEMPERATURE]."""
+    return check_float("temperature", temperature, strictly_positive=True, maximum=MAX_TEMPERATURE)
+
+
+# Above this every letter is about equally likely: p ** (1 / 100) is within 5 % of 1 for any p > 0.6 %.
+MAX_TEMPERATURE = 100.0
 
 
 def sample_words(predict_next, alphabet, n, temperature=1.0, seed=0, max_length=16):
@@ -373,9 +406,9 @@ def sample_words(predict_next, alphabet, n, temperature=1.0, seed=0, max_length=
     Returns:
         list of `n` strings.
     """
-    n = check_int("n", n, minimum=1)
-    temperature = check_float("temperature", temperature, strictly_positive=True)
-    max_length = check_int("max_length", max_length, minimum=1)
+    n = check_count("n", n)
+    temperature = _check_temperature(temperature)
+    max_length = check_count("max_length", max_length)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
     ids = np.full((n, 1), text.START, dtype=np.int32)
     done = np.zeros(n, dtype=bool)
@@ -441,10 +474,11 @@ def build_translator(source_vocabulary, target_vocabulary, units=32, attention=T
     """
     import keras
 
-    source_vocabulary = check_int("source_vocabulary", source_vocabulary, minimum=4)
-    target_vocabulary = check_int("target_vocabulary", target_vocabulary, minimum=4)
-    units = check_int("units", units, minimum=1)
-    embedding = check_int("embedding", embedding, minimum=1)
+    source_vocabulary = check_int("source_vocabulary", source_vocabulary, minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
+    target_vocabulary = check_int("target_vocabulary", target_vocabulary, minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
+    units = check_size("units", units)
+    embedding = check_size("embedding", embedding)
+    attention = check_bool("attention", attention)
     encoder_ids = keras.Input((None,), dtype="int32", name="encoder_ids")
     decoder_ids = keras.Input((None,), dtype="int32", name="decoder_ids")
     source = keras.layers.Embedding(source_vocabulary, embedding, mask_zero=True)(encoder_ids)
@@ -482,12 +516,14 @@ def train_translator(model, inputs, target_ids, epochs, seed=0, learning_rate=0.
     import keras
 
     model = check_keras_model("model", model)
-    epochs = check_int("epochs", epochs, minimum=1)
+    epochs = check_count("epochs", epochs)
+    batch_size = check_count("batch_size", batch_size)
+    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    desc = model.name if desc is None else check_text("desc", desc)
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
-    model.compile(keras.optimizers.Adam(check_float("learning_rate", learning_rate, strictly_positive=True)),
-                  loss="sparse_categorical_crossentropy")
+    model.compile(keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
     history = model.fit(list(inputs), target_ids, batch_size=batch_size, epochs=epochs, verbose=0,
-                        callbacks=[fit_progress(epochs, desc or model.name)])
+                        callbacks=[fit_progress(epochs, desc)])
     return np.array(history.history["loss"])
 
 
@@ -507,7 +543,7 @@ def greedy_decode(model, encoder_ids, steps):
     """
     model = check_keras_model("model", model)
     encoder_ids = check_array("encoder_ids", encoder_ids, ndim=2).astype(np.int32)
-    steps = check_int("steps", steps, minimum=1)
+    steps = check_count("steps", steps)
     written = np.zeros((len(encoder_ids), steps + 1), dtype=np.int32)
     written[:, 0] = text.START
     for t in range(steps):
@@ -546,8 +582,10 @@ def attention_weights(model, encoder_ids, decoder_ids):
     model = check_keras_model("model", model)
     if "attention" not in [layer.name for layer in model.layers]:
         raise ValueError("model has no layer named 'attention'; build it with build_translator(..., attention=True).")
+    encoder_ids = check_array("encoder_ids", encoder_ids, ndim=2).astype(np.int32)
+    decoder_ids = check_array("decoder_ids", decoder_ids, ndim=2).astype(np.int32)
     scores = keras.Model(model.inputs, model.get_layer("attention").output[1])
-    return np.asarray(scores.predict_on_batch([np.asarray(encoder_ids, np.int32), np.asarray(decoder_ids, np.int32)]))
+    return np.asarray(scores.predict_on_batch([encoder_ids, decoder_ids]))
 
 
 def fit_date_translator(train, units=32, epochs=3, attention=True, seed=0, encoder="bidirectional"):
@@ -567,8 +605,7 @@ def fit_date_translator(train, units=32, epochs=3, attention=True, seed=0, encod
 
     import keras
 
-    if not hasattr(train, "columns") or not {"text", "iso"} <= set(train.columns):
-        raise TypeError("train must be a DataFrame with columns 'text' and 'iso', e.g. from rh.data.date_pairs.")
+    train = _check_dates("train", train)
     sources, targets = list(train["text"]), list(train["iso"])
     source_alphabet, target_alphabet = text.build_alphabet(sources), text.build_alphabet(targets)
     inputs, target_ids = translation_data(sources, targets, source_alphabet, target_alphabet)
@@ -582,6 +619,28 @@ def fit_date_translator(train, units=32, epochs=3, attention=True, seed=0, encod
             "losses": losses, "seconds": time.perf_counter() - start}
 
 
+def _check_dates(name, table):
+    """Return `table` if it is a DataFrame with columns `text` and `iso`, else raise a TypeError."""
+    if not hasattr(table, "columns") or not {"text", "iso"} <= set(table.columns):
+        raise TypeError(f"{name} must be a DataFrame with columns 'text' and 'iso', e.g. from rh.data.date_pairs, "
+                        f"got {type(table).__name__}.")
+    return table
+
+
+def check_translator(translator):
+    """Return `translator` if it is the dict `fit_date_translator` returns, else raise a TypeError.
+
+    Introduced in notebook 08; the date box checks its translator with it too.
+    """
+    keys = ("model", "source_alphabet", "target_alphabet")
+    if not isinstance(translator, dict) or not all(key in translator for key in keys):
+        raise TypeError(f"translator must be the dict returned by fit_date_translator (with keys {list(keys)}), "
+                        f"got {type(translator).__name__}.")
+    check_keras_model("translator['model']", translator["model"])
+    text.check_alphabet(translator["source_alphabet"]), text.check_alphabet(translator["target_alphabet"])
+    return translator
+
+
 def score_translations(translator, test):
     """Translate every test date and compare with the truth. Notebook 08.
 
@@ -591,9 +650,8 @@ def score_translations(translator, test):
     Returns:
         A copy of `test` with columns `predicted` and `correct` (exact match of all ten characters).
     """
-    if not isinstance(translator, dict) or "model" not in translator:
-        raise TypeError("translator must be the dict returned by fit_date_translator.")
-    scored = test.copy()
+    translator = check_translator(translator)
+    scored = _check_dates("test", test).copy()
     scored["predicted"] = translate(translator["model"], list(test["text"]), translator["source_alphabet"],
                                     translator["target_alphabet"])
     scored["correct"] = scored["predicted"] == scored["iso"]
