@@ -215,28 +215,12 @@ def keyboard_box(predictors, alphabet, k=3, known_words=(), value=""):
     """A text box that suggests completions as you type (see `keyboard_text`). Introduced in notebook 08.
 
     Returns:
-        an `ipywidgets.VBox`; its `.text` is the `Text` box (description "Type:") and `.suggestions` an
-        `Output` area holding the suggestions as plain text (also in `.suggestions_text()`).
+        the box of `_reply_box`: `.text` (description "Type:"), `.reply` and `.reply_text()`.
     """
-    import ipywidgets as widgets
-
     value = check_text("value", value, allow_empty=True)
-    box_text = widgets.Text(value=value, description="Type:", placeholder="the start of a word, e.g. wor",
-                            continuous_update=True, layout={"width": "420px"})
-    output = widgets.Output(layout={"min_height": "3.5em"})
-    shown = {"text": ""}
-
-    def update(change=None):
-        shown["text"] = keyboard_text(box_text.value, predictors, alphabet, k=k, known_words=known_words)
-        output.clear_output(wait=True)
-        with output:
-            print(shown["text"])
-
-    box_text.observe(update, names="value")
-    update()
-    box = widgets.VBox([box_text, output])
-    box.text, box.suggestions, box.suggestions_text = box_text, output, lambda: shown["text"]
-    return box
+    reply = lambda typed: keyboard_text(typed, predictors, alphabet, k=k, known_words=known_words)  # noqa: E731
+    return _reply_box(reply, "Type:", "the start of a word, e.g. wor", value, continuous_update=True,
+                      min_height="3.5em")
 
 
 def date_text(written, translator):
@@ -277,28 +261,11 @@ def date_box(translator, value="Thu 26 Nov 2026"):
     """A text box that translates a date into ISO form as you type (see `date_text`). Notebook 08.
 
     Returns:
-        an `ipywidgets.VBox` with `.text` (the `Text` box, description "Date:"), `.reply` (an `Output`
-        area with the translation as plain text) and `.reply_text()`.
+        the box of `_reply_box`: `.text` (description "Date:"), `.reply` and `.reply_text()`.
     """
-    import ipywidgets as widgets
-
     value = check_text("value", value, allow_empty=True)
-    box_text = widgets.Text(value=value, description="Date:", placeholder="e.g. 26 November 2026",
-                            continuous_update=False, layout={"width": "420px"})
-    output = widgets.Output(layout={"min_height": "2em"})
-    shown = {"text": ""}
-
-    def update(change=None):
-        shown["text"] = date_text(box_text.value, translator)
-        output.clear_output(wait=True)
-        with output:
-            print(shown["text"])
-
-    box_text.observe(update, names="value")
-    update()
-    box = widgets.VBox([box_text, output])
-    box.text, box.reply, box.reply_text = box_text, output, lambda: shown["text"]
-    return box
+    return _reply_box(lambda typed: date_text(typed, translator), "Date:", "e.g. 26 November 2026", value,
+                      continuous_update=False, min_height="2em")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -354,19 +321,29 @@ def language_box(model, alphabet, languages, names=None, value=""):
     Introduced in notebook 07.
 
     Returns:
-        an `ipywidgets.VBox` with `.text` (the `Text` box, description "Word:"), `.reply` (an `Output`
-        area with the reply as plain text) and `.reply_text()`.
+        the box of `_reply_box`: `.text` (description "Word:"), `.reply` and `.reply_text()`.
+    """
+    value = check_text("value", value, allow_empty=True)
+    reply = lambda typed: language_text(typed, model, alphabet, languages, names=names)  # noqa: E731
+    return _reply_box(reply, "Word:", "type one word, e.g. wasser", value, continuous_update=True,
+                      min_height="7em")
+
+
+def _reply_box(reply, description, placeholder, value, continuous_update, min_height):
+    """A `Text` box and, below it, the plain-text `reply(typed)` to what is typed, redrawn on every change.
+
+    The text boxes of notebooks 07 and 08 are this box with their own `reply`. Returns an `ipywidgets.VBox`
+    with `.text` (the `Text`), `.reply` (an `Output` holding the reply) and `.reply_text()` (the reply shown).
     """
     import ipywidgets as widgets
 
-    value = check_text("value", value, allow_empty=True)
-    box_text = widgets.Text(value=value, description="Word:", placeholder="type one word, e.g. wasser",
-                            continuous_update=True, layout={"width": "420px"})
-    output = widgets.Output(layout={"min_height": "7em"})
+    box_text = widgets.Text(value=value, description=description, placeholder=placeholder,
+                            continuous_update=continuous_update, layout={"width": "420px"})
+    output = widgets.Output(layout={"min_height": min_height})
     shown = {"text": ""}
 
     def update(change=None):
-        shown["text"] = language_text(box_text.value, model, alphabet, languages, names=names)
+        shown["text"] = reply(box_text.value)
         output.clear_output(wait=True)
         with output:
             print(shown["text"])

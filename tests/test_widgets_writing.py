@@ -41,11 +41,11 @@ def test_keyboard_text_explains_instead_of_failing(typed, expected):
 def test_keyboard_box_updates_as_you_type():
     box = rh.widgets.keyboard_box(PREDICTORS, ALPHABET, value="")
     assert box.text.description == "Type:" and box.text.continuous_update
-    assert box.suggestions_text().startswith("Type the first letters")
+    assert box.reply_text().startswith("Type the first letters")
     box.text.value = "do"
-    assert box.suggestions_text().startswith("table: dog")
+    assert box.reply_text().startswith("table: dog")
     box.text.value = "ca"
-    assert box.suggestions_text().startswith("table: cat 36%, car 29%, care 21%")
+    assert box.reply_text().startswith("table: cat 36%, car 29%, care 21%")
 
 
 def test_date_text_and_box(translator):
