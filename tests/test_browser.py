@@ -281,7 +281,7 @@ def test_make_test_without_chromium_stops_within_30_s_with_the_fix(tmp_path):
     assert "trying Playwright's installer" in result.stdout
     assert CHROMIUM_FIX in result.stderr and "CHROMIUM=/path/to/chrome" in result.stderr, result.stderr
     assert not (tmp_path / "venv" / ".installed").exists(), "it installed the course before stopping"
-    assert "pytest" not in result.stdout
+    assert "test session starts" not in result.stdout  # no test ran
     assert seconds < 30, f"took {seconds:.0f} s"
 
 
@@ -306,6 +306,12 @@ def test_setup_without_a_supported_python_stops_before_installing(tmp_path):
     assert not venv.exists(), "it created the environment before stopping"
 
 
+def suggested_words(reply):
+    """The words of the keyboard box's reply: one line per model, "label: word ✓ 12%, word (new) 7%, ..."."""
+    return [item.split()[0] for line in reply.splitlines() if ": " in line
+            for item in line.split(": ", 1)[1].split(", ") if item.strip()]
+
+
 def test_keyboard_box_suggests_as_you_type_in_jupyterlab(lab):
     """Notebook 08's keyboard box in a real browser: type a prefix, and the suggestions change to fit it."""
     from playwright.sync_api import expect, sync_playwright
@@ -320,14 +326,12 @@ def test_keyboard_box_suggests_as_you_type_in_jupyterlab(lab):
             box = typed.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
             suggestions = box.locator(".widget-output")
             expect(suggestions).to_contain_text("wor", timeout=10_000)  # the notebook's starting prefix
-            before = suggestions.inner_text()
             typed.fill("")
             typed.press_sequentially("th", delay=100)  # as a learner types, one key at a time
-            expect(suggestions).not_to_have_text(before, timeout=15_000)
-            after = suggestions.inner_text()
-            # one line per model, "label: word ✓ 12%, word (new) 7%, ...": every suggested word starts with "th"
-            completions = [item.split()[0] for line in after.splitlines() for item in line.split(": ", 1)[1].split(", ")]
-            assert len(completions) >= 2 and all(word.startswith("th") for word in completions), after
+            # one line per model, "label: word ✓ 12%, word (new) 7%, ...": wait until every word starts with "th"
+            wait_until(lambda: suggested_words(suggestions.inner_text()) and all(
+                word.startswith("th") for word in suggested_words(suggestions.inner_text())), "suggestions for th", 15)
+            assert len(suggested_words(suggestions.inner_text())) >= 2, suggestions.inner_text()
             typed.fill("")
             expect(suggestions).to_contain_text("Type the first letters", timeout=15_000)  # empty box: a hint
         except Exception:
