@@ -90,8 +90,10 @@ chromium:
 	fi; \
 	echo "Chromium for the browser test: $$($(FIND_CHROMIUM))"
 
+# Whole test files are shared out among one worker per CPU core (pytest-xdist): on 2 cores about 8 minutes
+# instead of 13. A file's tests stay together, so its session fixtures are computed once.
 test: chromium install
-	CHROMIUM="$$($(FIND_CHROMIUM))" $(BIN)/python -m pytest
+	CHROMIUM="$$($(FIND_CHROMIUM))" $(BIN)/python -m pytest -n auto --dist loadfile
 
 check: install
 	$(BIN)/python -m pytest -m "not slow"
