@@ -10,6 +10,7 @@ Chrome/Chromium named by the CHROMIUM environment variable, or Playwright's own 
 it. Without one the browser test fails; it never skips.
 """
 
+import contextlib
 import json
 import os
 import pathlib
@@ -184,63 +185,72 @@ def open_and_run_all(page, lab, notebook):
     assert errors.count() == 0, f"stderr or error output in a cell: {errors.first.inner_text()[:500]}"
 
 
-def test_forecast_explorer_in_jupyterlab(lab):
-    from playwright.sync_api import expect, sync_playwright
+@contextlib.contextmanager
+def notebook_page(lab, failure_name):
+    """A headless Chromium page; on a failure it saves a screenshot and prints the notebook's stderr outputs."""
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(playwright), args=BROWSER_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            open_and_run_all(page, lab, NOTEBOOK)
-            train = page.locator("button.jupyter-button", has_text="Train")
-            # the course's settings (JupyterLab's own defaults: "none", which asks, and true): no news pop-up
-            assert news_settings(lab) == {"fetchNews": "false", "checkForUpdates": False}
-            expect(page.get_by_text("Jupyter news")).to_have_count(0)
-
-            explorer = train.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
-            picture = explorer.locator("img")
-            before = picture.get_attribute("src")
-
-            # move the epochs slider: type a new value into its readout
-            readout = explorer.locator(".widget-slider", has_text="epochs").locator(".widget-readout")
-            readout.click()
-            page.keyboard.press("Control+A")
-            page.keyboard.type("200")
-            page.keyboard.press("Enter")
-            expect(readout).to_have_text("200", timeout=10_000)
-
-            start = time.monotonic()
-            train.click()
-            expect(train).to_be_disabled(timeout=5_000)  # while training, the controls are locked...
-            train.click(force=True)  # ...so impatient clicks and slider moves do nothing
-            readout.click(force=True)
-            expect(picture).not_to_have_attribute("src", before or "", timeout=60_000)
-            seconds = time.monotonic() - start
-            expect(train).to_be_enabled(timeout=60_000)
-            expect(explorer).to_contain_text("36-step MSE")
-            expect(explorer).to_contain_text("200 epochs")
-            print(f"slider-to-plot in the browser: {seconds:.1f} s")
-            after = picture.get_attribute("src")
-            time.sleep(3)  # a second training, had one started, would have locked the button again by now
-            expect(train).to_be_enabled()
-            assert picture.get_attribute("src") == after
-
-            errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
-            assert errors.count() == 0, f"stderr or error output in a cell: {errors.first.inner_text()[:500]}"
-            screenshot = lab["dir"] / "forecast_explorer.png"
-            explorer.scroll_into_view_if_needed()
-            page.screenshot(path=str(screenshot))
-            assert screenshot.stat().st_size > 20_000
-            if os.environ.get("SCREENSHOT_TO"):  # used once to refresh the README's picture
-                shutil.copy(screenshot, os.environ["SCREENSHOT_TO"])
+            yield page
         except Exception:
-            page.screenshot(path=str(lab["dir"] / "failure.png"))
-            print(f"screenshot of the failure: {lab['dir'] / 'failure.png'}")
+            page.screenshot(path=str(lab["dir"] / failure_name))
+            print(f"screenshot of the failure: {lab['dir'] / failure_name}")
             for output in page.locator("[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts():
                 print("stderr output in the notebook:", output[:2000])
             raise
         finally:
             browser.close()
+
+
+def test_forecast_explorer_in_jupyterlab(lab):
+    from playwright.sync_api import expect
+
+    with notebook_page(lab, "failure.png") as page:
+        open_and_run_all(page, lab, NOTEBOOK)
+        train = page.locator("button.jupyter-button", has_text="Train")
+        # the course's settings (JupyterLab's own defaults: "none", which asks, and true): no news pop-up
+        assert news_settings(lab) == {"fetchNews": "false", "checkForUpdates": False}
+        expect(page.get_by_text("Jupyter news")).to_have_count(0)
+
+        explorer = train.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
+        picture = explorer.locator("img")
+        before = picture.get_attribute("src")
+
+        # move the epochs slider: type a new value into its readout
+        readout = explorer.locator(".widget-slider", has_text="epochs").locator(".widget-readout")
+        readout.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("200")
+        page.keyboard.press("Enter")
+        expect(readout).to_have_text("200", timeout=10_000)
+
+        start = time.monotonic()
+        train.click()
+        expect(train).to_be_disabled(timeout=5_000)  # while training, the controls are locked...
+        train.click(force=True)  # ...so impatient clicks and slider moves do nothing
+        readout.click(force=True)
+        expect(picture).not_to_have_attribute("src", before or "", timeout=60_000)
+        seconds = time.monotonic() - start
+        expect(train).to_be_enabled(timeout=60_000)
+        expect(explorer).to_contain_text("36-step MSE")
+        expect(explorer).to_contain_text("200 epochs")
+        print(f"slider-to-plot in the browser: {seconds:.1f} s")
+        after = picture.get_attribute("src")
+        time.sleep(3)  # a second training, had one started, would have locked the button again by now
+        expect(train).to_be_enabled()
+        assert picture.get_attribute("src") == after
+
+        errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
+        assert errors.count() == 0, f"stderr or error output in a cell: {errors.first.inner_text()[:500]}"
+        screenshot = lab["dir"] / "forecast_explorer.png"
+        explorer.scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshot))
+        assert screenshot.stat().st_size > 20_000
+        if os.environ.get("SCREENSHOT_TO"):  # used once to refresh the README's picture
+            shutil.copy(screenshot, os.environ["SCREENSHOT_TO"])
 
 
 def test_make_lab_starts_jupyterlab_that_answers(tmp_path):
@@ -314,29 +324,20 @@ def suggested_words(reply):
 
 def test_keyboard_box_suggests_as_you_type_in_jupyterlab(lab):
     """Notebook 08's keyboard box in a real browser: type a prefix, and the suggestions change to fit it."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(playwright), args=BROWSER_FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            open_and_run_all(page, lab, KEYBOARD_NOTEBOOK)
-            typed = page.locator(".widget-text", has_text="Type:").locator("input")
-            typed.scroll_into_view_if_needed()
-            box = typed.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
-            suggestions = box.locator(".widget-output")
-            expect(suggestions).to_contain_text("wor", timeout=10_000)  # the notebook's starting prefix
-            typed.fill("")
-            typed.press_sequentially("th", delay=100)  # as a learner types, one key at a time
-            # one line per model, "label: word ✓ 12%, word (new) 7%, ...": wait until every word starts with "th"
-            wait_until(lambda: suggested_words(suggestions.inner_text()) and all(
-                word.startswith("th") for word in suggested_words(suggestions.inner_text())), "suggestions for th", 15)
-            assert len(suggested_words(suggestions.inner_text())) >= 2, suggestions.inner_text()
-            typed.fill("")
-            expect(suggestions).to_contain_text("Type the first letters", timeout=15_000)  # empty box: a hint
-        except Exception:
-            page.screenshot(path=str(lab["dir"] / "failure_keyboard.png"))
-            print(f"screenshot of the failure: {lab['dir'] / 'failure_keyboard.png'}")
-            raise
-        finally:
-            browser.close()
+    with notebook_page(lab, "failure_keyboard.png") as page:
+        open_and_run_all(page, lab, KEYBOARD_NOTEBOOK)
+        typed = page.locator(".widget-text", has_text="Type:").locator("input")
+        typed.scroll_into_view_if_needed()
+        box = typed.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
+        suggestions = box.locator(".widget-output")
+        expect(suggestions).to_contain_text("wor", timeout=10_000)  # the notebook's starting prefix
+        typed.fill("")
+        typed.press_sequentially("th", delay=100)  # as a learner types, one key at a time
+        # one line per model, "label: word ✓ 12%, word (new) 7%, ...": wait until every word starts with "th"
+        wait_until(lambda: suggested_words(suggestions.inner_text()) and all(
+            word.startswith("th") for word in suggested_words(suggestions.inner_text())), "suggestions for th", 15)
+        assert len(suggested_words(suggestions.inner_text())) >= 2, suggestions.inner_text()
+        typed.fill("")
+        expect(suggestions).to_contain_text("Type the first letters", timeout=15_000)  # empty box: a hint
