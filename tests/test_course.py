@@ -383,13 +383,17 @@ def test_blank_copy_gets_zero(classroom, assignment):
     assert score == 0
 
 
+def assert_loses_exactly(classroom, assignment, student, lost_test):
+    """`student` scored every task of `assignment` in full but `lost_test`, which earned 0."""
+    points = points_by_test(assignment)
+    score, _, by_test = grades(classroom, assignment, student)
+    assert by_test == {test: 0 if test == lost_test else p for test, p in points.items()}
+    assert score == sum(points.values()) - points[lost_test]
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_one_mistake_loses_exactly_its_task(classroom, assignment):
-    points = points_by_test(assignment)
-    broken = MISTAKES[assignment][3]
-    score, _, by_test = grades(classroom, assignment, "carol_mistake")
-    assert by_test == {test: 0 if test == broken else p for test, p in points.items()}
-    assert score == sum(points.values()) - points[broken]
+    assert_loses_exactly(classroom, assignment, "carol_mistake", MISTAKES[assignment][3])
 
 
 def test_raising_looping_and_deleting_cost_only_their_own_tasks(classroom):
@@ -446,11 +450,8 @@ def test_each_shortcut_passes_its_tests_when_nothing_is_switched_off(assignment)
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_calling_the_reference_earns_nothing_for_that_task_only(classroom, assignment):
-    points = points_by_test(assignment)
     test_id = SHORTCUTS[assignment][2]
-    score, _, by_test = grades(classroom, assignment, "erin_shortcut")
-    assert by_test == {test: 0 if test == test_id else p for test, p in points.items()}
-    assert score == sum(points.values()) - points[test_id]
+    assert_loses_exactly(classroom, assignment, "erin_shortcut", test_id)
     graded = nbformat.read(classroom["course"] / "autograded" / "erin_shortcut" / assignment / f"{assignment}.ipynb",
                            as_version=4)
     errors = [o for c in graded.cells if nbgrader_meta(c).get("grade_id") == test_id for o in c.outputs
