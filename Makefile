@@ -90,10 +90,14 @@ chromium:
 	fi; \
 	echo "Chromium for the browser test: $$($(FIND_CHROMIUM))"
 
-# Whole test files are shared out among one worker per CPU core (pytest-xdist): on 2 cores about 8 minutes
-# instead of 13. A file's tests stay together, so its session fixtures are computed once.
+# Two passes, each sharing whole files out among one worker per CPU core (pytest-xdist). First nbval executes
+# every notebook, and each kernel records the notebook's results in $(RECORDS) (tests/records.py); then the
+# tests run, and the claims read those records instead of training the same networks again.
+RECORDS := $(CURDIR)/.test-records
 test: chromium install
-	CHROMIUM="$$($(FIND_CHROMIUM))" $(BIN)/python -m pytest -n auto --dist loadfile
+	rm -rf $(RECORDS)
+	RNN_HELPERS_RECORD_DIR=$(RECORDS) $(BIN)/python -m pytest -n auto --dist loadfile notebooks
+	RNN_HELPERS_RECORD_DIR=$(RECORDS) CHROMIUM="$$($(FIND_CHROMIUM))" $(BIN)/python -m pytest -n auto --dist loadfile tests
 
 check: install
 	$(BIN)/python -m pytest -m "not slow"

@@ -1,0 +1,74 @@
+"""Record a notebook's named results while it runs, so the test suite reads them instead of training again.
+
+Nothing here runs in a learner's kernel: it starts only when the environment variable `RNN_HELPERS_RECORD`
+names a file, which the test suite sets for each notebook that nbval executes (`conftest.py`). After every
+cell, the notebook's plain results — numbers, strings, arrays, pandas tables, and lists, tuples, dicts and
+dataclasses of them — are written to that file with pickle. Models, functions and figures are left out.
+The claims in `tests/test_claims.py` then read, say, `record["clipped"]` from the run nbval just checked.
+"""
+
+import dataclasses
+import os
+import pickle
+
+import numpy as np
+
+ENV = "RNN_HELPERS_RECORD"
+MAX_ARRAY = 5_000_000   # elements; larger arrays are data, not results
+
+
+def is_plain(value, depth=0):
+    """True if `value` is a result worth recording: built from numbers, text, arrays and tables only."""
+    if depth > 6:
+        return False
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype != object and value.size <= MAX_ARRAY
+    if type(value).__module__.startswith("pandas") and type(value).__name__ in ("DataFrame", "Series"):
+        return value.size <= MAX_ARRAY
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(is_plain(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return all(is_plain(k, depth + 1) and is_plain(v, depth + 1) for k, v in value.items())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return all(is_plain(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
+    return False
+
+
+def snapshot(namespace, hidden=()):
+    """The plain results of a notebook's namespace: every public name (not in `hidden`, IPython's own such as
+    `In`) whose value `is_plain` accepts."""
+    return {name: value for name, value in namespace.items()
+            if not name.startswith("_") and name not in hidden and is_plain(value)}
+
+
+def start(shell, path):
+    """After each cell `shell` runs, write the snapshot and the count of cells run (and failed) to `path`."""
+    counts = {"cells_run": 0, "cells_failed": 0}
+
+    def write(result):
+        counts["cells_run"] += 1
+        counts["cells_failed"] += bool(result.error_before_exec or result.error_in_exec)
+        record = {"results": snapshot(shell.user_ns, shell.user_ns_hidden), **counts}
+        partial = f"{path}.partial"
+        with open(partial, "wb") as file:
+            pickle.dump(record, file)
+        os.replace(partial, path)
+
+    shell.events.register("post_run_cell", write)
+
+
+def start_if_asked():
+    """Start recording in this IPython kernel if `RNN_HELPERS_RECORD` names a file (the tests set it)."""
+    path = os.environ.get(ENV)
+    if not path:
+        return
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and not getattr(shell, "_rnn_helpers_recording", False):
+        shell._rnn_helpers_recording = True
+        start(shell, path)
