@@ -2,14 +2,18 @@
 
 Nothing here runs in a learner's kernel: it starts only when the environment variable `RNN_HELPERS_RECORD`
 names a file, which the test suite sets for each notebook that nbval executes (`conftest.py`). After every
-cell, the notebook's plain results — numbers, strings, arrays, pandas tables, and lists, tuples, dicts and
-dataclasses of them — are written to that file with pickle. Models, functions and figures are left out.
+cell, the notebook's plain results — numbers, strings, arrays, pandas tables, trained Keras models, and lists,
+tuples, dicts and dataclasses of them — are written to that file with pickle. Functions and figures are left
+out. A model is pickled again only when its weights have changed, so a cell costs milliseconds.
 The claims in `tests/test_claims.py` then read, say, `record["clipped"]` from the run nbval just checked.
 """
 
 import dataclasses
+import hashlib
+import io
 import os
 import pickle
+import sys
 
 import numpy as np
 
@@ -17,8 +21,41 @@ ENV = "RNN_HELPERS_RECORD"
 MAX_ARRAY = 5_000_000   # elements; larger arrays are data, not results
 
 
+_models = {}   # id(model) -> (digest of its weights, its pickle, or None if it cannot be reloaded)
+
+
+def _model_pickle(model):
+    """The pickle of a Keras model, made again only when its weights changed; None if it cannot be reloaded."""
+    weights = model.get_weights()
+    digest = hashlib.sha1(b"".join(w.tobytes() for w in weights) + str([w.shape for w in weights]).encode()).digest()
+    if _models.get(id(model), (None,))[0] != digest:
+        try:
+            data = pickle.dumps(model)
+            pickle.loads(data)        # e.g. a Lambda layer saves but does not load in Keras' safe mode
+        except Exception:
+            data = None
+        _models[id(model)] = (digest, data)
+    return _models[id(model)][1]
+
+
+def _is_model(value):
+    keras = sys.modules.get("keras")
+    return keras is not None and isinstance(value, keras.Model)
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles Keras models from `_model_pickle`'s cache instead of saving them again."""
+
+    def reducer_override(self, obj):
+        if _is_model(obj):
+            return pickle.loads, (_model_pickle(obj),)
+        return NotImplemented
+
+
 def is_plain(value, depth=0):
-    """True if `value` is a result worth recording: built from numbers, text, arrays and tables only."""
+    """True if `value` is a result worth recording: numbers, text, arrays, tables and models that reload."""
+    if _is_model(value):
+        return _model_pickle(value) is not None
     if depth > 6:
         return False
     if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic)):
@@ -52,8 +89,10 @@ def start(shell, path):
         counts["cells_failed"] += bool(result.error_before_exec or result.error_in_exec)
         record = {"results": snapshot(shell.user_ns, shell.user_ns_hidden), **counts}
         partial = f"{path}.partial"
+        buffer = io.BytesIO()
+        _Pickler(buffer).dump(record)
         with open(partial, "wb") as file:
-            pickle.dump(record, file)
+            file.write(buffer.getvalue())
         os.replace(partial, path)
 
     shell.events.register("post_run_cell", write)

@@ -68,3 +68,33 @@ def test_nothing_is_recorded_without_the_environment_variable(monkeypatch):
 @pytest.mark.parametrize("value", [np.float64(1.0), (1, "a"), {"k": [1, 2]}, None])
 def test_nested_plain_values(value):
     assert _record.is_plain(value)
+
+
+def test_a_keras_model_is_recorded_and_reloads_with_its_weights(tmp_path):
+    import pickle
+
+    import keras
+
+    model = keras.Sequential([keras.Input((None, 1)), keras.layers.SimpleRNN(3), keras.layers.Dense(1)])
+    shell, path = FakeShell(), tmp_path / "nb.pkl"
+    _record.start(shell, path)
+    shell.run_cell(model=model, runs=[Row("elman", 0.1)])
+    x = np.linspace(-1, 1, 10, dtype="float32").reshape(2, 5, 1)
+    reloaded = pickle.loads(path.read_bytes())["results"]["model"]
+    np.testing.assert_array_equal(reloaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    model.layers[-1].bias.assign([5.0])           # the weights change: the next cell records the new ones
+    shell.run_cell()
+    reloaded = pickle.loads(path.read_bytes())["results"]["model"]
+    np.testing.assert_array_equal(reloaded.layers[-1].bias.numpy(), [5.0])
+
+
+def test_a_model_that_cannot_be_reloaded_is_left_out():
+    import keras
+
+    class Doubling(keras.layers.Layer):   # not registered as serializable: Keras cannot rebuild it
+        def call(self, x):
+            return 2 * x
+
+    model = keras.Sequential([keras.Input((3,)), Doubling()])
+    assert not _record.is_plain(model)
+    assert _record.snapshot({"model": model, "loss": 0.1}) == {"loss": 0.1}
