@@ -3,7 +3,8 @@
 - `make lab` starts a JupyterLab that answers (as root too), with Jupyter's news pop-up turned off;
 - `make test` without Chromium stops within seconds with the command that fixes it, and the set-up without a
   supported Python stops before installing anything;
-- JupyterLab in headless Chromium: run notebook 06, move the epochs slider, click Train, see the figure change.
+- JupyterLab in headless Chromium: run notebook 06's set-up and explorer cells (nbval has run the whole lesson
+  already), move the epochs slider, click Train, see the figure change.
 
 Needs Chromium (Debian: `apt-get install chromium`; `.ci/run` installs it; `make test` looks for it first),
 Chrome/Chromium named by the CHROMIUM environment variable, or Playwright's own download. Playwright drives
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.slow  # JupyterLab servers, a browser, make: about a mi
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOK = "06_sine_forecast.ipynb"
+EXPLORER_NOTEBOOK = "06_forecast_explorer.ipynb"   # notebook 06's set-up and explorer cells (see `excerpt`)
 KEYBOARD_NOTEBOOK = "08_writing_sequences.ipynb"
 BROWSER_FLAGS = [
     "--headless",
@@ -121,8 +123,9 @@ def lab(tmp_path, course_settings):
 
     It reads the course's settings (`course_settings`) where JupyterLab reads an environment's settings.
     """
-    for name in (NOTEBOOK, KEYBOARD_NOTEBOOK):  # copies: the browser's autosave must not touch ours
+    for name in (KEYBOARD_NOTEBOOK,):  # copies: the browser's autosave must not touch ours
         shutil.copy(ROOT / "notebooks" / name, tmp_path / name)
+    excerpt(NOTEBOOK, "forecast_explorer(", tmp_path / EXPLORER_NOTEBOOK)
     port, token = free_port(), "course-test-token"
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
@@ -140,6 +143,33 @@ def lab(tmp_path, course_settings):
             yield {"url": url, "token": token, "dir": tmp_path}
         finally:
             stop(server)
+
+
+def excerpt(notebook, marker, path):
+    """Save to `path` the set-up cell of `notebook` and its code cells from the one containing `marker` on.
+
+    nbval has already run the whole lesson; the browser needs only what makes the widget: the notebook's own
+    set-up (imports, seed, settings) and its widget cell, unchanged.
+    """
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / notebook, as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    setup = next(i for i, cell in enumerate(code) if "import rnn_helpers as rh" in cell.source)
+    widget = next(i for i, cell in enumerate(code) if marker in cell.source)
+    nb.cells = [code[setup]] + code[widget:]
+    for cell in nb.cells:
+        cell.outputs, cell.execution_count = [], None
+    nbformat.write(nb, path)
+    return path
+
+
+def test_the_excerpt_keeps_the_lessons_own_set_up_and_widget_cells(tmp_path):
+    import nbformat
+
+    cells = nbformat.read(excerpt(NOTEBOOK, "forecast_explorer(", tmp_path / "x.ipynb"), as_version=4).cells
+    assert "import rnn_helpers as rh" in cells[0].source and "SEED =" in cells[0].source
+    assert "forecast_explorer(" in cells[1].source and all(not cell.outputs for cell in cells)
 
 
 def test_jupyterlab_reads_its_settings_where_make_install_writes_them():
@@ -209,7 +239,7 @@ def test_forecast_explorer_in_jupyterlab(lab):
     from playwright.sync_api import expect
 
     with notebook_page(lab, "failure.png") as page:
-        open_and_run_all(page, lab, NOTEBOOK)
+        open_and_run_all(page, lab, EXPLORER_NOTEBOOK)
         train = page.locator("button.jupyter-button", has_text="Train")
         # the course's settings (JupyterLab's own defaults: "none", which asks, and true): no news pop-up
         assert news_settings(lab) == {"fetchNews": "false", "checkForUpdates": False}
