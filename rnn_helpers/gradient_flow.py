@@ -157,12 +157,14 @@ def clipping_params(radius=2.0, units=16, seed=0):
     return params
 
 
-def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, length=50, units=16, seed=0):
+def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, length=50, units=16, seed=0, nudge=0.0):
     """Train an Elman network by full BPTT and plain gradient descent, with or without gradient clipping.
 
     Introduced in notebook 03. Data from `clipping_data(length, seed)`, starting weights from
     `clipping_params(radius, units, seed)`. Clipping by norm rescales the whole gradient `g` to
     `g * clip_norm / ||g||` whenever `||g|| > clip_norm`. The run stops at the first non-finite value.
+    With `radius` 2 the run is chaotic: a change in the last digits of the starting weights (`nudge`), like
+    the different rounding of another CPU, ends at a visibly different loss.
 
     Args:
         clip_norm: the largest allowed gradient norm, > 0; None for no clipping.
@@ -172,6 +174,8 @@ def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, lengt
         length: steps per training sequence; an int >= 1.
         units: hidden units; an int >= 1.
         seed: seeds the weights and the data; an int >= 0.
+        nudge: add `nudge` times a fixed random direction (`N(0, 1)` per weight, drawn with `seed`) to every
+            starting weight; 0 for none. A float with |nudge| <= 1e-3.
 
     Returns:
         dict with `loss` (1-D array, one value per update that was computed, `inf` last if the weights
@@ -182,8 +186,11 @@ def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, lengt
         clip_norm = check_float("clip_norm", clip_norm, strictly_positive=True)
     learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
     steps = check_count("steps", steps)
+    nudge = check_float("nudge", nudge, minimum=-1e-3, maximum=1e-3)
     X, Y = clipping_data(length, seed)
     params = clipping_params(radius, units, seed)
+    direction = np.random.default_rng(seed)
+    params = {name: w + nudge * direction.standard_normal(w.shape) for name, w in params.items()}
     losses, grad_norms = [], []
     with np.errstate(over="ignore", invalid="ignore"):     # overflow is the expected outcome, not a bug
         for _ in range(steps):

@@ -43,6 +43,7 @@ ACCEPTED = {
     ("gradient_flow.orthogonal_times", "radius"): {"2.5"},  # an exploding radius is what notebook 03 studies
     ("gradient_flow.clipping_params", "radius"): {"2.5"},
     ("gradient_flow.clipping_run", "radius"): {"2.5"},
+    ("gradient_flow.clipping_run", "nudge"): {"0"},  # no nudge: the run of notebook 03 as it is
     ("data.sine_series", "start"): {"-1", "0"},  # any phase
     ("gradient_flow.gradient_norms", "radius"): {"2.5"},
     ("one_step.OneStepResult", "mse"): {"0", "2.5", "10**12"},  # any error >= 0 can be a result

@@ -140,185 +140,233 @@ def test_01_exercise_4_one_value_suffices_on_the_rising_half(seed):
 
 
 # ---------------------------------------------------------------- notebook 02
+RACE_SEEDS = (S02["SEED"], S02["SEED"] + 1, S02["SEED"] + 2)  # the notebook trains the first; its words hold for all
 
 
 @pytest.fixture(scope="module")
-def race():
+def nb02():
+    return notebook_record("02_elman_and_jordan.ipynb")
+
+
+@pytest.fixture(scope="module")
+def race(nb02):
+    """{seed: {"elman", "jordan_1", "jordan_2": OneStepResult}}: the notebook's own networks for its seed, the
+    same helper with the same settings for the two other seeds."""
     assert S02["CONTEXTS"] == [1, 2], "notebook 02's prose compares exactly these Jordan widths"
-    units, epochs, seed = S02["UNITS"], S02["EPOCHS"], S02["SEED"]
-    return {
-        "elman": one_step.train_recurrent("elman", units=units, context=1, epochs=epochs, seed=seed),
-        "jordan_1": one_step.train_recurrent("jordan", units=units, context=1, epochs=epochs, seed=seed),
-        "jordan_2": one_step.train_recurrent("jordan", units=units, context=2, epochs=epochs, seed=seed),
-    }
+    races = {S02["SEED"]: {name: nb02[name] for name in ("elman", "jordan_1", "jordan_2")}}
+    for seed in RACE_SEEDS[1:]:
+        races[seed] = {
+            name: one_step.train_recurrent(kind, units=S02["UNITS"], context=context, epochs=S02["EPOCHS"], seed=seed)
+            for name, kind, context in (("elman", "elman", 1), ("jordan_1", "jordan", 1), ("jordan_2", "jordan", 2))
+        }
+    return races
 
 
-@pytest.fixture(scope="module")
-def test_windows():
-    return one_step.task_windows("test", seed=S02["SEED"])
+def test_02_the_notebook_trains_what_the_helper_trains(nb02):
+    again = one_step.train_recurrent("jordan", units=S02["UNITS"], context=1, epochs=S02["EPOCHS"], seed=S02["SEED"])
+    assert again.mse == pytest.approx(nb02["jordan_1"].mse, rel=1e-6)   # the notebook trains with this helper
 
 
-def test_02_elman_is_thousands_of_times_below_the_floor(race):
-    assert FLOOR / race["elman"].mse > 1000
+def test_02_elman_is_thousands_of_times_below_the_floor_on_every_seed(race):
+    for seed, nets in race.items():
+        assert FLOOR / nets["elman"].mse > 1000, seed
 
 
-def test_02_classic_jordan_is_below_the_floor_but_only_a_few_times(race):
-    jordan = race["jordan_1"]
-    assert jordan.mse < FLOOR
-    assert FLOOR / jordan.mse < 10
-    assert 0.1 < jordan.mse < 0.2  # "its MSE of about 0.15"
+def test_02_classic_jordan_is_below_the_floor_but_only_a_few_times_on_every_seed(race):
+    for seed, nets in race.items():
+        jordan = nets["jordan_1"]
+        assert FLOOR / 10 < jordan.mse < FLOOR, seed
+        assert 0.1 < jordan.mse < 0.2, seed                               # "its MSE of about 0.15"
 
 
-def test_02_one_extra_fed_back_output_beats_elman_with_a_third_of_the_parameters(race):
-    assert race["jordan_2"].mse < race["elman"].mse
-    assert race["jordan_2"].mse < race["jordan_1"].mse / 1000  # "the error collapses"
-    assert 3 * race["jordan_2"].params <= race["elman"].params
+def test_02_one_extra_fed_back_output_beats_elman_on_every_seed_with_a_third_of_the_parameters(race):
+    for seed, nets in race.items():
+        assert nets["jordan_2"].mse < nets["elman"].mse, seed                # "lower still than the Elman network"
+        assert nets["jordan_2"].mse < nets["jordan_1"].mse / 1000, seed      # "the error collapses"
+        assert 3 * nets["jordan_2"].params <= nets["elman"].params
 
 
-def test_02_jordan_memory_follows_the_input_and_its_error_carries_the_direction(race, test_windows):
-    arriving, fed_back, rising = one_step.fed_back_vs_input(race["jordan_1"].model, test_windows)
+def test_02_jordan_memory_follows_the_input_and_its_error_carries_the_direction(nb02):
+    arriving, fed_back, rising = nb02["arriving"], nb02["fed_back"], nb02["rising"]
     assert np.corrcoef(arriving.ravel(), fed_back.ravel())[0, 1] > 0.8
     gap = fed_back - arriving
     assert gap[rising].mean() < 0 < gap[~rising].mean()  # below x_t before a rise, above before a fall
 
 
-def test_02_every_output_after_the_first_sits_on_the_true_values(race, test_windows):
-    window = test_windows[0]
-    every_step = one_step.predict(race["elman"].model, window[None, :-1, None])[0, :, 0]
+def test_02_every_output_after_the_first_sits_on_the_true_values(nb02):
+    window, every_step = nb02["window"], nb02["every_step"]
     assert abs(every_step[0] - window[1]) > 0.1  # the first output is a guess from one value
-    assert np.max(np.abs(every_step[-10:] - window[-10:])) < 0.05
     assert np.max(np.abs(every_step[3:] - window[4:])) < 0.05  # figure: "from the fourth step on"
 
 
-def test_02_the_last_output_model_gives_the_every_step_models_last_output(race, test_windows):
-    window = test_windows[0]
-    last_only = keras.Sequential(
-        [keras.Input((None, 1)), keras.layers.SimpleRNN(S02["UNITS"]), keras.layers.Dense(1)]
-    )
-    last_only.set_weights(race["elman"].model.get_weights())
-    every_step = one_step.predict(race["elman"].model, window[None, :-1, None])[0, :, 0]
-    np.testing.assert_allclose(one_step.predict(last_only, window[None, :-1, None])[0, 0], every_step[-1], atol=1e-6)
-    lengths = np.arange(1, 17)
-    last_outputs = np.array([one_step.predict(last_only, window[None, :n, None])[0, 0] for n in lengths])
+def test_02_the_last_output_model_gives_the_every_step_models_last_output(nb02):
+    window, lengths, last_outputs = nb02["window"], nb02["lengths"], np.asarray(nb02["last_outputs"])
+    np.testing.assert_allclose(last_outputs[-1], nb02["every_step"][-1], atol=1e-6)
     errors = np.abs(last_outputs - window[lengths])
     # figure: far from the dot for n = 1, 2, close for n = 3, on it from n = 4
     assert errors[:2].min() > 0.1 and errors[2] < 0.1 and errors[3:].max() < 0.05
 
 
-def test_02_every_network_starts_near_the_floor_and_the_warm_up_would_hide_elman(race, test_windows):
-    for result in race.values():
-        first = one_step.per_step_mse(result.model, test_windows)[0]
+def test_02_every_network_starts_near_the_floor_and_the_warm_up_would_hide_elman(race):
+    windows = one_step.task_windows("test", seed=S02["SEED"])
+    for result in race[S02["SEED"]].values():
+        first = one_step.per_step_mse(result.model, windows)[0]
         assert 0.7 * FLOOR < first < 1.5 * FLOOR, f"{result.name}: step-0 MSE {first:.3f}"
-    elman_steps = one_step.per_step_mse(race["elman"].model, test_windows)
+    elman_steps = one_step.per_step_mse(race[S02["SEED"]]["elman"].model, windows)
     assert elman_steps.mean() > 100 * elman_steps[one_step.WARMUP:].mean()
 
 
-def test_02_generation_from_one_value_starts_small_then_swings_full_size(race, test_windows):
-    generated = rh.stateful.generate(race["elman"].model, [test_windows[0, 0]], S02["GENERATE_STEPS"])
+def test_02_generation_from_one_value_starts_small_then_swings_full_size(nb02):
+    generated = nb02["generated"]
+    assert len(generated) == S02["GENERATE_STEPS"]
     assert np.ptp(generated[:8]) < 0.6  # the first outputs stay small
     assert np.ptp(generated[-15:]) > 1.6  # then a full-size sine (which spans 2)
 
 
-def test_02_after_a_warm_up_generation_follows_the_truth_for_30_steps(race):
-    warmup, steps = S02["WARMUP_VALUES"], S02["GENERATE_STEPS"]
-    assert (warmup, steps) == (8, 30), "notebook 02's prose says 8 real values, then 30 steps"
-    series = np.sin(S02["FORECAST_PHASE"] + np.arange(warmup + steps))
-    forecast = rh.stateful.generate(race["elman"].model, series[:warmup], steps)
-    errors = np.abs(forecast - series[warmup:])
+def test_02_after_a_warm_up_generation_follows_the_truth_for_30_steps(nb02):
+    assert (S02["WARMUP_VALUES"], S02["GENERATE_STEPS"]) == (8, 30), "the prose says 8 real values, then 30 steps"
+    errors = np.abs(nb02["forecast"] - nb02["series"][S02["WARMUP_VALUES"]:])
+    assert len(errors) == 30
     assert errors[:8].max() < 0.05
     assert errors.max() < 0.15
 
 
+# --- notebook 02, exercises: every "Check:" answer, with the notebook's settings ----------------------------------
+
+
+def test_02_exercise_1_each_wider_output_adds_33_parameters_but_no_power_of_ten(race):
+    context_2 = race[S02["SEED"]]["jordan_2"]
+    wider = [one_step.train_recurrent("jordan", units=S02["UNITS"], context=c, epochs=S02["EPOCHS"], seed=S02["SEED"])
+             for c in (3, 4)]
+    assert [context_2.params, *(r.params for r in wider)] == [98, 131, 164]
+    for result in wider:
+        assert FLOOR / result.mse > 1000            # "thousands of times below the floor"
+        assert result.mse > context_2.mse / 10      # "neither gains another power of ten over context 2"
+
+
+def test_02_exercise_2_a_wider_hidden_layer_leaves_the_classic_jordan_network_at_about_015():
+    wide = one_step.train_recurrent("jordan", units=64, context=1, epochs=S02["EPOCHS"], seed=S02["SEED"])
+    assert 0.1 < wide.mse < 0.2
+
+
+def test_02_exercise_3_two_elman_units_are_far_below_the_floor_and_one_is_level_with_jordan(race):
+    small = {units: one_step.train_recurrent("elman", units=units, epochs=S02["EPOCHS"], seed=S02["SEED"])
+             for units in (4, 2, 1)}
+    assert FLOOR / small[4].mse > 100 and FLOOR / small[2].mse > 100
+    assert FLOOR / small[1].mse < 10
+    assert 0.5 < small[1].mse / race[S02["SEED"]]["jordan_1"].mse < 2
+
+
+def test_02_exercise_4_each_extra_warm_up_value_improves_the_start_of_the_forecast(nb02):
+    largest = []
+    for warmup in (1, 2, 3):
+        series = np.sin(S02["FORECAST_PHASE"] + np.arange(warmup + S02["GENERATE_STEPS"]))
+        forecast = rh.stateful.generate(nb02["elman"].model, series[:warmup], S02["GENERATE_STEPS"])
+        largest.append(np.abs(forecast - series[warmup:])[:8].max())
+    assert largest[0] > largest[1] > largest[2] and largest[2] < 0.05
+
+
+def test_02_exercise_5_a_numpy_elman_with_the_trained_weights_reproduces_the_predictions(nb02):
+    W_xh, W_hh, b_h, W_hy, b_y = nb02["elman"].model.get_weights()
+    H = rh.numpy_rnn.elman_forward(nb02["window"][None, :-1, None], {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h})
+    assert np.abs((H @ W_hy + b_y)[0, :, 0] - nb02["every_step"]).max() < 1e-5
+
+
 # ======== Notebook 03: backpropagation through time, vanishing gradients, memory ==================
 SEED03 = read_settings("03_bptt.ipynb", "SEED")["SEED"]
-SHAPES = [(2, 5, 1, 3, 1), (4, 9, 3, 6, 2), (3, 12, 2, 8, 1)]  # the notebook's (B, T, F, units, outputs)
-INITS = {"elman": rh.bptt.init_elman, "jordan": rh.bptt.init_jordan}
 
 
-def notebook_problems():
-    """The notebook draws X and Y_target for each shape from one generator, first for 2.1 then for 2.2."""
-    rng = np.random.default_rng(SEED03)
-    first = [(rng.standard_normal(s[:3]), rng.standard_normal((s[0], s[1], s[4]))) for s in SHAPES]
-    second = [(rng.standard_normal(s[:3]), rng.standard_normal((s[0], s[1], s[4]))) for s in SHAPES]
-    return first, second
+@pytest.fixture(scope="module")
+def nb03():
+    return notebook_record("03_bptt.ipynb")
 
 
 # ---------------------------------------------------------------------------------------- section 2
-def test_bptt_agrees_with_finite_differences_to_about_nine_digits():
-    first, _ = notebook_problems()
-    errors = [rh.bptt.gradient_check(cell, X, Y, INITS[cell](s[2], s[3], s[4], seed=SEED03))
-              for s, (X, Y) in zip(SHAPES, first) for cell in INITS]
-    assert max(errors) < 1e-8
+def test_03_bptt_agrees_with_finite_differences_to_about_nine_digits(nb03):
+    errors = nb03["finite_differences"]["relative error"]
+    assert len(errors) == 6 and errors.max() < 1e-8                   # 3 shapes x 2 cells, "about nine digits"
 
 
-def test_bptt_agrees_with_gradient_tape_to_float32_precision():
-    _, second = notebook_problems()
-    by_hand = {"elman": rh.bptt.elman_loss_and_grads, "jordan": rh.bptt.jordan_loss_and_grads}
-    for s, (X, Y) in zip(SHAPES, second):
-        for cell in INITS:
-            params = INITS[cell](s[2], s[3], s[4], seed=SEED03)
-            loss, grads = by_hand[cell](X, Y, params)
-            tf_loss, tf_grads = rh.bptt.keras_gradients(cell, X, Y, params)
-            assert tf_loss == pytest.approx(loss, rel=1e-5)
-            assert rh.bptt.relative_error(grads, tf_grads) < 1e-5
+def test_03_bptt_agrees_with_gradient_tape_to_float32_precision(nb03):
+    table = nb03["tape_check"]
+    assert len(table) == 6
+    np.testing.assert_allclose(table["loss (Keras)"], table["loss (numpy)"], rtol=1e-5)
+    assert table["relative error"].max() < 1e-5
 
 
 # ---------------------------------------------------------------------------------------- section 3
-def truncation_errors(radius):
-    sine = rh.data.sine_windows(32, 37, seed=SEED03)
-    X, Y = sine[:, :-1, None], sine[:, 1:, None]
-    params = rh.bptt.init_elman(1, 16, 1, seed=SEED03, scale=0.5)
-    params["W_hh"] = rh.gradient_flow.orthogonal_times(radius, 16, seed=SEED03)
-    _, full = rh.bptt.elman_loss_and_grads(X, Y, params)
-    return np.array([rh.bptt.relative_error(full, rh.bptt.elman_loss_and_grads(X, Y, params, truncate=k)[1])
-                     for k in [1, 2, 3, 4, 6, 8, 12, 16, 24, 36]])
+def test_03_the_chunked_and_the_sliding_window_truncation_agree_at_k1_and_k_equal_t(nb03):
+    truncations = nb03["truncations"]
+    assert truncations[0] == 1 and truncations[-1] == 36
+    for forms in nb03["truncation_error"].values():
+        assert forms["chunks"][0] == pytest.approx(forms["sliding window"][0], rel=1e-9)
+        assert max(forms["chunks"][-1], forms["sliding window"][-1]) < 1e-12      # k = T is full BPTT
 
 
-def test_truncated_gradient_is_far_off_at_k1_and_converges_slower_near_radius_1():
-    small, large = truncation_errors(0.5), truncation_errors(0.9)
-    for errors in (small, large):
-        assert errors[0] > 0.1                                   # k = 1 is far from full BPTT
-        assert np.all(np.diff(errors) < 0)                       # and the gap closes as k grows
-        assert errors[-1] < 1e-12                                # k = T is full BPTT
-    assert np.all(small[:-1] < large[:-1])                       # faster for the smaller radius
+def test_03_truncated_gradient_is_far_off_at_k1_and_closes_geometrically_only_in_the_sliding_window(nb03):
+    k = {value: index for index, value in enumerate(nb03["truncations"])}
+    errors = nb03["truncation_error"]
+    assert set(errors) == {0.5, 0.9}
+    for forms in errors.values():
+        for form in ("chunks", "sliding window"):
+            assert forms[form][0] > 0.1                                  # k = 1 is far from full BPTT
+            assert np.all(np.diff(forms[form]) < 0)                      # and the gap closes as k grows
+        chunks, sliding = np.array(forms["chunks"]), np.array(forms["sliding window"])
+        assert np.all(sliding[1:-1] < chunks[1:-1])                      # the window is closer at every 1 < k < T
+        assert chunks[k[16]] > 10 * sliding[k[16]]                       # "far more slowly"
+        for short, long in ((4, 8), (8, 16)):                            # "doubling k about halves the error"
+            assert 0.3 < chunks[k[long]] / chunks[k[short]] < 0.7
+    for form in ("chunks", "sliding window"):                           # "faster for the smaller radius"
+        assert np.all(np.array(errors[0.5][form][:-1]) < np.array(errors[0.9][form][:-1]))
 
 
 # ---------------------------------------------------------------------------------------- section 4
-@pytest.fixture(scope="module")
-def norms():
-    return {str(radius): rh.gradient_flow.gradient_norms("elman", radius=radius, seed=SEED03) for radius in (0.8, 1.0, 1.5)}
-
-
-def test_gradient_norm_decays_with_distance_below_radius_1(norms):
-    n = norms["0.8"]
+def test_03_gradient_norm_decays_with_distance_below_radius_1(nb03):
+    n, at_1 = nb03["norms"][0.8], nb03["norms"][1.0]
     assert n[99] < n[49] < n[9] < n[0]
     assert 1e-8 < n[49] / n[0] < 1e-6                            # "about 1e-7 of what it was after one step"
-    assert norms["1.0"][99] < norms["1.0"][0] / 100              # radius 1: tanh still pulls it down
+    assert at_1[99] < at_1[0] / 100                              # radius 1: tanh still pulls it down
 
 
-def test_above_radius_1_the_gradient_grows_then_saturates_then_climbs_at_the_start_of_the_sequence(norms):
-    n = norms["1.5"]                                             # n[k - 1] is the norm at distance k
-    assert n[19] > n[9] > n[0] and 8 < n[19] < 12                # "grows for about 20 steps, to about 10"
+def test_03_above_radius_1_the_gradient_grows_then_saturates_then_climbs_at_the_start_of_the_sequence(nb03):
+    n = nb03["norms"][1.5]                                       # n[k - 1] is the norm at distance k
+    assert n[19] > n[9] > n[0] and 5 < n[19] < 20                # "grows for about 20 steps, to about ten"
     assert 0.5 < n[49] / n[19] < 1.5 and 0.5 < n[79] / n[19] < 1.5   # "roughly flat out to 80 steps"
-    assert n[99] > 10 * n[79] and 200 < n[99] < 350              # "climbs steeply ... to about 270"
+    assert n[99] > 10 * n[79] and 100 < n[99] < 1000             # "climbs steeply ... to a few hundred"
 
 
-def test_clipping_keeps_the_loss_finite_where_the_unclipped_run_diverges():
-    unclipped = rh.gradient_flow.clipping_run(clip_norm=None)
-    clipped = rh.gradient_flow.clipping_run(clip_norm=1.0)
-    assert unclipped["diverged"] and not np.isfinite(unclipped["loss"][-1])
-    assert not clipped["diverged"] and len(clipped["loss"]) == 200
-    assert 80 < clipped["loss"][0] / clipped["loss"][-1] < 125   # "falls about a hundredfold"
+def clipping_facts(unclipped, clipped):
+    """Notebook 03 section 4.2's "what holds from every start, and on every computer"."""
+    loss = unclipped["loss"]
+    assert unclipped["diverged"] and not np.isfinite(loss[-1])
+    assert 0 < np.argmax(loss > 1e6) <= 10                       # "passes 1e6 within a few updates"
+    assert 50 <= len(loss) - 1 <= 200                            # "overflows after roughly a hundred"
+    assert not clipped["diverged"] and len(clipped["loss"]) == 200 and np.all(np.isfinite(clipped["loss"]))
+    assert 20 < clipped["loss"][0] / clipped["loss"][-1] < 2000  # "falls by about two orders of magnitude"
     norm = clipped["grad_norm"]
-    assert norm[0] > 1000 and 10 < norm[-1] < 100                # "from about 4300 to about 30"
+    assert norm[0] > 1000 and norm[-1] < norm[0] / 20            # "from thousands to tens": far below its start
     assert np.all(norm > 1.0)                                    # "every update is cut to length 1"
 
 
-def test_at_this_learning_rate_the_unclipped_run_diverges_even_from_radius_half():
+def test_03_clipping_keeps_the_loss_finite_where_the_unclipped_run_diverges_from_every_start(nb03):
+    runs = nb03["runs"]
+    assert set(runs) == {0.0, 1e-12, -1e-12}
+    np.testing.assert_array_equal(runs[0.0]["clipped at norm 1"]["loss"], nb03["clipped"]["loss"])
+    for nudge, run in runs.items():
+        clipping_facts(run["no clipping"], run["clipped at norm 1"])
+
+
+def test_03_the_exact_clipped_trajectory_depends_on_the_last_digits(nb03):
+    final = [run["clipped at norm 1"]["loss"][-1] for run in nb03["runs"].values()]
+    assert max(final) > 1.02 * min(final)       # "end at visibly different losses" after a 1e-12 nudge
+    assert nb03["runs"][1e-12]["clipped at norm 1"]["loss"][0] == pytest.approx(nb03["clipped"]["loss"][0], rel=1e-9)
+
+
+def test_03_at_this_learning_rate_the_unclipped_run_diverges_even_from_radius_half():
     assert rh.gradient_flow.clipping_run(clip_norm=None, radius=0.5)["diverged"]
 
 
-def test_the_exploding_gradient_comes_from_the_long_paths():
+def test_03_the_exploding_gradient_comes_from_the_long_paths():
     X, Y = rh.gradient_flow.clipping_data()
     _, full = rh.bptt.elman_loss_and_grads(X, Y, rh.gradient_flow.clipping_params())
     _, one_step = rh.bptt.elman_loss_and_grads(X, Y, rh.gradient_flow.clipping_params(), truncate=1)
@@ -330,52 +378,105 @@ S03 = read_settings("03_bptt.ipynb", "MEMORY_CELLS", "MEMORY_SETTINGS")
 MEMORY_SEEDS = (SEED03, SEED03 + 1, SEED03 + 2)   # the notebook runs the first; its words must hold for all three
 
 
+def r2_by_run(table):
+    return {(row.task, row.cell, row.length): row.r2 for row in table.itertuples()}
+
+
 @pytest.fixture(scope="module")
-def memory():
-    """{seed: {(task, cell, length): R²}} for the notebook's grid (both tasks, its cells, every length)."""
+def memory(nb03):
+    """{seed: {(task, cell, length): R²}}: the notebook's own grid for its seed, the same call for two more."""
     plan = [(task, S03["MEMORY_CELLS"], rh.memory.LENGTHS) for task in rh.training.TASKS]
-    grids = {}
-    for seed in MEMORY_SEEDS:
-        table = rh.memory.memory_experiment(plan, progress=False, seed=seed, **S03["MEMORY_SETTINGS"])
-        grids[seed] = {(row.task, row.cell, row.length): row.r2 for row in table.itertuples()}
+    grids = {SEED03: r2_by_run(nb03["memory"])}
+    for seed in MEMORY_SEEDS[1:]:
+        grids[seed] = r2_by_run(rh.memory.memory_experiment(plan, progress=False, seed=seed, **S03["MEMORY_SETTINGS"]))
     return grids
 
 
-def test_the_memory_grid_is_elman_and_jordan_at_every_length():
+def test_03_the_memory_grid_is_elman_and_jordan_at_every_length(memory):
     assert set(S03["MEMORY_CELLS"]) == {"elman", "jordan"} and rh.memory.LENGTHS == (5, 10, 20, 40)
+    assert set(memory[SEED03]) == {(task, cell, n) for task in rh.training.TASKS for cell in S03["MEMORY_CELLS"]
+                                   for n in rh.memory.LENGTHS}
 
 
-def test_elman_recalls_the_first_value_even_40_steps_back(memory):
+def test_03_elman_recalls_the_first_value_even_40_steps_back_on_every_seed(memory):
     for r2 in memory.values():
-        assert min(r2[("recall_first", "elman", n)] for n in (5, 10)) > 0.99      # "1.00 at 5 and 10 steps"
-        assert r2[("recall_first", "elman", 20)] > 0.95                          # "0.97 at 20"
-        assert r2[("recall_first", "elman", 40)] > 0.75                          # "most of one number" (0.81)
-    assert 0.76 < memory[SEED03][("recall_first", "elman", 40)] < 0.86          # "still 0.81 at 40"
+        assert min(r2[("recall_first", "elman", n)] for n in (5, 10)) > 0.99      # "nearly perfect at 5 and 10"
+        assert r2[("recall_first", "elman", 20)] > 0.9                           # "above 0.9 at 20"
+        assert r2[("recall_first", "elman", 40)] > 0.7                           # "most of one number at 40"
 
 
-def test_jordan_recalls_only_over_a_few_steps_and_elman_leads_at_every_length(memory):
+def test_03_jordan_recalls_only_over_a_few_steps_and_elman_leads_at_every_length(memory):
     for r2 in memory.values():
         jordan = {n: r2[("recall_first", "jordan", n)] for n in rh.memory.LENGTHS}
         assert 0.5 < jordan[5] < 0.95                                            # "part of the first value"
-        assert jordan[10] < jordan[5]                                            # "less at 10"
+        assert jordan[10] < jordan[5] - 0.3                                      # "far less, or nothing, at 10"
         assert abs(jordan[20]) < 0.05 and abs(jordan[40]) < 0.05                 # "nothing from 20 steps on"
         for n in rh.memory.LENGTHS:
             assert r2[("recall_first", "elman", n)] > jordan[n] + 0.1            # "Elman is ahead at every length"
-    assert 0.2 < memory[SEED03][("recall_first", "jordan", 10)] < 0.5           # "0.33" with the notebook's seed
 
 
-def test_the_adding_problem_is_learned_up_to_10_steps_by_elman_and_by_neither_from_20(memory):
+def test_03_the_adding_problem_is_learned_up_to_10_steps_by_elman_and_by_neither_from_20(memory):
     for r2 in memory.values():
-        assert min(r2[("adding", "elman", n)] for n in (5, 10)) > 0.8            # "0.93 and 0.86"
+        assert min(r2[("adding", "elman", n)] for n in (5, 10)) > 0.8            # "learns it at 5 and 10 steps"
         assert r2[("adding", "jordan", 5)] > 0.5                                 # "Jordan learns it at 5 steps"
         for cell in ("elman", "jordan"):
             assert max(r2[("adding", cell, n)] for n in (20, 40)) < 0.05         # "not at all at 20 or 40"
 
 
-def test_jordan_on_the_adding_problem_at_10_steps_depends_on_the_seed(memory):
+def test_03_jordan_on_the_adding_problem_at_10_steps_depends_on_the_seed(memory):
     jordan_10 = [r2[("adding", "jordan", 10)] for r2 in memory.values()]
-    assert abs(jordan_10[0]) < 0.1                                               # "with this seed, not at 10 (0.02)"
-    assert max(jordan_10) > 0.8                                                  # "on another seed ... nearly solves it"
+    assert min(jordan_10) < 0.1 and max(jordan_10) > 0.8             # "fails on some seeds, nearly solves it on another"
+
+
+# ---------------------------------------------------------------------------------------- exercises
+def test_03_exercise_1_finite_differences_get_worse_with_a_larger_and_a_smaller_step(nb03):
+    rng = np.random.default_rng(SEED03)                         # section 2.1's problems, drawn in its order
+    problems = []
+    for batch, time_steps, features, units, outputs in [(2, 5, 1, 3, 1), (4, 9, 3, 6, 2), (3, 12, 2, 8, 1)]:
+        X, Y = rng.standard_normal((batch, time_steps, features)), rng.standard_normal((batch, time_steps, outputs))
+        problems += [(cell, X, Y, init(features, units, outputs, seed=SEED03))
+                     for cell, init in (("elman", rh.bptt.init_elman), ("jordan", rh.bptt.init_jordan))]
+    largest = {eps: max(rh.bptt.gradient_check(*problem, eps=eps) for problem in problems) for eps in (1e-2, 1e-5, 1e-9)}
+    assert largest[1e-5] == pytest.approx(nb03["finite_differences"]["relative error"].max(), rel=1e-6)
+    for eps in (1e-2, 1e-9):
+        assert largest[eps] > 1e-6 and largest[eps] > 100 * largest[1e-5], eps
+
+
+def test_03_exercise_2_near_radius_1_the_sliding_window_needs_many_more_steps(nb03):
+    X, Y = nb03["X_sine"], nb03["Y_sine"]
+    needed = {}
+    for radius in (0.9, 1.2):
+        params = rh.bptt.init_elman(1, 16, 1, seed=SEED03, scale=0.5)
+        params["W_hh"] = rh.gradient_flow.orthogonal_times(radius, 16, seed=SEED03)
+        _, full = rh.bptt.elman_loss_and_grads(X, Y, params)
+        needed[radius] = next(k for k in range(1, 37) if rh.bptt.relative_error(
+            full, rh.bptt.elman_loss_and_grads(X, Y, params, truncate=k)[1]) < 0.01)
+    assert needed[0.9] < 12 and 16 <= needed[1.2] <= 24
+
+
+def test_03_exercise_3_the_gradient_grows_over_100_steps_from_a_radius_between_125_and_13():
+    below, above = (rh.gradient_flow.gradient_norms("elman", radius=r, seed=SEED03) for r in (1.25, 1.3))
+    assert below[99] < below[0] and above[99] > above[0]
+
+
+def test_03_exercise_4_every_clip_keeps_the_run_finite_and_only_small_steps_avoid_the_blow_up(nb03):
+    assert not nb03["clipped"]["diverged"]                        # clip_norm=1: section 4.1
+    for clip_norm in (0.1, 10.0, 100.0):
+        run = rh.gradient_flow.clipping_run(clip_norm=clip_norm)
+        assert not run["diverged"] and len(run["loss"]) == 200, clip_norm
+    assert nb03["unclipped"]["diverged"]                          # radius 2, learning rate 0.1 (radius 0.5: above)
+    for radius in (0.5, 2.0):
+        assert np.max(rh.gradient_flow.clipping_run(radius=radius, learning_rate=0.01)["loss"]) > 1e6, radius
+        small = rh.gradient_flow.clipping_run(radius=radius, learning_rate=0.001)
+        assert not small["diverged"] and np.max(small["loss"]) < 1e6, radius
+
+
+def test_03_exercise_5_more_epochs_teach_elman_the_adding_problem_a_larger_state_does_not(memory):
+    plan = [("adding", ["elman"], [20])]
+    longer = rh.memory.memory_experiment(plan, progress=False, **{**S03["MEMORY_SETTINGS"], "epochs": 40})
+    wider = rh.memory.memory_experiment(plan, progress=False, **{**S03["MEMORY_SETTINGS"], "units": 64})
+    assert abs(memory[SEED03][("adding", "elman", 20)]) < 0.05       # "from about 0"
+    assert longer.r2.item() > 0.5 and wider.r2.item() < 0.1
 
 
 # ======== Notebooks 04-05: LSTM and GRU gates =====================================================
@@ -386,55 +487,38 @@ SEED, UNITS, SINE_EPOCHS, ADDING_LENGTH, CELLS05 = (S05[name] for name in (*NAME
 
 
 def test_the_two_notebooks_train_with_the_same_settings():
-    # the fixtures below serve both notebooks, which is only right while their settings agree
     assert S04 == {name: S05[name] for name in NAMES}
     assert set(CELLS05) == {"elman", "gru", "lstm"}
 
 
 @pytest.fixture(scope="module")
-def sine():
-    """Notebook 05 section 5: the same call, the same arguments. Notebook 04 section 4 trains the LSTM alone
-    with `train_sine`, which gives the same model (tests/test_training.py checks this)."""
-    return rh.training.race_sine(CELLS05, units=UNITS, epochs=SINE_EPOCHS, seed=SEED, progress=False)
+def nb04():
+    return notebook_record("04_lstm_gates.ipynb")
 
 
 @pytest.fixture(scope="module")
-def adding():
-    """Notebook 05 section 5 (notebook 04 section 5 trains the same LSTM alone with `train_memory`)."""
-    return rh.training.race_memory(CELLS05, task="adding", length=ADDING_LENGTH, units=UNITS, seed=SEED, progress=False)
+def nb05():
+    return notebook_record("05_gru_gates.ipynb")
 
 
 # --- notebook 04 ----------------------------------------------------------------------------------------------
 
 
-def test_04_numpy_lstm_matches_keras_only_in_the_order_i_f_c_o():
-    keras.utils.set_random_seed(SEED)
-    layer = keras.layers.LSTM(4, return_sequences=True, return_state=True)
-    X = np.random.default_rng(SEED).normal(size=(3, 12, 2)).astype("float32")
-    H_keras, h_last, c_last = layer(X)
+def test_04_numpy_lstm_matches_keras_only_in_the_order_i_f_c_o(nb04):
     # "Keras starts the forget gate's bias at 1 and all others at 0"
-    assert np.array_equal(layer.get_weights()[2].reshape(4, 4), np.repeat([[0.0], [1.0], [0.0], [0.0]], 4, axis=1))
-    params = rh.keras_rnn.params_from_keras(layer)
-    H_np, C_np, _ = rh.numpy_rnn.lstm_forward(X, params)
-    swapped = dict(params)
-    for a, b in (("W_xc", "W_xo"), ("W_hc", "W_ho"), ("b_c", "b_o")):
-        swapped[a], swapped[b] = params[b], params[a]
-    H_wrong, _, _ = rh.numpy_rnn.lstm_forward(X, swapped)
-    assert np.abs(H_np - np.asarray(H_keras)).max() < 1e-6
-    assert np.abs(H_np[:, -1] - np.asarray(h_last)).max() < 1e-6
-    assert np.abs(C_np[:, -1] - np.asarray(c_last)).max() < 1e-6
-    assert np.abs(H_wrong - np.asarray(H_keras)).max() > 0.05
+    assert np.array_equal(nb04["bias"].reshape(4, 4), np.repeat([[0.0], [1.0], [0.0], [0.0]], 4, axis=1))
+    assert nb04["diff_h"] < 1e-6 and nb04["diff_states"] < 1e-6
+    assert nb04["diff_wrong"] > 0.05
 
 
-def test_04_the_lstm_continues_the_sine_alone(sine):
-    assert sine["lstm"]["mse_36"] < 1e-3
-    assert sine["lstm"]["max_abs_err_36"] < 0.05
+def test_04_the_lstm_continues_the_sine_alone(nb04):
+    assert nb04["sine"]["mse_36"] < 1e-3
+    assert nb04["sine"]["max_abs_err_36"] < 0.05
 
 
-def test_04_on_the_sine_the_gates_barely_move_while_the_cell_state_swings(sine):
-    x_train, _ = rh.data.supervised_pairs(rh.data.sine_series(37))
-    sequence = np.concatenate([x_train, sine["lstm"]["generated"]])
-    trace = rh.gates.lstm_gate_trace(sine["lstm"]["model"].get_layer("lstm"), sequence)
+def test_04_on_the_sine_the_gates_barely_move_while_the_cell_state_swings(nb04):
+    trace = nb04["trace"]
+    assert trace["f"].shape == (72, UNITS)
     mean = {g: trace[g].mean() for g in ("f", "i", "o")}
     swing = {g: trace[g].std(axis=0).mean() for g in ("f", "i", "o", "c_tilde", "c")}
     assert mean["f"] > mean["i"] and mean["f"] > mean["o"]            # forget gate the most open on average
@@ -443,19 +527,19 @@ def test_04_on_the_sine_the_gates_barely_move_while_the_cell_state_swings(sine):
     assert min(swing["c_tilde"], swing["c"]) >= 3 * max(swing[g] for g in ("f", "i", "o"))
 
 
-def test_04_on_the_adding_problem_the_input_gates_react_to_markers_but_few_switch(adding):
-    lstm = adding["lstm"]["model"].get_layer("lstm")
-    X_test, _ = rh.data.adding_problem(256, ADDING_LENGTH, seed=SEED + 2)
-    marked = X_test[:, :, 1] == 1
-    means = rh.gates.gate_means_by_mask(lstm, X_test, marked)
-    gap = {g: means[g][0] - means[g][1] for g in ("f", "i", "o")}
-    k = int(np.argmax(gap["i"]))
-    assert adding["lstm"]["r2"] > 0.9
+def test_04_the_gate_trace_is_the_trained_layers(nb04):
+    sequence = np.concatenate([nb04["x_train"], nb04["sine"]["generated"]])
+    again = rh.gates.lstm_gate_trace(nb04["sine"]["model"].get_layer("lstm"), sequence)
+    np.testing.assert_allclose(again["f"], nb04["trace"]["f"], atol=1e-6)   # the recorded model is the one drawn
+
+
+def test_04_on_the_adding_problem_the_input_gates_react_to_markers_but_few_switch(nb04):
+    means, gap, k, marked, one = nb04["means"], nb04["gap"], nb04["k"], nb04["marked"], nb04["one"]
+    assert nb04["adding"]["r2"] > 0.9
     assert np.abs(gap["i"]).max() > max(np.abs(gap["f"]).max(), np.abs(gap["o"]).max())
     assert np.sum(gap["i"] > 0) > UNITS / 2                   # "most units open their input gate further there"
     assert 1 <= np.sum(gap["i"] > 0.3) <= UNITS // 4          # "only a few units work as a clean switch"
     assert means["i"][0][k] > 0.8 and means["i"][1][k] < 0.3  # the clearest switch: open at markers, shut elsewhere
-    one = rh.gates.lstm_gate_trace(lstm, X_test[0])
     by_step = one["i"].mean(axis=1)
     assert by_step[marked[0]].min() > by_step[~marked[0]].max()  # heat map: the marked columns are the darkest
     unmarked_i = one["i"][~marked[0]]
@@ -464,6 +548,57 @@ def test_04_on_the_adding_problem_the_input_gates_react_to_markers_but_few_switc
     first_marker = int(np.flatnonzero(marked[0])[0])
     assert rh.plotting.lstm_cell_values(one, first_marker, k)["i"] > 0.8
     assert rh.plotting.lstm_cell_values(one, first_marker + 1, k)["i"] < 0.3
+
+
+# --- notebook 04, exercises -----------------------------------------------------------------------------------
+
+
+def test_04_exercise_1_the_equations_of_section_1_pass_both_checks():
+    sigmoid = rh.numpy_rnn.sigmoid
+
+    def my_forget(x_t, h_prev, W_xf, W_hf, b_f):
+        return sigmoid(x_t @ W_xf + h_prev @ W_hf + b_f)
+
+    def my_step(x_t, h_prev, c_prev, W, U, b):
+        i, f, c_tilde, o = np.split(x_t @ W + h_prev @ U + b, 4, axis=-1)      # Keras order i, f, c, o
+        c = sigmoid(f) * c_prev + sigmoid(i) * np.tanh(c_tilde)
+        return sigmoid(o) * np.tanh(c), c
+
+    assert rh.checks.forget_gate(my_forget) is True
+    assert rh.checks.lstm_step(my_step) is True
+
+
+def test_04_exercise_2_a_shut_input_gate_and_an_open_forget_gate_keep_the_cell_state(nb04):
+    X = np.random.default_rng(SEED).normal(size=(1, 100, 1))
+    for forget_bias in (10.0, -10.0):
+        p = {name: value.copy() for name, value in nb04["p"].items()}
+        p["b_f"][:], p["b_i"][:] = forget_bias, -10.0
+        _, C, _ = rh.numpy_rnn.lstm_forward(X, p, h0=nb04["h_prev"], c0=nb04["c_prev"])
+        if forget_bias > 0:
+            assert np.abs(C[0, -1] - nb04["c_prev"][0]).max() < 0.01      # "perfect memory"
+        else:
+            assert np.abs(C).max() < 1e-3                                # wiped at the first step
+
+
+def test_04_exercise_3_an_lstm_has_4u_n_u_1_weights():
+    assert rh.gates.keras_param_count("lstm", 1, 16) == 4 * 16 * (1 + 16 + 1) == 1152
+
+
+def test_04_exercise_4_one_unit_follows_the_input_and_another_the_slope(nb04):
+    c, sequence = nb04["trace"]["c"], nb04["sequence"].ravel()
+    follows = {name: [abs(np.corrcoef(c[:, u], signal)[0, 1]) for u in range(UNITS)]
+               for name, signal in (("input", sequence), ("slope", np.gradient(sequence)))}
+    assert max(follows["input"]) > 0.95 and max(follows["slope"]) > 0.95
+    assert np.argmax(follows["input"]) != np.argmax(follows["slope"])
+
+
+def test_04_exercise_5_another_seed_learns_the_task_with_another_switch_unit(nb04):
+    adding = rh.training.train_memory("lstm", task="adding", length=ADDING_LENGTH, units=UNITS, seed=SEED + 1,
+                                      progress=False)
+    X_test, _ = rh.data.adding_problem(256, ADDING_LENGTH, seed=SEED + 2)     # section 5's test sequences
+    means = rh.gates.gate_means_by_mask(adding["model"].get_layer("lstm"), X_test, X_test[:, :, 1] == 1)
+    assert adding["r2"] > 0.9
+    assert int(np.argmax(means["i"][0] - means["i"][1])) != nb04["k"]
 
 
 # --- notebook 05 ----------------------------------------------------------------------------------------------
@@ -492,36 +627,38 @@ def test_05_parameter_counts_and_ratios():
     assert round(rh.gates.param_count("gru", 1, 16) / rh.gates.param_count("lstm", 1, 16), 2) == 0.79
 
 
-def test_05_all_three_cells_continue_the_sine(sine):
+def test_05_all_three_cells_continue_the_sine(nb05):
     for cell in CELLS05:
-        assert sine[cell]["mse_36"] < 1e-3, cell
+        assert nb05["sine"][cell]["mse_36"] < 1e-3, cell
 
 
-def test_05_only_the_gated_cells_learn_the_adding_problem_and_the_gru_best(adding):
+def test_05_the_lstm_of_notebook_04_is_the_lstm_of_the_race(nb04, nb05):
+    assert nb04["sine"]["mse_36"] == pytest.approx(nb05["sine"]["lstm"]["mse_36"], rel=1e-6)
+    assert nb04["adding"]["r2"] == pytest.approx(nb05["adding"]["lstm"]["r2"], rel=1e-6)
+
+
+def test_05_only_the_gated_cells_learn_the_adding_problem_and_the_gru_first(nb05):
+    adding = nb05["adding"]
     assert adding["gru"]["r2"] > 0.9 and adding["lstm"]["r2"] > 0.9
     assert adding["elman"]["r2"] < 0.2
-    assert adding["gru"]["r2"] > adding["lstm"]["r2"]
     first_good = {cell: int(np.argmax(r["losses"] < 0.05)) + 1 for cell, r in adding.items()
                   if (r["losses"] < 0.05).any()}
-    assert first_good["gru"] < first_good["lstm"]
+    assert set(first_good) == {"gru", "lstm"} and first_good["gru"] < first_good["lstm"]
 
 
-def test_05_the_gru_update_gate_holds_between_markers_and_drops_at_them(adding):
-    gru = adding["gru"]["model"].get_layer("gru")
-    X_test, _ = rh.data.adding_problem(256, ADDING_LENGTH, seed=SEED + 2)
-    marked = X_test[:, :, 1] == 1
-    means = rh.gates.gate_means_by_mask(gru, X_test, marked)
-    gap = {g: means[g][0] - means[g][1] for g in ("z", "r")}
+def test_05_the_gru_update_gate_holds_between_markers_and_drops_at_them(nb05):
+    means, gap = nb05["means"], nb05["gap"]
     assert means["z"][1].mean() > 0.8                      # high between markers: hold the state
     assert np.sum(gap["z"] < -0.1) > UNITS / 2             # drops at a marker in more than half of the units
     assert np.abs(gap["r"]).max() < np.abs(gap["z"]).max()  # the reset gate changes less
 
 
-def test_05_the_gru_has_fewer_weights_but_slower_epochs_than_the_lstm(sine, adding):
-    for results in (sine, adding):
-        assert results["gru"]["params"] < results["lstm"]["params"]
-        # "the GRU's epochs were slower than the LSTM's on both tasks" (warm: fastest chunk after the first)
-        assert results["gru"]["seconds_per_epoch"] > results["lstm"]["seconds_per_epoch"]
+def test_05_the_gru_has_fewer_weights_but_is_not_faster_than_the_lstm(nb05):
+    for results in (nb05["sine"], nb05["adding"]):
+        assert results["gru"]["params"] < 0.8 * results["lstm"]["params"]
+        # "not faster, despite fewer weights": warm (fastest chunk after the first), interleaved, so a busy
+        # machine slows both alike; a GRU epoch taking 0.79 of an LSTM's, as its weights would suggest, fails
+        assert results["gru"]["seconds_per_epoch"] > 0.85 * results["lstm"]["seconds_per_epoch"]
         # the SimpleRNN, with the fewest operations, had the fastest epochs on both tasks
         assert results["elman"]["seconds_per_epoch"] < min(results[c]["seconds_per_epoch"] for c in ("gru", "lstm"))
 
@@ -532,11 +669,19 @@ GRADIENT_LENGTH, GRID_LENGTHS = S05_GATING["GRADIENT_LENGTH"], S05_GATING["GRID_
 GATING_SEEDS = (SEED, SEED + 1, SEED + 2)  # the notebook's seed and two more: the prose claims what holds for all
 
 
-@pytest.mark.slow
+@pytest.fixture(scope="module")
+def gradient_norms(nb05):
+    """{seed: {cell: norms}}: the notebook's own for its seed, the same helper for two more."""
+    found = {SEED: nb05["norms"]}
+    for seed in GATING_SEEDS[1:]:
+        found[seed] = {cell: rh.gradient_flow.gradient_norms(cell, length=GRADIENT_LENGTH, units=UNITS, seed=seed)
+                       for cell in CELLS05}
+    return found
+
+
 @pytest.mark.parametrize("seed", GATING_SEEDS)
-def test_05_fresh_gated_cells_do_not_keep_the_gradient_longer(seed):
-    norms = {cell: rh.gradient_flow.gradient_norms(cell, length=GRADIENT_LENGTH, units=UNITS, seed=seed)
-             for cell in CELLS05}
+def test_05_fresh_gated_cells_do_not_keep_the_gradient_longer(gradient_norms, seed):
+    norms = gradient_norms[seed]
     for cell in CELLS05:
         assert norms[cell][-1] < 1e-4 * norms[cell][0], cell          # "fall by many orders of magnitude"
     for k in (40, GRADIENT_LENGTH):
@@ -555,7 +700,6 @@ def lstm_with_forget_bias(forget_bias, seed):
     return lstm
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("seed", GATING_SEEDS)
 def test_05_the_forget_bias_of_one_slows_the_fading_but_does_not_stop_it(seed):
     x = np.random.default_rng(seed).standard_normal((GRADIENT_LENGTH, 1))
@@ -572,18 +716,20 @@ def test_05_the_forget_bias_of_one_slows_the_fading_but_does_not_stop_it(seed):
 
 
 @pytest.fixture(scope="module")
-def gated_grid():
-    """Notebook 05 section 7's memory grid (its adding-at-20 row is section 5's race), for three seeds."""
+def gated_grid(nb05):
+    """Notebook 05 section 7's memory grid: its own for its seed, the same call for two more seeds."""
     plan = [(task, CELLS05, GRID_LENGTHS) for task in ("recall_first", "adding")]
-    return {seed: {(row.task, row.cell, row.length): row.r2
-                   for row in rh.memory.memory_experiment(plan, progress=False, units=UNITS, seed=seed).itertuples()}
-            for seed in GATING_SEEDS}
+    grids = {SEED: {(row.task, row.cell, row.length): row.r2 for row in nb05["grid"].itertuples()}}
+    for seed in GATING_SEEDS[1:]:
+        grids[seed] = {(row.task, row.cell, row.length): row.r2
+                       for row in rh.memory.memory_experiment(plan, progress=False, units=UNITS, seed=seed).itertuples()}
+    return grids
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("seed", GATING_SEEDS)
 def test_05_gating_does_not_simply_fix_memory(gated_grid, seed):
     r2 = gated_grid[seed]
+    assert len(r2) == 2 * len(CELLS05) * len(GRID_LENGTHS)
     longer = [n for n in GRID_LENGTHS if n >= 20]
     assert longer == [20, 40]
     for n in GRID_LENGTHS:                                   # the GRU carries the adding problem to 40 steps ...
@@ -599,11 +745,50 @@ def test_05_gating_does_not_simply_fix_memory(gated_grid, seed):
         assert abs(r2[("adding", "elman", n)]) < 0.1
 
 
-@pytest.mark.slow
-def test_05_the_lstms_partial_recall_at_40_steps_is_one_seeds_luck(gated_grid):
-    recall_40 = [gated_grid[seed][("recall_first", "lstm", 40)] for seed in GATING_SEEDS]
-    assert 0.3 < recall_40[0] < 0.6                          # the notebook's seed: 0.41
-    assert all(abs(r) < 0.1 for r in recall_40[1:])          # "the other two seeds do not reproduce it"
+def test_05_the_lstm_recalls_40_steps_back_at_best_partly(gated_grid):
+    recall_40 = sorted(gated_grid[seed][("recall_first", "lstm", 40)] for seed in GATING_SEEDS)
+    assert recall_40[-1] < 0.7                                # "at best partly"
+    assert all(abs(r) < 0.1 for r in recall_40[:-1])         # "about 0 on at least two of the three seeds"
+
+
+# --- notebook 05, exercises -----------------------------------------------------------------------------------
+
+
+def test_05_exercise_1_the_equations_of_section_1_pass_the_check():
+    sigmoid = rh.numpy_rnn.sigmoid
+
+    def my_gru(x_t, h_prev, W, U, b):
+        W_z, W_r, W_h = np.split(W, 3, axis=-1)                               # Keras order z, r, h
+        U_z, U_r, U_h = np.split(U, 3, axis=-1)
+        b_z, b_r, b_h = np.split(b, 3)
+        z, r = sigmoid(x_t @ W_z + h_prev @ U_z + b_z), sigmoid(x_t @ W_r + h_prev @ U_r + b_r)
+        return z * h_prev + (1 - z) * np.tanh(x_t @ W_h + (r * h_prev) @ U_h + b_h)
+
+    assert rh.checks.gru_step(my_gru) is True
+
+
+def test_05_exercise_2_a_large_update_gate_bias_keeps_the_initial_state(nb05):
+    p = {name: value.copy() for name, value in nb05["p"].items()}
+    p["b_z"][:] = 10.0
+    X = np.random.default_rng(SEED).normal(size=(1, 100, 1))
+    H, _ = rh.numpy_rnn.gru_forward(X, p, h0=nb05["h_prev"], reset_after=False)
+    assert np.abs(H[0, -1] - nb05["h_prev"][0]).max() < 0.01
+
+
+def test_05_exercise_3_a_keras_gru_has_3u_n_u_1_plus_3u_weights():
+    assert rh.gates.keras_param_count("gru", 3, 32, reset_after=True) == 3 * 32 * (3 + 32 + 1) + 3 * 32 == 3552
+
+
+def test_05_exercise_4_the_lstms_recall_at_40_fails_on_other_seeds_and_the_gru_needs_more_epochs(gated_grid):
+    for seed in GATING_SEEDS[1:]:
+        assert abs(gated_grid[seed][("recall_first", "lstm", 40)]) < 0.1, seed
+    longer = rh.memory.memory_experiment([("recall_first", ["gru"], [20])], progress=False, units=UNITS, seed=SEED,
+                                         epochs=30)
+    assert abs(gated_grid[SEED][("recall_first", "gru", 20)]) < 0.1 and longer.r2.item() > 0.9
+
+
+def test_05_exercise_5_the_weight_ratio_at_128_units():
+    assert round(rh.gates.param_count("gru", 1, 128) / rh.gates.param_count("lstm", 1, 128), 2) == 0.76
 
 
 # ======== Notebook 06: the sine forecast ==========================================================

@@ -66,6 +66,14 @@ def test_clipping_keeps_every_step_short():
     assert np.abs(np.linalg.eigvals(params["W_hh"])).max() == pytest.approx(2.0)
 
 
+def test_a_nudge_moves_the_start_by_its_size_and_a_zero_nudge_changes_nothing():
+    plain = gradient_flow.clipping_run(clip_norm=1.0, steps=3, length=10)
+    zero = gradient_flow.clipping_run(clip_norm=1.0, steps=3, length=10, nudge=0.0)
+    nudged = gradient_flow.clipping_run(clip_norm=1.0, steps=3, length=10, nudge=1e-12)
+    np.testing.assert_array_equal(zero["loss"], plain["loss"])
+    assert nudged["loss"][0] != plain["loss"][0]                                 # a different start ...
+    assert nudged["loss"][0] == pytest.approx(plain["loss"][0], rel=1e-9)        # ... by a change in the last digits
+
 
 @pytest.mark.parametrize(
     "call, error, match",
@@ -82,6 +90,8 @@ def test_clipping_keeps_every_step_short():
         (lambda: gradient_flow.clipping_run(clip_norm=0), ValueError, "clip_norm must be > 0"),
         (lambda: gradient_flow.clipping_run(learning_rate="fast"), TypeError, "learning_rate must be a number"),
         (lambda: gradient_flow.clipping_run(steps=0), ValueError, "steps must be >= 1"),
+        (lambda: gradient_flow.clipping_run(nudge=0.1), ValueError, "nudge must be <= 0.001"),
+        (lambda: gradient_flow.clipping_run(nudge="1e-12"), TypeError, "nudge must be a number"),
         (lambda: gradient_flow.clipping_params(radius=-1), ValueError, "radius must be > 0"),
         (lambda: gradient_flow.clipping_data(length=0), ValueError, "length must be >= 1"),
     ],
