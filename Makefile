@@ -12,7 +12,7 @@ LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: install lab test check chromium notebooks benchmark clean
+.PHONY: install lab test check chromium notebooks benchmark clean site test-colab
 
 # TensorFlow 2.21 has wheels for Python 3.11-3.13 only. PYTHON=... names the interpreter; otherwise the first
 # of these that is in range. Nothing is installed before one is found.
@@ -107,6 +107,11 @@ notebooks: install
 
 benchmark: install
 	$(BIN)/python benchmarks/sine_forecast.py
+
+# The course as a web site, from the stored notebooks (nothing is executed): open _build/html/index.html.
+# The first build fetches MathJax and the widget scripts from npm (about 11 MB); after that it needs no network.
+site: install
+	$(BIN)/python site/build.py
 
 clean:
 	rm -rf $(VENV)
