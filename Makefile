@@ -113,5 +113,27 @@ benchmark: install
 site: install
 	$(BIN)/python site/build.py
 
+# Colab's versions (as of 2026-08) in a second environment, on this machine's Python: every notebook runs there
+# under nbval, its set-up cell taking the Colab branch (tests/colab stands in for google.colab) and installing
+# the course from a wheel built here, and wordfreq from PyPI, as on Colab. Colab itself runs Python 3.13.
+COLAB_VENV  := .venv-colab
+COLAB_STAMP := $(COLAB_VENV)/.installed
+COLAB_PINS  := "tensorflow-cpu==2.20.0; platform_machine == 'x86_64' or platform_machine == 'AMD64'" \
+	"tensorflow==2.20.0; platform_machine != 'x86_64' and platform_machine != 'AMD64'" keras==3.13.2 \
+	numpy==2.1.3 pandas==2.2.3 matplotlib==3.10.0 scikit-learn==1.6.1 ipywidgets==7.7.1 tqdm
+COLAB_TOOLS := $(shell grep -E '^(nbval|pytest)==' requirements.txt)
+
+$(COLAB_STAMP): | $(BIN)/python
+	$(BIN)/python -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COLAB_VENV)/bin/python -m pip install --quiet $(COLAB_PINS) $(COLAB_TOOLS)
+	@touch $@
+
+test-colab: $(COLAB_STAMP)
+	rm -rf _build/wheel && $(COLAB_VENV)/bin/python -m pip wheel --quiet --no-deps --wheel-dir _build/wheel .
+	$(COLAB_VENV)/bin/python -m pip uninstall --quiet --yes rnn_helpers wordfreq
+	RNN_HELPERS_SOURCE="$$(ls $(CURDIR)/_build/wheel/rnn_helpers-*.whl)" PYTHONPATH=$(CURDIR)/tests/colab \
+	  $(COLAB_VENV)/bin/python -m pytest notebooks/
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(COLAB_VENV)

@@ -48,4 +48,4 @@ html_theme_options = {
 }
 html_extra_path = [str(SOURCE / "_licences")]  # LICENSE and LICENSE-CC-BY-4.0 as .txt files, copied there by build.py
 html_show_sourcelink = False
-html_copy_source = False
+html_copy_source = True  # the "download .ipynb" button of each page
