@@ -5,7 +5,6 @@ widgets are displayed through IPython's own display formatter, which is what a k
 """
 
 import base64
-import re
 
 import keras
 import matplotlib
@@ -14,12 +13,9 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 import rnn_helpers as rh
+from test_notebooks_stored import DESCRIPTION, WIDGET_VIEW  # the rule: a stored image needs a sentence
 
 matplotlib.use("Agg")
-
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-# tests/test_notebooks_stored.py's rule: a stored image needs a sentence starting "Figure:" or "The figure"
-DESCRIPTION = re.compile(r"^(?:Figure:|The (?:figure|plot|diagram)s?\b)", re.M)
 
 
 def stored(widget):
