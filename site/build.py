@@ -7,8 +7,8 @@ Steps, each cheap when repeated:
 1. fetch the browser code the pages use from npm (`npm pack`, once, into `_build/npm`): MathJax 3 for the
    equations (its `es5/` tree works offline; MathJax 4 fetches fonts from a CDN), and require.js with
    `@jupyter-widgets/html-manager`, which draw the widgets from the state stored in the notebooks;
-2. stage the sources in `_build/site-src`: copies of the notebooks, course/README.md and the licences, and the landing
-   page made from the README's opening and learning path;
+2. stage the sources in `_build/site-src`: copies of the notebooks, course/README.md and the licences, and
+   the landing page made from the README's opening and learning path;
 3. run Sphinx with `site/conf.py` (myst-nb renders the stored outputs; nothing is executed).
 """
 

@@ -17,7 +17,6 @@ copyright = author
 extensions = ["myst_nb"]
 root_doc = "index"
 exclude_patterns = ["**/.ipynb_checkpoints"]
-suppress_warnings = ["myst.header"]  # the course README starts at level 1 and skips no level; notebooks may
 
 # Notebooks: stored outputs only; the reader in notebook_reader.py keeps a widget's static picture beside it.
 nb_execution_mode = "off"
@@ -26,8 +25,9 @@ myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3  # "#grading-a-class"-style links of the course README
 
 # Scripts, all from the site: MathJax 3 (es5 tree), require.js and html-manager's embed-amd.js. Widget
-# modules that embed-amd.js does not bundle would be fetched from `data-jupyter-widgets-cdn`; it points into
-# the site, so even that cannot reach outside (the course uses only the bundled controls and output).
+# modules that embed-amd.js does not bundle would be fetched from `data-jupyter-widgets-cdn` (by default a
+# CDN); here it names an empty folder of the site, so such a module would fail visibly instead of loading from
+# outside. The course uses only the bundled ones (base, controls, output).
 html_static_path = ["_static", str(NPM / "_static")]
 mathjax_path = "mathjax/tex-chtml.js"
 html_js_files = ["mathjax2-shim.js"]
@@ -46,6 +46,6 @@ html_theme_options = {
     "show_toc_level": 2,
     "footer_content_items": ["copyright.html", "licence.html"],
 }
-html_extra_path = [str(SOURCE / "_licences")]  # LICENSE and LICENSE-CC-BY-4.0 as .txt files, copied there by build.py
+html_extra_path = [str(SOURCE / "_licences")]  # LICENSE and LICENSE-CC-BY-4.0 as .txt files (from build.py)
 html_show_sourcelink = False
 html_copy_source = True  # the "download .ipynb" button of each page
