@@ -12,7 +12,7 @@ LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: install lab test check chromium notebooks benchmark clean
+.PHONY: install lab test check chromium notebooks benchmark clean site test-colab
 
 # TensorFlow 2.21 has wheels for Python 3.11-3.13 only. PYTHON=... names the interpreter; otherwise the first
 # of these that is in range. Nothing is installed before one is found.
@@ -112,5 +112,33 @@ notebooks: install
 benchmark: install
 	$(BIN)/python benchmarks/sine_forecast.py
 
+# The course as a web site, from the stored notebooks (nothing is executed): open _build/html/index.html.
+# The first build fetches MathJax and the widget scripts from npm (about 11 MB); after that it needs no network.
+site: install
+	$(BIN)/python site/build.py
+
+# Colab's versions (as of 2026-08) in a second environment, on this machine's Python: every notebook runs there
+# under nbval, its set-up cell taking the Colab branch (tests/colab stands in for google.colab) and installing
+# the course from a wheel built here, and wordfreq from PyPI, as on Colab. Colab itself runs Python 3.13.
+COLAB_VENV  := .venv-colab
+COLAB_STAMP := $(COLAB_VENV)/.installed
+COLAB_PINS  := "tensorflow-cpu==2.20.0; platform_machine == 'x86_64' or platform_machine == 'AMD64'" \
+	"tensorflow==2.20.0; platform_machine != 'x86_64' and platform_machine != 'AMD64'" keras==3.13.2 \
+	numpy==2.1.3 pandas==2.2.3 matplotlib==3.10.0 scikit-learn==1.6.1 ipywidgets==7.7.1 tqdm
+COLAB_TOOLS := $(shell grep -E '^(nbval|pytest)==' requirements.txt)
+
+$(COLAB_STAMP): | $(BIN)/python
+	$(BIN)/python -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COLAB_VENV)/bin/python -m pip install --quiet $(COLAB_PINS) $(COLAB_TOOLS)
+	@touch $@
+
+test-colab: $(COLAB_STAMP)
+	rm -rf _build/wheel && $(COLAB_VENV)/bin/python -m pip wheel --quiet --no-deps --wheel-dir _build/wheel .
+	$(COLAB_VENV)/bin/python -m pip uninstall --quiet --yes rnn_helpers wordfreq
+	RNN_HELPERS_SOURCE="$$(ls $(CURDIR)/_build/wheel/rnn_helpers-*.whl)" PYTHONPATH=$(CURDIR)/tests/colab \
+	  $(COLAB_VENV)/bin/python -m pytest notebooks/
+	$(COLAB_VENV)/bin/python -m pytest --noconftest tests/test_display_ids.py  # the course as the notebooks installed it
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(COLAB_VENV)

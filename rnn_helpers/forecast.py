@@ -35,7 +35,8 @@ from .progress import progress_bar
 from .stateful import generate, reset_rnn_states, stateful_twin
 from .training import run_in_chunks
 
-BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent.parent / "benchmarks" / "sine_forecast_results.json"
+# Inside the package (package data), so that an installed course — on Colab, from a wheel — has it too.
+BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent / "sine_forecast_results.json"
 METHODS = ("article", "compiled", "bptt")
 DEFAULTS = {
     # epochs and cells: the article's for its method, the notebook's for the fast one

@@ -246,7 +246,11 @@ def _check_gate_plot_args(trace, keys, input_labels):
     x = check_array("trace['x']", trace["x"], ndim=2)
     if input_labels is None:
         input_labels = [f"input feature {k}" for k in range(x.shape[1])]
-    if isinstance(input_labels, str) or len(input_labels) != x.shape[1]:
+    # strings only: matplotlib 3.10 (Colab's) merely warns on a non-string label where 3.11 raises
+    if not isinstance(input_labels, (list, tuple)) or not all(isinstance(label, str) for label in input_labels):
+        raise TypeError(f"input_labels must be a list of {x.shape[1]} strings, one per input feature, got "
+                        f"{input_labels!r}. Pass e.g. {[f'feature {k}' for k in range(x.shape[1])]}.")
+    if len(input_labels) != x.shape[1]:
         raise ValueError(
             f"input_labels must be a list of {x.shape[1]} names, one per input feature, got {input_labels!r}."
         )

@@ -4,6 +4,8 @@ tqdm draws the bar. In a notebook, the bar is one line of text that is redrawn i
 with an id), so the notebook file stores its *final* state — "bptt: 100%|██████| 400/400 [00:01, ...]" —
 which GitHub, nbviewer and any other reader show as it is. (tqdm's widget bar stores a "0%" text fallback
 that such readers show instead.) Outside a notebook it is tqdm's usual bar on stderr.
+
+`widget_bundle` does the same for widgets: it stores, beside the widget, what such readers show instead.
 """
 
 import io
@@ -14,10 +16,46 @@ from tqdm.std import tqdm
 from ._validation import check_bool, check_count, check_text
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def _in_notebook():
-    """True inside a Jupyter kernel (where display handles exist), False in a terminal or a plain script."""
+    """True inside a Jupyter kernel (where display handles exist), False in a terminal or a plain script.
+
+    Colab's shell is a subclass of ipykernel's, so the check is `isinstance`, not the class's name.
+    """
     shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
-    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+    if shell is None:
+        return False
+    try:
+        from ipykernel.zmqshell import ZMQInteractiveShell
+    except ImportError:  # IPython without Jupyter: a terminal
+        return False
+    return isinstance(shell, ZMQInteractiveShell)
+
+
+def widget_bundle(widget, fallback):
+    """The display data of an ipywidget together with `fallback`, what readers without a kernel show instead.
+
+    JupyterLab and Colab draw the widget; GitHub, nbviewer and the course site show the fallback (a picture of
+    the widget's first state, or its text). Published with `display(bundle, raw=True, display_id=...)`, it
+    keeps its display id under ipywidgets 7 too, whose own display drops it.
+
+    Args:
+        widget: an `ipywidgets.Widget`.
+        fallback: dict mime type -> data, with "text/plain" and optionally "image/png" (base64 text).
+
+    Returns:
+        dict mime type -> data.
+    """
+    if not hasattr(widget, "model_id"):
+        raise TypeError(f"widget must be an ipywidgets widget, got {type(widget).__name__}. "
+                        "Pass e.g. an ipywidgets.VBox.")
+    if not isinstance(fallback, dict) or not isinstance(fallback.get("text/plain"), str):
+        raise TypeError(f"fallback must be a dict with a 'text/plain' string, got {fallback!r}. "
+                        "Pass e.g. {'text/plain': 'what the widget shows'}.")
+    view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
+    return {**fallback, WIDGET_VIEW: view}
 
 
 class _StoredBar(tqdm):

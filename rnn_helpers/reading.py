@@ -158,8 +158,11 @@ def _bar_then_summary():
         return
     import ipywidgets
 
+    from .progress import widget_bundle
+
     area = ipywidgets.Output()
-    handle = display(area, display_id=True)
+    # the bundle, not the widget: ipywidgets 7 (Colab's) would display the widget without the display id
+    handle = display(widget_bundle(area, {"text/plain": "training…"}), raw=True, display_id=True)
     try:
         with area:
             yield summary

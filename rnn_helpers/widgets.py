@@ -1,13 +1,17 @@
 """Interactive explorers built from ipywidgets sliders: this module only builds widgets.
 
 ipywidgets is imported inside each builder, so `import rnn_helpers` works without it. Every picture an
-explorer shows is drawn by `rnn_helpers.plotting`.
+explorer shows is drawn by `rnn_helpers.plotting`. Each explorer and box is displayed with a static copy of
+what it shows (its picture, or its reply as text), which readers without a kernel — GitHub, nbviewer, the
+course site — show in its place (`rnn_helpers.progress.widget_bundle`).
 
 - `lstm_gate_explorer`: the LSTM cell at one time step (notebook 04).
 - `forecast_explorer`: train and forecast the sine (notebook 06).
 """
 
+import base64
 import io
+import re
 
 import numpy as np
 
@@ -19,6 +23,24 @@ def _figure_png(fig, dpi=80):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+def _with_fallback(box, fallback):
+    """Make `box` display with `fallback()`, a dict mime type -> data, as its static copy; return `box`.
+
+    The copy is made when the box is displayed, so it shows the box's state at that moment. `box.fallback`
+    gives it to code and tests.
+    """
+    from .progress import widget_bundle
+
+    box._ipython_display_ = None  # ipywidgets 7 would display itself without the copy (and drop display ids)
+    box._repr_mimebundle_ = lambda include=None, exclude=None, **kwargs: widget_bundle(box, fallback())
+    box.fallback = fallback
+    return box
+
+
+def _png_text(png):
+    return base64.b64encode(png).decode("ascii")
 
 
 # --- LSTM gate explorer (notebook 04) ----------------------------------------------------------------------
@@ -63,7 +85,11 @@ def lstm_gate_explorer(trace, step=0, unit=0):
     box = widgets.VBox([widgets.HBox([step_slider, unit_slider]), image])
     box.step_slider, box.unit_slider, box.image = step_slider, unit_slider, image
     box.values = lambda: plotting.lstm_cell_values(trace, step_slider.value, unit_slider.value)
-    return box
+    return _with_fallback(box, lambda: {
+        "image/png": _png_text(image.value),
+        "text/plain": (f"Figure: the LSTM cell of unit {unit_slider.value} at time step {step_slider.value}, each "
+                       "part coloured by its value, above this unit's gates over the whole sequence. (The gate "
+                       "explorer as first shown: run the notebook to move its sliders.)")})
 
 
 def forecast_explorer(method="bptt", epochs=None, cells=16, seed=0):
@@ -104,7 +130,17 @@ def forecast_explorer(method="bptt", epochs=None, cells=16, seed=0):
                        names="value")
     box.children = [widgets.HBox([box.method, box.seed, box.train_button]), widgets.HBox([box.epochs, box.cells]),
                     progress, box.summary, box.image]
-    return box
+    return _with_fallback(box, lambda: _forecast_fallback(box))
+
+
+def _forecast_fallback(box):
+    """The forecast explorer's static copy: its figure and summary, or only the summary before any training."""
+    summary = re.sub(r"<[^>]+>", "", box.summary.value)
+    if not box.image.value:
+        return {"text/plain": f"{summary} (The forecast explorer: run the notebook to use it.)"}
+    return {"image/png": _png_text(box.image.value),
+            "text/plain": (f"Figure: the article's series, its true continuation and the network's forecast "
+                           f"({summary}). (The forecast explorer as first shown: run the notebook to retrain.)")}
 
 
 def _forecast_controls(method, epochs, cells, seed):
@@ -352,4 +388,4 @@ def _reply_box(reply, description, placeholder, value, continuous_update, min_he
     update()
     box = widgets.VBox([box_text, output])
     box.text, box.reply, box.reply_text = box_text, output, lambda: shown["text"]
-    return box
+    return _with_fallback(box, lambda: {"text/plain": f"{description} {box_text.value}\n{shown['text']}"})

@@ -290,6 +290,8 @@ EXAMPLES = {
     "data.recall_first": lambda: dict(n_samples=3, length=4),
     "data.adding_problem": lambda: dict(n_samples=3, length=4),
     "progress.progress_bar": lambda: dict(total=3, desc="demo", enabled=False),
+    "progress.widget_bundle": lambda: dict(widget=importlib.import_module("ipywidgets").Output(),
+                                           fallback={"text/plain": "a box"}),
     "gates.param_count": lambda: dict(cell="gru", features=2, units=3),
     "gates.keras_param_count": lambda: dict(cell="lstm", features=2, units=3),
     "gates.lstm_gate_trace": lambda: dict(layer=_keras_lstm(), x=np.ones((4, 2))),

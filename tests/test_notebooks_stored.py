@@ -149,6 +149,24 @@ def test_every_figure_has_a_sentence_describing_it(path):
     assert not problems, f"{path.name} (rule in this file's docstring):\n  " + "\n  ".join(problems)
 
 
+def test_every_notebook_opens_with_the_colab_link_and_set_up_cell():
+    """The cells site/colab_cells.py writes, with the repository of pyproject.toml; it fixes what this finds."""
+    import importlib.util
+
+    script = pathlib.Path(__file__).parent.parent / "site" / "colab_cells.py"
+    spec = importlib.util.spec_from_file_location("colab_cells", script)
+    colab = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(colab)
+    repository, wordfreq = colab.settings()
+    for path in NOTEBOOKS:
+        link, setup = load(path)["cells"][0], code_cells(path)[0]
+        assert (link.get("id"), text_of(link["source"])) == (colab.LINK_ID, colab.link_source(repository, path.name)), \
+            f"{path.name} does not open with the Colab link; run: python site/colab_cells.py"
+        expected_setup = colab.setup_source(repository, wordfreq)
+        assert (setup.get("id"), text_of(setup["source"])) == (colab.SETUP_ID, expected_setup), \
+            f"{path.name}'s first code cell is not the Colab set-up cell; run: python site/colab_cells.py"
+
+
 # --- the checks themselves, on small notebooks made here ---------------------------------------------------
 
 

@@ -230,6 +230,11 @@ def test_diagrams_draw_on_the_axes_they_are_given():
          "key in keys must be one of"),
         (lambda: rh.plotting.plot_gate_traces(synthetic_lstm_trace(features=1), input_labels=("value", "marker")),
          ValueError, "input_labels must be a list of 1"),
+        # matplotlib 3.10 only warns on a non-string label (3.11 raises): the helper's own check must refuse it
+        (lambda: rh.plotting.plot_gate_traces(synthetic_lstm_trace(features=1), input_labels=np.array([1.0])),
+         TypeError, "input_labels must be a list of 1 strings"),
+        (lambda: rh.plotting.plot_gate_traces(synthetic_lstm_trace(features=1), input_labels=[7]),
+         TypeError, "input_labels must be a list of 1 strings"),
     ],
 )
 def test_bad_input_is_explained(call, error, match):

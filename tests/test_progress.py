@@ -29,3 +29,20 @@ def test_disabled_bar_still_counts_but_draws_nothing(capsys):
 def test_bad_input_is_refused(kwargs, error, match):
     with pytest.raises(error, match=match):
         rh.progress.progress_bar(**kwargs)
+
+
+def test_a_subclass_of_the_jupyter_shell_counts_as_a_notebook(monkeypatch):
+    """Colab's shell (google.colab._shell.Shell) subclasses ipykernel's; a terminal's IPython does not."""
+    import IPython
+    from IPython.core.interactiveshell import InteractiveShell
+    from ipykernel.zmqshell import ZMQInteractiveShell
+
+    class ColabLikeShell(ZMQInteractiveShell):
+        pass
+
+    shells = {"subclass": object.__new__(ColabLikeShell), "terminal": object.__new__(InteractiveShell)}
+    for name, expected in (("subclass", True), ("terminal", False)):
+        monkeypatch.setattr(IPython, "get_ipython", lambda: shells[name])
+        assert rh.progress._in_notebook() is expected, name
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    assert rh.progress._in_notebook() is False
