@@ -15,7 +15,9 @@ Introduced in notebook 09. What is inside:
 """
 
 import functools
+import json
 import math
+import pathlib
 
 import numpy as np
 
@@ -26,6 +28,23 @@ from ._validation import (check_array, check_bool, check_choice, check_count, ch
 MIN_CELLS = ("mingru", "minlstm")
 MEMORY_CELLS = ("mingru", "gru", "lstm")
 MEMORY_TASKS = ("recall_first", "adding", "parity")
+BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent.parent / "benchmarks" / "linear_recurrence_results.json"
+
+
+def load_benchmark(path=BENCHMARK_RESULTS):
+    """The committed results of `benchmarks/linear_recurrence.py`: the timing sweep and the trainings too slow
+    for notebook 09 (`timing`, `memory`, `parity`, each a list of rows, and `machine`).
+
+    Raises:
+        TypeError: if `path` is not a path. FileNotFoundError: if the file is missing (the script makes it).
+    """
+    if not isinstance(path, (str, pathlib.Path)):
+        raise TypeError(f"path must be a file path, got {type(path).__name__}. Leave it out for the course's file.")
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no benchmark results at {path}. Run `python benchmarks/linear_recurrence.py` "
+                                "from the course folder to make them (about half an hour on 2 cores).")
+    return json.loads(path.read_text())
 
 
 def min_param_names(cell):

@@ -72,6 +72,7 @@ ACCEPTED = {
     ("widgets.keyboard_box", "value"): {"string"},  # any text can be the box's first value
     ("widgets.date_box", "value"): {"string"},
     ("widgets.language_box", "value"): {"string"},
+    ("linear_recurrence.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
     ("linear_recurrence.g", "x"): {"-1", "0", "4-D array", "10**12", "2.5"},  # elementwise maths, like np.tanh
     ("linear_recurrence.feature_map", "x"): {"-1", "0", "4-D array", "10**12", "2.5"},
     ("linear_recurrence.memory_run", "gate_bias"): {"-1", "0"},  # any bias in [-20, 20] (negative: forget)
@@ -454,6 +455,7 @@ EXAMPLES = {
     "data.prefix_parity": lambda: dict(n_samples=3, length=4, seed=1),
     "plotting.min_gru_cell_diagram": lambda: dict(),
     "plotting.scan_diagram": lambda: dict(steps=4),
+    "linear_recurrence.load_benchmark": lambda: dict(),
     "linear_recurrence.min_param_names": lambda: dict(cell="minlstm"),
     "linear_recurrence.min_gru_gates": lambda: dict(X=_X(), params=_min_params("mingru")),
     "linear_recurrence.min_lstm_gates": lambda: dict(X=_X(), params=_min_params("minlstm")),

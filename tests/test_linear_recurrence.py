@@ -213,3 +213,15 @@ def test_loop_and_scan_times_agree_with_the_loop_and_time_each_method():
 def test_bad_input_is_explained(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_the_committed_benchmark_has_every_part_the_notebook_reads(tmp_path):
+    results = lr.load_benchmark()
+    assert {"machine", "timing", "memory", "parity"} <= set(results)
+    assert {row["T"] for row in results["timing"]} == {64, 128, 256, 512, 1024, 2048, 4096}
+    assert {row["method"] for row in results["timing"]} == set(lr.TIMED_METHODS)
+    assert {(row["task"], row["length"]) for row in results["memory"]} == {
+        (task, lag) for task in ("recall_first", "adding") for lag in (10, 30, 100)}
+    assert {row["seed"] for row in results["parity"]} == {0, 1, 2}
+    with pytest.raises(FileNotFoundError, match="benchmarks/linear_recurrence.py"):
+        lr.load_benchmark(tmp_path / "missing.json")
