@@ -1132,7 +1132,7 @@ def test_09_every_form_of_the_linear_recurrence_equals_the_loop(nb09):
     for name in ("diff_helper", "diff_minlstm", "assoc_diff", "scan_diff", "keras_diff", "helper_layer_diff"):
         assert nb09[name] < 1e-12, name  # "to round-off" in float64
     assert max(nb09["attention_diffs"].values()) < 1e-12 and nb09["ssm_diff"] < 1e-10
-    assert nb09["weights"]["minGRU"] == 64 and nb09["weights"]["GRU (Keras default)"] == 912
+    assert nb09["weight_counts"]["minGRU"] == 64 and nb09["weight_counts"]["GRU (Keras default)"] == 912
 
 
 def test_09_log_space_holds_where_the_closed_form_breaks(nb09):
@@ -1142,7 +1142,7 @@ def test_09_log_space_holds_where_the_closed_form_breaks(nb09):
 
 def test_09_the_scan_has_log_depth_more_work_and_loses_on_two_cores(nb09, bench09):
     costs = nb09["costs"]
-    assert costs.loc[4096, "scan_depth"] == 12 and 9 < costs.loc[1024, "scan work / loop work"] < 11
+    assert costs.loc[4096, "scan_depth"] == 12 and 8 < costs.loc[1024, "scan work / loop work"] < 11
     live = nb09["live_table"].set_index(["T", "method"])["warm ms"]
     for T in S09["LIVE_LENGTHS"]:
         assert live[(T, "keras scan")] > live[(T, "numpy loop")], T
