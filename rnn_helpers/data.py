@@ -361,3 +361,29 @@ def date_pairs(n_train, n_test, seed=0):
     table = pd.DataFrame({"text": [DATE_FORMATS[s](d) for s, d in zip(formats, dates)],
                           "iso": [d.isoformat() for d in dates], "format": formats})
     return table.iloc[:n_train].reset_index(drop=True), table.iloc[n_train:].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 09 · Where recurrence went next: running parity, a task a linear recurrence cannot do.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def prefix_parity(n_samples, length, seed=0):
+    """Random bit strings and, at every step, the parity of the bits so far (1 if an odd number of ones).
+
+    Introduced in notebook 09. Each new bit flips the answer or keeps it, so a network must track one bit of
+    state through a nonlinear update (an exclusive or). Guessing gives 50% at every step but the first.
+
+    Args:
+        n_samples: number of strings; an int >= 1.
+        length: bits per string; an int >= 1.
+        seed: seed of the bits, an int >= 0.
+
+    Returns:
+        `(X, y)`: `X` float32 `(n_samples, length, 1)` of 0/1 bits and `y` float32 `(n_samples, length, 1)`.
+    """
+    n_samples = check_count("n_samples", n_samples)
+    length = check_count("length", length)
+    seed = check_int("seed", seed, minimum=0)
+    bits = np.random.default_rng(seed).integers(0, 2, size=(n_samples, length, 1))
+    return bits.astype(np.float32), (np.cumsum(bits, axis=1) % 2).astype(np.float32)

@@ -1157,3 +1157,79 @@ def belief_curves(beliefs, classes, ax=None, labels=None):
     ax.set(xlabel="steps read", ylabel="probability", ylim=(-0.03, 1.03), xticks=steps)
     ax.legend(fontsize=8, frameon=False)
     return ax
+
+
+# --- where recurrence went next (notebook 09) -----------------------------------------------------------------
+
+
+def min_gru_cell_diagram(ax=None):
+    """The minGRU: notebook 05's GRU with $h_{t-1}$ taken out of the gate and the candidate.
+
+    Introduced in notebook 09. Alt text to show with it: "Diagram of a minGRU cell: the state runs along the top
+    from h_t−1 to h_t, multiplied by the update gate z and added to (1 − z) times a linear candidate; the gate
+    and the candidate read only x_t, so the state enters the cell only on the top line."
+
+    Returns:
+        the matplotlib Axes.
+    """
+    ax = _diagram_axes(ax, (0, 10.6), (0, 5.2))
+    line = dict(color=PALETTE["blend"], gid="state")
+    ax.text(0.1, _TOP + 0.35, "$h_{t-1}$", ha="left", va="bottom", fontsize=10)
+    _arrow(ax, (0.1, _TOP), (1.75, _TOP), **line)
+    _node(ax, (2.0, _TOP), "×", gid="a")
+    _arrow(ax, (2.25, _TOP), (5.95, _TOP), **line)
+    _node(ax, (6.2, _TOP), "+", gid="b")
+    _arrow(ax, (6.45, _TOP), (9.2, _TOP), **line)
+    ax.text(9.25, _TOP, "$h_t$", ha="left", va="center", fontsize=10)
+    _box(ax, (2.0, _LOW), "update gate\nσ → $z_t = a_t$", PALETTE["update"], size=(1.5, 0.8), gid="update")
+    _arrow(ax, (2.0, _LOW + 0.45), (2.0, _TOP - 0.27), color=PALETTE["update"], gid="update")
+    _arrow(ax, (2.0, 3.3), (3.85, 3.3), color=PALETTE["update"], gid="update")
+    _node(ax, (4.1, 3.3), "1−", gid="update")
+    _arrow(ax, (4.35, 3.3), (5.95, 3.3), color=PALETTE["update"], gid="update")
+    _box(ax, (6.2, _LOW), "candidate\nlinear → $\\tilde h_t$", PALETTE["candidate"], size=(1.5, 0.8), gid="candidate")
+    _arrow(ax, (6.2, _LOW + 0.45), (6.2, 3.05), color=PALETTE["candidate"], gid="candidate")
+    _node(ax, (6.2, 3.3), "×", gid="b")
+    _arrow(ax, (6.2, 3.55), (6.2, _TOP - 0.27), color=PALETTE["candidate"], gid="b")
+    ax.plot([2.0, 6.2], [0.8, 0.8], color="0.35", lw=1.2)
+    ax.text(4.1, 0.2, "$x_t$ only", ha="center", va="center", fontsize=10)
+    _arrow(ax, (4.1, 0.4), (4.1, 0.8))
+    for x in (2.0, 6.2):
+        _arrow(ax, (x, 0.8), (x, _LOW - 0.45))
+    ax.text(7.0, 3.0, "$h_t = a_t \\odot h_{t-1} + b_t$,  $b_t = (1 - z_t) \\odot \\tilde h_t$", fontsize=10,
+            va="center")
+    ax.set_title("minGRU: the gate and the candidate see only $x_t$", fontsize=10)
+    return ax
+
+
+def scan_diagram(steps=8, ax=None):
+    """The Hillis–Steele scan: in round k every position t ≥ 2^(k−1) combines with the one 2^(k−1) before it.
+
+    Introduced in notebook 09. Each circle shows which steps its pair (A, B) already summarises ("3–6": steps
+    3 to 6); after ⌈log₂ T⌉ rounds every position holds its whole prefix. Combines are vermillion arrows
+    (gid "combine"), copies from the row above grey.
+
+    Args:
+        steps: positions T; an int in [2, 16]. ax: Axes to draw on; a new figure if None.
+
+    Returns:
+        the matplotlib Axes.
+    """
+    steps = check_int("steps", steps, minimum=2, maximum=16)
+    rounds = int(np.ceil(np.log2(steps)))
+    ax = _diagram_axes(ax, (-1.6, steps + 0.2), (-rounds - 0.7, 0.9), scale=0.9)
+    first = np.arange(1, steps + 1)  # the first step each position summarises
+    for k in range(rounds + 1):
+        if k:
+            shift = 2 ** (k - 1)
+            for t in range(steps):
+                _arrow(ax, (t, -k + 0.67), (t, -k + 0.33), color="0.6", gid="copy")
+                if t >= shift:
+                    _arrow(ax, (t - shift + 0.15, -k + 1 - 0.25), (t - 0.15, -k + 0.25), color=PALETTE["gradient"],
+                           gid="combine")
+            first = np.where(np.arange(steps) >= shift, np.roll(first, shift), first)
+        for t in range(steps):
+            label = f"{t + 1}" if first[t] == t + 1 else f"{first[t]}–{t + 1}"
+            _node(ax, (t, -k), label, radius=0.33)
+        ax.text(-0.6, -k, "inputs" if k == 0 else f"round {k}", ha="right", va="center", fontsize=9)
+    ax.set_title(f"Hillis–Steele scan: {steps} steps in {rounds} rounds instead of {steps}", fontsize=10)
+    return ax

@@ -73,6 +73,11 @@ ACCEPTED = {
     ("widgets.keyboard_box", "value"): {"string"},  # any text can be the box's first value
     ("widgets.date_box", "value"): {"string"},
     ("widgets.language_box", "value"): {"string"},
+    ("linear_recurrence.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
+    ("linear_recurrence.g", "x"): {"-1", "0", "4-D array", "10**12", "2.5"},  # elementwise maths, like np.tanh
+    ("linear_recurrence.feature_map", "x"): {"-1", "0", "4-D array", "10**12", "2.5"},
+    ("linear_recurrence.memory_run", "gate_bias"): {"-1", "0"},  # any bias in [-20, 20] (negative: forget)
+    ("linear_recurrence.build_memory_model", "gate_bias"): {"-1", "0"},
 }
 
 # Parameters that take any value of a kind, whatever function they belong to.
@@ -80,6 +85,12 @@ ACCEPTED_FOR_PARAMETER = {
     "seed": {"0", "10**12"},  # any int >= 0 seeds numpy's generator
     "desc": {"string"}, "unit": {"string"}, "name": {"string"}, "title": {"string"}, "ylabel": {"string"},  # any text is a label
 }
+
+
+def _min_params(cell, features=2, units=3):
+    from rnn_helpers import linear_recurrence, numpy_rnn
+
+    return numpy_rnn.random_params(linear_recurrence.min_param_names(cell), features, units)
 
 
 def _X(batch=1, time=3, features=2):
@@ -443,6 +454,46 @@ EXAMPLES = {
     "plotting.confusion_heatmap": lambda: dict(counts=np.eye(2), labels=["a", "b"]),
     "plotting.reading_steps": lambda: dict(image=np.zeros((3, 4)), beliefs=np.full((3, 2), 0.5)),
     "plotting.belief_curves": lambda: dict(beliefs=np.full((3, 2), 0.5), classes=[0, 1], labels=["zero", "one"]),
+    # notebook 09
+    "data.prefix_parity": lambda: dict(n_samples=3, length=4, seed=1),
+    "plotting.min_gru_cell_diagram": lambda: dict(),
+    "plotting.scan_diagram": lambda: dict(steps=4),
+    "linear_recurrence.load_benchmark": lambda: dict(),
+    "linear_recurrence.min_param_names": lambda: dict(cell="minlstm"),
+    "linear_recurrence.min_gru_gates": lambda: dict(X=_X(), params=_min_params("mingru")),
+    "linear_recurrence.min_lstm_gates": lambda: dict(X=_X(), params=_min_params("minlstm")),
+    "linear_recurrence.linear_recurrence": lambda: dict(a=np.full((1, 3, 2), 0.5), b=np.ones((1, 3, 2)),
+                                                        h0=np.zeros((1, 2))),
+    "linear_recurrence.combine": lambda: dict(first=(0.5, 1.0), second=(0.5, 2.0)),
+    "linear_recurrence.hillis_steele_scan": lambda: dict(a=np.full((1, 3, 2), 0.5), b=np.ones((1, 3, 2))),
+    "linear_recurrence.scan_cost": lambda: dict(T=8),
+    "linear_recurrence.g": lambda: dict(x=np.array([-1.0, 1.0])),
+    "linear_recurrence.log_space_recurrence": lambda: dict(log_a=np.full((1, 3, 2), -0.5), log_b=np.zeros((1, 3, 2))),
+    "linear_recurrence.min_gru_forward": lambda: dict(X=_X(), params=_min_params("mingru"), h0=np.zeros((1, 3)),
+                                                      method="scan"),
+    "linear_recurrence.min_gru_gradient_norms": lambda: dict(X=_X(), params=_min_params("mingru")),
+    "linear_recurrence.build_memory_model": lambda: dict(cell="mingru", length=3, features=1, units=2, layers=1,
+                                                         return_sequences=True, gate_bias=1.0),
+    "linear_recurrence.memory_data": lambda: dict(task="parity", n_samples=2, length=3, seed=1),
+    "linear_recurrence.score": lambda: dict(task="parity", y_true=np.ones((2, 3, 1)), prediction=np.ones((2, 3, 1))),
+    "linear_recurrence.memory_run": lambda: dict(cell="gru", task="parity", length=2, units=1, layers=1, epochs=1,
+                                                 n_train=2, n_test=2, batch_size=2, learning_rate=0.01, seed=1,
+                                                 gate_bias=1.0),
+    "linear_recurrence.median_seconds": lambda: dict(run=lambda: None, repeats=2),
+    "linear_recurrence.feature_map": lambda: dict(x=np.array([-1.0, 1.0])),
+    "linear_recurrence.softmax_attention_causal": lambda: dict(Q=np.ones((3, 2)), K=np.ones((3, 2)), V=np.ones((3, 1))),
+    "linear_recurrence.linear_attention_masked": lambda: dict(Q=np.ones((3, 2)), K=np.ones((3, 2)), V=np.ones((3, 1))),
+    "linear_recurrence.linear_attention_cumsum": lambda: dict(Q=np.ones((3, 2)), K=np.ones((3, 2)), V=np.ones((3, 1))),
+    "linear_recurrence.linear_attention_recurrent": lambda: dict(Q=np.ones((3, 2)), K=np.ones((3, 2)),
+                                                                 V=np.ones((3, 1))),
+    "linear_recurrence.linear_attention_step": lambda: dict(q=np.ones(2), k=np.ones(2), v=np.ones(1),
+                                                            S=np.zeros((2, 1)), z=np.zeros(2)),
+    "linear_recurrence.generation_cost": lambda: dict(positions=[2, 4], d=2, repeats=1, seed=1),
+    "linear_recurrence.ssm_recurrence": lambda: dict(u=np.ones(4), A=np.array([0.5]), B=np.ones(1), C=np.ones(1)),
+    "linear_recurrence.ssm_kernel": lambda: dict(A=np.array([0.5]), B=np.ones(1), C=np.ones(1), length=3),
+    "linear_recurrence.ssm_convolution": lambda: dict(u=np.ones(4), A=np.array([0.5]), B=np.ones(1), C=np.ones(1)),
+    "linear_recurrence.loop_and_scan_times": lambda: dict(T=4, batch=1, units=1, repeats=1, methods=("numpy loop",),
+                                                          seed=1),
 }
 
 SECONDS = 10  # a call that runs longer than this on tiny inputs counts as a hang

@@ -65,6 +65,8 @@ MISTAKES = {
     "08_writing_sequences": ("greedy_decode", "        if next_id == end:\n            break\n        prefix.append(next_id)\n",
                              "        prefix.append(next_id)\n        if next_id == end:\n            break\n",
                              "test_greedy_decode"),
+    "09_where_recurrence_went": ("min_gru_coefficients", "(1 - z) * h_tilde", "z * h_tilde",
+                                 "test_min_gru_coefficients"),
 }
 
 # One shortcut per assignment: (solution cell, what the student writes instead, test cell it fails). Each
@@ -136,6 +138,12 @@ def bigram_top_k(words, previous, k):
     ranked = sorted((s for i, s in symbol.items() if counts[i] > 0), key=lambda s: (-counts[ids[s]], s))
     return ranked[:k]
 """, "test_bigram_top_k"),
+    "09_where_recurrence_went": ("scan", """
+import rnn_helpers as rh
+
+def scan(a, b):
+    return rh.linear_recurrence.hillis_steele_scan(a, b)
+""", "test_scan"),
 }
 
 # The misbehaving submission of assignment 02: elman_step is right, elman_forward loops forever,

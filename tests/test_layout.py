@@ -17,6 +17,7 @@ LEVELS = {
     "keras_rnn": 2, "stateful": 2,
     "bptt": 3, "training": 3,
     "one_step": 4, "gradient_flow": 4, "memory": 4, "gates": 4, "forecast": 4, "reading": 4, "writing": 4,
+    "linear_recurrence": 4,
     "widgets": 5, "checks": 5,
 }
 MAX_FUNCTION_LINES = 60

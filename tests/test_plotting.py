@@ -312,3 +312,24 @@ def test_belief_curves_draw_one_styled_line_per_class():
 def test_notebook_07_figures_explain_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_min_gru_cell_diagram_feeds_the_gate_and_candidate_from_the_input_only():
+    ax = rh.plotting.min_gru_cell_diagram()
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "$x_t$ only" in texts and "update gate" in texts and "linear" in texts and "reset" not in texts
+    assert {p.get_gid() for p in ax.patches} >= {"state", "update", "candidate", "a", "b"}
+
+
+@pytest.mark.parametrize("steps", [2, 5, 8, 16])
+def test_scan_diagram_draws_one_arrow_per_combine_and_ends_with_whole_prefixes(steps):
+    ax = rh.plotting.scan_diagram(steps)
+    combines = [p for p in ax.patches if p.get_gid() == "combine"]
+    assert len(combines) == rh.linear_recurrence.scan_cost(steps)["scan_work"]
+    last_row = [t.get_text() for t in ax.texts][-steps - 1:-1]  # the circles of the last round, then its label
+    assert last_row == ["1"] + [f"1–{t}" for t in range(2, steps + 1)]
+
+
+def test_scan_diagram_explains_bad_input():
+    with pytest.raises(ValueError, match="<= 16"):
+        rh.plotting.scan_diagram(40)

@@ -1,0 +1,227 @@
+"""rnn_helpers.linear_recurrence: every form of the linear recurrence equals the plain loop, and bad input is explained."""
+
+import keras
+import numpy as np
+import pytest
+
+import rnn_helpers as rh
+from rnn_helpers import linear_recurrence as lr
+
+
+def min_gru(seed=0, features=3, units=5, batch=2, time=37):
+    p = rh.numpy_rnn.random_params(lr.min_param_names("mingru"), features, units, seed=seed)
+    return np.random.default_rng(seed).normal(size=(batch, time, features)), p
+
+
+def gru_loop_without_state_in_the_gates(X, p):
+    """A minGRU written as notebook 05's GRU step with the recurrent kernels and the reset gate removed."""
+    h, H = np.zeros((X.shape[0], p["b_z"].size)), []
+    for t in range(X.shape[1]):
+        z = 1 / (1 + np.exp(-(X[:, t] @ p["W_xz"] + p["b_z"])))
+        h = z * h + (1 - z) * (X[:, t] @ p["W_xh"] + p["b_h"])
+        H.append(h)
+    return np.stack(H, axis=1)
+
+
+@pytest.mark.parametrize("time", [1, 2, 3, 5, 8, 37, 64])
+def test_scan_equals_loop_equals_the_gru_without_state_in_its_gates(time):
+    X, p = min_gru(time=time)
+    loop = lr.min_gru_forward(X, p)
+    np.testing.assert_allclose(loop, gru_loop_without_state_in_the_gates(X, p), atol=1e-12)
+    np.testing.assert_allclose(lr.min_gru_forward(X, p, method="scan"), loop, atol=1e-12)
+    h0 = np.random.default_rng(9).normal(size=(2, 5))
+    np.testing.assert_allclose(lr.min_gru_forward(X, p, h0=h0, method="scan"), lr.min_gru_forward(X, p, h0=h0),
+                               atol=1e-12)
+
+
+def test_the_scan_takes_ceil_log2_rounds_and_the_cost_table_counts_its_combines():
+    for T in (1, 2, 3, 4, 5, 64, 100):
+        a = np.full((1, T, 1), 0.5)
+        *_, rounds = lr.hillis_steele_scan(a, a)
+        cost = lr.scan_cost(T)
+        assert rounds == cost["scan_depth"] == int(np.ceil(np.log2(T)))
+        assert cost["scan_work"] == sum(T - 2**k for k in range(rounds))
+    assert lr.scan_cost(4096) == {"loop_depth": 4096, "loop_work": 4096, "scan_depth": 12, "scan_work": 45057}
+
+
+def test_combine_is_associative_and_not_commutative():
+    rng = np.random.default_rng(1)
+    s1, s2, s3 = (tuple(rng.normal(size=(2, 6))) for _ in range(3))
+    for x, y in zip(lr.combine(lr.combine(s1, s2), s3), lr.combine(s1, lr.combine(s2, s3))):
+        np.testing.assert_allclose(x, y, atol=1e-12)
+    assert np.abs(lr.combine(s1, s2)[1] - lr.combine(s2, s1)[1]).max() > 0.1
+
+
+def test_min_lstm_normalises_its_gates_and_runs_as_a_linear_recurrence():
+    p = rh.numpy_rnn.random_params(lr.min_param_names("minlstm"), 2, 3, seed=4)
+    X = np.random.default_rng(4).normal(size=(2, 9, 2))
+    a, b = lr.min_lstm_gates(X, p)
+    f, i = (1 / (1 + np.exp(-(X @ p[w] + p[c]))) for w, c in (("W_xf", "b_f"), ("W_xi", "b_i")))
+    np.testing.assert_allclose(a + b / (X @ p["W_xh"] + p["b_h"]), 1.0, atol=1e-12)  # the shares sum to one
+    np.testing.assert_allclose(a, f / (f + i), atol=1e-12)
+
+
+def test_log_space_equals_the_loop_over_twenty_thousand_steps_where_the_closed_form_breaks():
+    rng = np.random.default_rng(2)
+    log_a = -np.logaddexp(0, -rng.normal(size=(1, 20_000, 3)))
+    log_b = np.log(lr.g(rng.normal(size=(1, 20_000, 3)))) - np.logaddexp(0, rng.normal(size=(1, 20_000, 3)))
+    loop = lr.linear_recurrence(np.exp(log_a), np.exp(log_b))
+    assert np.abs(lr.log_space_recurrence(log_a, log_b) - loop).max() < 1e-10
+    with np.errstate(all="ignore"):
+        A = np.cumprod(np.exp(log_a), axis=1)
+        assert np.mean(~np.isfinite(A * np.cumsum(np.exp(log_b) / A, axis=1))) > 0.5
+
+
+def test_g_is_continuous_and_positive():
+    x = np.array([-30.0, -1.0, -1e-12, 0.0, 2.0])
+    np.testing.assert_allclose(lr.g(x), [1 / (1 + np.exp(30)), 1 / (1 + np.e), 0.5, 0.5, 2.5], rtol=1e-9)
+    assert np.all(lr.g(np.linspace(-50, 50, 101)) > 0)
+
+
+def test_the_gradient_of_a_min_gru_is_the_product_of_its_gates():
+    X, p = min_gru(seed=3, batch=1, time=20)
+    a, b = lr.min_gru_gates(X, p)
+    norms = lr.min_gru_gradient_norms(X, p)
+    assert norms.shape == (20,)
+    for k in (1, 7, 20):  # nudge h_{T-k} (the map from it to h_T is linear) and read the change of h_T
+        h_before = np.zeros((1, 5)) if k == 20 else lr.linear_recurrence(a, b)[:, -k - 1]
+        nudged = lr.linear_recurrence(a[:, -k:], b[:, -k:], h0=h_before + 1e-3)[0, -1]
+        plain = lr.linear_recurrence(a[:, -k:], b[:, -k:], h0=h_before)[0, -1]
+        assert (nudged - plain).max() / 1e-3 == pytest.approx(norms[k - 1], rel=1e-9)
+
+
+def test_keras_layer_equals_the_numpy_loop_in_float64_and_builds_a_model_with_a_static_shape():
+    X, p = min_gru(time=33)
+    inputs = keras.Input(shape=(33, 3), dtype="float64")
+    layer = lr.MinGRU(5, dtype="float64")
+    model = keras.Model(inputs, layer(inputs))
+    layer.set_weights([p["W_xz"], p["b_z"], p["W_xh"], p["b_h"]])
+    assert model.output_shape == (None, 33, 5) and layer.supports_jit is False
+    np.testing.assert_allclose(np.asarray(model(X)), lr.min_gru_forward(X, p), atol=1e-12)
+    last = keras.Model(inputs, lr.MinGRU(5, return_sequences=False, dtype="float64")(inputs))
+    last.set_weights(model.get_weights())
+    np.testing.assert_allclose(np.asarray(last(X)), lr.min_gru_forward(X, p)[:, -1], atol=1e-12)
+    clone = lr.MinGRU.from_config(layer.get_config())
+    assert (clone.units, clone.return_sequences) == (5, True)
+
+
+def test_keras_layer_trains_in_a_graph_and_falls_back_from_xla():
+    model = lr.build_memory_model("mingru", 12, 2, units=4, layers=2)
+    with pytest.warns(UserWarning, match="jit_compile"):  # the scan cannot compile under XLA: Keras falls back
+        model.compile(optimizer="adam", loss="mse", jit_compile=True)
+    X, y = rh.data.adding_problem(64, 12, seed=0)
+    history = model.fit(X, y, epochs=2, verbose=0)
+    assert np.all(np.isfinite(history.history["loss"])) and model.output_shape == (None, 1)
+
+
+def test_memory_run_learns_parity_with_a_gru_and_reports_its_settings():
+    result = lr.memory_run("gru", "parity", 4, units=8, n_test=128)
+    assert result["score"] > 0.9 and result["params"] == rh.gates.param_count("gru", 1, 8)
+    assert (result["cell"], result["task"], result["length"], len(result["losses"])) == ("gru", "parity", 4, 10)
+
+
+def test_prefix_parity_labels_every_step_with_the_running_parity():
+    X, y = rh.data.prefix_parity(50, 9, seed=1)
+    assert X.shape == y.shape == (50, 9, 1) and X.dtype == np.float32
+    np.testing.assert_array_equal(y[:, 0], X[:, 0])
+    np.testing.assert_array_equal(y[:, 1:], np.abs(y[:, :-1] - X[:, 1:]))  # each 1 flips the parity
+
+
+def test_three_forms_of_causal_linear_attention_agree_and_differ_from_softmax():
+    Q, K, V = np.random.default_rng(5).normal(size=(3, 40, 6))
+    masked = lr.linear_attention_masked(Q, K, V)
+    np.testing.assert_allclose(lr.linear_attention_cumsum(Q, K, V), masked, atol=1e-12)
+    np.testing.assert_allclose(lr.linear_attention_recurrent(Q, K, V), masked, atol=1e-12)
+    np.testing.assert_allclose(masked[0], V[0], atol=1e-12)  # the first step sees only itself
+    softmax = lr.softmax_attention_causal(Q, K, V)
+    np.testing.assert_allclose(softmax[0], V[0], atol=1e-12)
+    assert np.abs(softmax - masked).max() > 0.1
+
+
+def test_softmax_attention_matches_a_direct_weighted_average():
+    Q, K, V = np.random.default_rng(6).normal(size=(3, 7, 4))
+    t = 4
+    w = np.exp(Q[t] @ K[: t + 1].T / 2.0)
+    np.testing.assert_allclose(lr.softmax_attention_causal(Q, K, V)[t], w @ V[: t + 1] / w.sum(), atol=1e-12)
+
+
+def test_ssm_recurrence_equals_its_fft_convolution_and_its_kernel_is_c_a_to_the_k_b():
+    A, B, C = np.array([0.9, -0.5, 0.3]), np.array([1.0, 2.0, -1.0]), np.array([0.5, 0.1, 2.0])
+    u = np.random.default_rng(7).normal(size=513)
+    np.testing.assert_allclose(lr.ssm_convolution(u, A, B, C), lr.ssm_recurrence(u, A, B, C), atol=1e-12)
+    np.testing.assert_allclose(lr.ssm_kernel(A, B, C, 3), [C @ B, C @ (A * B), C @ (A**2 * B)], atol=1e-15)
+    impulse = np.zeros(10)
+    impulse[0] = 1.0
+    np.testing.assert_allclose(lr.ssm_recurrence(impulse, A, B, C), lr.ssm_kernel(A, B, C, 10), atol=1e-15)
+
+
+def test_generation_cost_counts_the_numbers_kept_and_times_every_position():
+    table = lr.generation_cost([8, 64], d=16, repeats=3)
+    assert list(table.position) == [8, 64] and list(table.softmax_floats) == [256, 2048]
+    assert list(table.linear_floats) == [16 * 16 + 16] * 2 and np.all(table[["softmax_us", "linear_us"]] > 0)
+
+
+def test_the_fast_token_step_is_the_checked_one():
+    rng = np.random.default_rng(8)
+    q, k, v = rng.normal(size=(3, 5))
+    S, z = np.abs(rng.normal(size=(5, 5))), np.abs(rng.normal(size=5)) + 1
+    expected, S_new, z_new = lr.linear_attention_step(q, k, v, S, z)
+    assert lr._linear_token(q, k, v, S, z) == pytest.approx(expected, abs=1e-12)
+    np.testing.assert_allclose(S, S_new, atol=1e-12)  # the fast step updated S and z in place
+    np.testing.assert_allclose(z, z_new, atol=1e-12)
+
+
+def test_loop_and_scan_times_agree_with_the_loop_and_time_each_method():
+    times = lr.loop_and_scan_times(16, batch=2, units=3, repeats=2, methods=("numpy scan", "keras scan"))
+    assert set(times) == {"numpy scan", "keras scan"}
+    assert times["numpy scan"]["max_diff"] < 1e-12 and times["keras scan"]["max_diff"] < 1e-5
+    assert all(t["cold"] > 0 and t["warm"] > 0 for t in times.values())
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: lr.min_param_names("gru"), ValueError, "must be one of"),
+        (lambda: lr.min_gru_gates(np.zeros((2, 3)), {}), ValueError, "must be 3-D"),
+        (lambda: lr.min_gru_gates(np.zeros((1, 2, 3)), {"W_xz": np.zeros((3, 2))}), ValueError, "missing"),
+        (lambda: lr.linear_recurrence(np.zeros((1, 2, 3)), np.zeros((1, 3, 3))), ValueError, "same shape"),
+        (lambda: lr.linear_recurrence(np.zeros((1, 2, 3)), np.zeros((1, 2, 3)), h0=np.zeros(3)), ValueError, "2-D"),
+        (lambda: lr.combine((1.0, 2.0), 3.0), TypeError, "pair"),
+        (lambda: lr.scan_cost(0), ValueError, ">= 1"),
+        (lambda: lr.min_gru_forward(np.zeros((1, 2, 1)), {}, method="fast"), ValueError, "loop"),
+        (lambda: lr.min_gru_gradient_norms(*min_gru(batch=2)), ValueError, "one sequence"),
+        (lambda: lr.log_space_recurrence(np.zeros((1, 2, 1)), np.zeros((1, 3, 1))), ValueError, "same shape"),
+        (lambda: lr.linear_attention_cumsum(np.zeros((4, 2)), np.zeros((4, 3)), np.zeros((4, 2))), ValueError, "same d"),
+        (lambda: lr.linear_attention_masked(np.zeros((4, 2)), np.zeros((4, 2)), np.zeros((3, 2))), ValueError,
+         "one row per step"),
+        (lambda: lr.linear_attention_step(np.zeros(2), np.zeros(2), np.zeros(3), np.zeros((3, 3)), np.zeros(2)),
+         ValueError, "S must have shape"),
+        (lambda: lr.ssm_recurrence(np.zeros(5), np.zeros(2), np.zeros(3), np.zeros(2)), ValueError, "B must"),
+        (lambda: lr.ssm_kernel(np.zeros(2), np.zeros(2), np.zeros(2), 0), ValueError, ">= 1"),
+        (lambda: lr.generation_cost([0, 4]), ValueError, ">= 1"),
+        (lambda: lr.median_seconds(3), TypeError, "function"),
+        (lambda: lr.loop_and_scan_times(8, methods="numpy loop"), TypeError, "tuple"),
+        (lambda: lr.memory_run("elman", "parity", 4), ValueError, "must be one of"),
+        (lambda: lr.memory_data("copy", 4, 4), ValueError, "must be one of"),
+        (lambda: lr.build_memory_model("gru", 8, 1, layers=0), ValueError, ">= 1"),
+        (lambda: lr.MinGRU(0), ValueError, ">= 1"),
+        (lambda: lr.MinGRU(4)(keras.Input(shape=(None, 2))), ValueError, "fixed time length"),
+        (lambda: rh.data.prefix_parity(0, 4), ValueError, ">= 1"),
+        (lambda: lr.not_there, AttributeError, "not_there"),
+    ],
+)
+def test_bad_input_is_explained(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_the_committed_benchmark_has_every_part_the_notebook_reads(tmp_path):
+    results = lr.load_benchmark()
+    assert {"machine", "timing", "memory", "parity"} <= set(results)
+    assert {row["T"] for row in results["timing"]} == {64, 128, 256, 512, 1024, 2048, 4096}
+    assert {row["method"] for row in results["timing"]} == set(lr.TIMED_METHODS)
+    assert {(row["task"], row["length"]) for row in results["memory"]} == {
+        (task, lag) for task in ("recall_first", "adding") for lag in (10, 30, 100)}
+    assert {row["seed"] for row in results["parity"]} == {0, 1, 2}
+    with pytest.raises(FileNotFoundError, match="benchmarks/linear_recurrence.py"):
+        lr.load_benchmark(tmp_path / "missing.json")
