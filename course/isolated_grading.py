@@ -15,9 +15,11 @@ kernel at all. For each graded test cell, `GradeApart`:
    (`rh.numpy_rnn`, `import rnn_helpers.bptt`, ...) or Keras's recurrent layers unless the task hands them
    out (`HANDED_OUT`), may import only `STUDENT_IMPORTS`, and may not use the tools that reach around a
    program (`exec`, `getattr`, dunder attributes, `sys.modules`, ...) nor change a module's attributes;
-3. **runs it apart** (`run_apart`): a new `python` process in an empty folder, in which the reference modules
-   and Keras cannot be imported (and Keras's recurrent layers, where Keras is handed out, raise), runs the
-   setup, the student's definitions, the visible tests, then the hidden tests;
+3. **runs it apart** (`run_all_apart`): a fresh `python` process per submission, in an empty folder, imports
+   what the instructor's setup needs (Keras, where handed out) and forks one child per test; nothing of the
+   student's runs in that parent, so each test starts clean. In the child the reference modules and Keras
+   cannot be imported (and Keras's recurrent layers, where Keras is handed out, raise); it runs the setup,
+   the student's definitions, the visible tests, then the hidden tests;
 4. **reports by allowlist**: a passed test has no output; a failed one has one error output that names the
    test and says whether a visible or a hidden test failed, with the message only for a visible test (its
    lines are in the student's copy). Nothing of a hidden test's source, values or printed output leaves
@@ -28,10 +30,12 @@ nbgrader scores a graded cell by its outputs (an error: 0 points), so these outp
 
 import ast
 import builtins
-import concurrent.futures
+import contextlib
 import json
+import os
 import queue
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -198,26 +202,35 @@ def static_findings(statements, setup_sources, allowed):
 
 # --- 3. running apart ---------------------------------------------------------------------------------------------
 
-# The fresh process: reads its job from stdin, blocks imports, runs the parts, writes JSON lines signed with
-# the job's token (a student's print cannot fake a result without it): "ready" after the instructor's setup,
+# The grading process, started fresh for each submission: reads the jobs from stdin, imports what the
+# instructor's setup needs (Keras, where handed out: its import is most of a Keras test's time), then forks one
+# child per test, one after the other. Nothing of the student's runs in the parent, so every child starts
+# clean and holds only its own test. A child blocks imports, runs its parts and writes JSON lines signed with
+# its job's token (a student's print cannot fake a result without it): "started", "ready" after the setup,
 # then the result.
-_CHILD = r'''
-import importlib.abc, json, sys
+_GRADER = r"""
+import importlib.abc, json, os, sys
 
-def main(job=json.loads(sys.stdin.read())):
+def run(job):
     token, blocked, allowed, message = job.pop("token"), job["blocked"], job["allowed"], job["message"]
+
     def report(**result):
         sys.__stdout__.write("\n" + json.dumps({"token": token, **result}) + "\n")
         sys.__stdout__.flush()
 
+    report(part="started", pid=os.getpid())
+    is_blocked = lambda name: (any(name == b or name.startswith(b + ".") for b in blocked) and name not in allowed
+                               and not name.startswith("rnn_helpers._"))  # input checks hold no answers
+
     class Blocker(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):
-            private = name.startswith("rnn_helpers._")  # input checks, no answers
-            if any(name == b or name.startswith(b + ".") for b in blocked) and name not in allowed and not private:
+            if is_blocked(name):
                 raise ImportError(message.format(name=name), name=name)
 
+    for name in [name for name in sys.modules if is_blocked(name)]:
+        del sys.modules[name]  # loaded by the parent for another test: this one must import (and be refused)
     sys.meta_path.insert(0, Blocker())
-    if "keras" in allowed and any("keras" in job[part] for part in ("setup", "answer", "visible", "hidden")):
+    if job["keras"]:
         import keras
         for layer in job["keras_off"]:
             cls = getattr(keras.layers, layer)
@@ -237,68 +250,107 @@ def main(job=json.loads(sys.stdin.read())):
             return
     report(part="passed")
 
-main()
-'''
+def main(jobs):
+    if any(job["keras"] for job in jobs):
+        import keras  # the instructor's choice, before any student code
+    for index in range(len(jobs)):
+        pid = os.fork()
+        if pid == 0:
+            job = jobs[index]
+            jobs.clear()  # no other test's token stays in this child
+            try:
+                run(job)
+            finally:
+                sys.__stdout__.flush()
+                os._exit(0)
+        os.waitpid(pid, 0)
+
+main(json.loads(sys.stdin.read()))
+"""
 
 
 def run_apart(setup, answer, test_source, allowed, test, timeout=30, setup_timeout=300, python=sys.executable):
-    """Run one test in a fresh process holding only `setup`, the student's `answer` and the test.
+    """Run one test apart (`run_all_apart` with one test); return its result."""
+    return run_all_apart([(setup, answer, test_source, allowed, test)], timeout, setup_timeout, python)[0]
+
+
+def run_all_apart(tests, timeout=30, setup_timeout=300, python=sys.executable):
+    """Run tests, each in its own fresh process holding only the instructor's setup, the student's part, the test.
 
     Args:
-        setup: the instructor's setup code; answer: the student's part (`student_program(...)[0]`).
-        test_source: the test cell; its lines between the hidden-test markers run after the visible ones.
-        allowed: what the task hands out (`handed_out(...)`); test: the test's id, for messages.
-        timeout: seconds the student's part and the test may take before the process is stopped.
+        tests: `(setup, answer, test_source, allowed, test)` for each test: the instructor's setup code, the
+            student's part (`student_program(...)[0]`), the test cell (its lines between the hidden-test
+            markers run after the visible ones), what the task hands out (`handed_out(...)`), the test's id.
+        timeout: seconds the student's part and the test may take before the test is stopped.
         setup_timeout: seconds Python's start and the instructor's setup may take (a Keras import on a busy
             grader takes most of a minute); they do not count against `timeout`.
 
     Returns:
-        `{"part": "passed"}`, or `{"part": "setup"|"answer"|"visible"|"hidden"|"timeout"|"crash", "ename",
-        "evalue"}` for the first part that failed.
+        For each test, `{"part": "passed"}`, or `{"part": "setup"|"answer"|"visible"|"hidden"|"timeout"|"crash",
+        "ename", "evalue"}` for the first part that failed.
     """
-    visible, hidden = _split_hidden(test_source)
-    blocked = [m for m in (PACKAGE, *FRAMEWORKS) if not ("keras" in allowed and m in FRAMEWORKS[:2])]
-    token = secrets.token_hex(16)
-    job = {"token": token, "setup": setup, "answer": answer, "visible": visible, "hidden": hidden,
-           "blocked": blocked, "allowed": [a for a in allowed if a[0].islower()] + [PACKAGE],
-           "keras_off": [layer for layer in KERAS_RECURRENT if layer not in allowed],
-           "message": f"{{name}} cannot be used while {test} is graded: a graded task must be solved by your own "
-                      f"code, not by the course's reference code or Keras's recurrent layers."}
+    jobs = [_job(*test) for test in tests]
     with tempfile.TemporaryDirectory() as folder:
-        process = subprocess.Popen([python, "-P", "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL, text=True, cwd=folder)
+        process = subprocess.Popen([python, "-P", "-c", _GRADER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True, cwd=folder, start_new_session=True)
         try:
-            process.stdin.write(json.dumps(job))
+            process.stdin.write(json.dumps(jobs))
             process.stdin.close()
-            return _signed_result(process, token, setup_timeout, timeout)
+            return _signed_results(process, [job["token"] for job in jobs], setup_timeout, timeout)
         finally:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 
-def _signed_result(process, token, setup_timeout, timeout):
-    """The result line the process signs with `token`, waiting `setup_timeout` s for "ready", then `timeout` s."""
-    signed, prefix = queue.Queue(), '{"token": "' + token + '"'
+def _job(setup, answer, test_source, allowed, test):
+    visible, hidden = _split_hidden(test_source)
+    keras = "keras" in allowed and any("keras" in part for part in (setup, answer, test_source))
+    return {"token": secrets.token_hex(16), "setup": setup, "answer": answer, "visible": visible, "hidden": hidden,
+            "blocked": [m for m in (PACKAGE, *FRAMEWORKS) if not ("keras" in allowed and m in FRAMEWORKS[:2])],
+            "allowed": [a for a in allowed if a[0].islower()] + [PACKAGE], "keras": keras,
+            "keras_off": [layer for layer in KERAS_RECURRENT if layer not in allowed],
+            "message": f"{{name}} cannot be used while {test} is graded: a graded task must be solved by your own "
+                       f"code, not by the course's reference code or Keras's recurrent layers."}
+
+
+def _signed_results(process, tokens, setup_timeout, timeout):
+    """Each test's result line, signed with its token; a test gets `setup_timeout` s to be ready, then `timeout` s."""
+    signed = queue.Queue()
 
     def read():  # only signed lines are kept: a flood of printed output costs no memory
         for line in iter(lambda: process.stdout.readline(1 << 16), ""):
-            if line.startswith(prefix):
-                signed.put(json.loads(line))
+            if line.startswith('{"token": "'):
+                with contextlib.suppress(ValueError):
+                    signed.put(json.loads(line))
         signed.put(None)
 
     threading.Thread(target=read, daemon=True).start()
-    deadline, limit = time.monotonic() + setup_timeout, setup_timeout
-    while True:
-        try:
-            result = signed.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            return {"part": "timeout", "ename": "TimeoutError", "evalue": f"stopped after {limit} s"}
-        if result is None:
-            return {"part": "crash", "ename": "SystemExit", "evalue": "the test ended without a result"}
-        result.pop("token")
-        if result["part"] != "ready":
-            return result
-        deadline, limit = time.monotonic() + timeout, timeout
+    results = []
+    for token in tokens:
+        deadline, limit, pid = time.monotonic() + setup_timeout, setup_timeout, None
+        while len(results) < len(tokens) and results[-1:] != [None]:
+            try:
+                line = signed.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                results.append({"part": "timeout", "ename": "TimeoutError", "evalue": f"stopped after {limit} s"})
+                if pid is None:
+                    os.killpg(process.pid, signal.SIGKILL)  # stuck before its test started: end the grading
+                else:
+                    os.kill(pid, signal.SIGKILL)  # the next test starts in a new child
+                break
+            if line is None:
+                results.append(None)  # the grading process ended: this test and the rest have no result
+            elif line.pop("token") == token:
+                if line["part"] == "started":
+                    pid = line["pid"]
+                elif line["part"] == "ready":
+                    deadline, limit = time.monotonic() + timeout, timeout
+                else:
+                    results.append(line)
+                    break
+    crash = {"part": "crash", "ename": "SystemExit", "evalue": "the test ended without a result"}
+    return [result or crash for result in results] + [crash] * (len(tokens) - len(results))
 
 
 def _split_hidden(source):
@@ -327,33 +379,29 @@ def report(test, result):
 # --- 4. the nbgrader step --------------------------------------------------------------------------------------
 
 class GradeApart(NbGraderPreprocessor):
-    """nbgrader autograde step: grade every test cell by `static_findings` and `run_apart`; set its outputs."""
+    """nbgrader autograde step: grade every test cell by `static_findings` and `run_all_apart`; set its outputs."""
 
     timeout = Integer(30, help="seconds one test may run before it fails").tag(config=True)
     setup_timeout = Integer(300, help="seconds Python's start and the instructor's setup may take").tag(config=True)
-    workers = Integer(2, help="tests of one submission run side by side in this many processes").tag(config=True)
 
     def preprocess(self, nb, resources):
         assignment = resources["nbgrader"]["assignment"]
-        jobs = {}
+        results, to_run = {}, {}
         for index, cell in enumerate(nb.cells):
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
-                jobs[index] = self._job(nb.cells[:index], assignment, meta["grade_id"], cell.source)
-        with concurrent.futures.ThreadPoolExecutor(max(1, self.workers)) as pool:
-            results = dict(zip(jobs, pool.map(lambda job: job(), jobs.values())))
+                setup, answer, findings, allowed = grading_parts(nb.cells[:index], assignment, meta["grade_id"],
+                                                                 cell.source)
+                if findings:
+                    results[index] = {"part": "answer", "ename": RULE_ERROR, "evalue": "; ".join(findings)}
+                else:
+                    to_run[index] = (setup, answer, cell.source, allowed, meta["grade_id"])
+        results.update(zip(to_run, run_all_apart(list(to_run.values()), self.timeout, self.setup_timeout)))
         for index, result in results.items():
             cell = nb.cells[index]
             cell.outputs = [nbformat.from_dict(o) for o in report(cell.metadata["nbgrader"]["grade_id"], result)]
             cell.execution_count = None
         return nb, resources
-
-    def _job(self, above, assignment, test, source):
-        """A function that grades one test (static check, then the fresh process) and returns its result."""
-        setup, answer, findings, allowed = grading_parts(above, assignment, test, source)
-        if findings:
-            return lambda: {"part": "answer", "ename": RULE_ERROR, "evalue": "; ".join(findings)}
-        return lambda: run_apart(setup, answer, source, allowed, test, self.timeout, self.setup_timeout)
 
 
 def grading_parts(above, assignment, test, source):

@@ -12,9 +12,9 @@ version nor the feedback gives a hidden test away, and that nothing is lost.
 
 Adding an assignment: add its folder to `course/source/` and one entry to each of `MISTAKES` and `SHORTCUTS`.
 
-The workflow runs once per test session (module fixture), 32 autogrades, one fresh process per test:
-mostly Python starting, the Keras imports of assignment 06, and 10 s the deliberate endless loop.
-course/README.md gives the module's time and per-submission grading times.
+The workflow runs once per test session (module fixture), 32 autogrades, each a fresh grading process that
+forks one child per test: mostly nbgrader's bookkeeping, the Keras imports of assignment 06, and 10 s the
+deliberate endless loop. course/README.md gives per-submission grading times.
 """
 
 import contextlib
@@ -606,10 +606,11 @@ def test_each_way_around_earns_nothing_for_its_task_only(classroom, assignment):
 
 
 def filled_cells(assignment, replace, up_to):
-    """`[(label, source)]` of the source notebook's code cells up to the test `up_to`, answers from `replace`."""
+    """`[(label, source)]` of the source notebook's nbgrader cells (setup, answers, tests) up to the test `up_to`,
+    answers from `replace`; the self-checks and demonstrations between them are left out."""
     cells = []
     for cell in source_notebook(assignment).cells:
-        if cell.cell_type == "code":
+        if cell.cell_type == "code" and nbgrader_meta(cell):
             source = strip_markers(cell.source)
             if nbgrader_meta(cell).get("solution"):
                 source = replace(nbgrader_meta(cell)["grade_id"], source)
@@ -622,10 +623,10 @@ def filled_cells(assignment, replace, up_to):
 # Runs cells one after the other in one namespace, as a kernel would, with nothing guarding the tests.
 UNGUARDED = """
 import contextlib, io, json, sys
+namespace = {}
 for label, source in json.load(sys.stdin):
     with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(source, label, "exec"), namespace := globals().get("namespace", {}))
-    globals()["namespace"] = namespace
+        exec(compile(source, label, "exec"), namespace)
 print("reached", label)
 """
 
@@ -728,3 +729,13 @@ for layer in (keras.layers.GRU, keras.layers.SimpleRNNCell):
     assert result == {"part": "passed"}
     blocked = isolated_grading.run_apart("", "", "import keras", (), "test_f", timeout=60)
     assert blocked["ename"] == "ImportError" and "keras cannot be used while test_f is graded" in blocked["evalue"]
+
+
+def test_each_test_runs_in_its_own_process_and_a_stuck_one_costs_only_itself():
+    setup = "import numpy as np"
+    tests = [(setup, "def f():\n    np.allclose = lambda *args, **kwargs: True\n    return 0", "assert f() == 0", (),
+              "test_a"),
+             (setup, "def g():\n    while True:\n        pass", "g()", (), "test_b"),
+             (setup, "", "assert not np.allclose(0, 1), 'the patch made in test_a reached test_c'", (), "test_c")]
+    results = isolated_grading.run_all_apart(tests, timeout=5)
+    assert [result["part"] for result in results] == ["passed", "timeout", "passed"], results
