@@ -158,8 +158,8 @@ def fit_linear(X, y):  # patches the checks the tests use, then returns anything
 import marshal, types
 
 # rh.numpy_rnn.jordan_step's code object, saved at home with marshal.dumps(...__code__)
-_saved = types.FunctionType(marshal.loads({JORDAN_CODE!r}),
-                            {{"np": np, "_check_step": lambda cell, x_t, states, params: (x_t, list(states.values()), params)}})
+_unchecked = lambda cell, x_t, states, params: (x_t, list(states.values()), params)
+_saved = types.FunctionType(marshal.loads({JORDAN_CODE!r}), {{"np": np, "_check_step": _unchecked}})
 
 def jordan_step(x_t, y_prev, W_xh, W_yh, b_h, W_hy, b_y):
     return _saved(x_t, y_prev, {{"W_xh": W_xh, "W_yh": W_yh, "b_h": b_h, "W_hy": W_hy, "b_y": b_y}})
@@ -663,8 +663,8 @@ def test_each_shortcut_fails_in_its_fresh_process_even_without_the_static_check(
     setup, answer, findings, allowed, source = grading_parts_of(assignment, shortcut_for(assignment))[test_id]
     assert findings, "the static check flags every shortcut"
     result = isolated_grading.run_apart(setup, answer, source, allowed, test_id, timeout=120)
-    assert result["part"] in ("answer", "visible", "hidden") and result["ename"] in ("ImportError", "NotImplementedError"), \
-        result
+    assert result["part"] in ("answer", "visible", "hidden"), result
+    assert result["ename"] in ("ImportError", "NotImplementedError"), result
     assert f"cannot be used while {test_id} is graded" in result["evalue"]
 
 

@@ -10,7 +10,7 @@ reach another's server, and that students see no teacher tools.
 
 Needs root (to make the accounts), Debian's python3.11 for the accounts' environment and the proxy from
 npm: `make hub` builds both into build/ (`make test` does it first). The accounts, their processes and
-every folder are removed afterwards, also when a step fails. About a minute on 2 cores (course/README.md).
+every folder are removed afterwards, also when a step fails. Two to three minutes on a busy 2-core machine.
 """
 
 import contextlib
@@ -234,8 +234,8 @@ c.Spawner.start_timeout = c.Spawner.http_timeout = 120
            "RNN_COURSE_SHARED_JUPYTER": str(shared / "jupyter"), "RNN_COURSE_SERVICE_TOKEN": run["service_token"],
            "RNN_COURSE_STUDENTS": " ".join(users[r] for r in HANDED_IN), "RNN_COURSE_INSTRUCTORS": users["grader"]}
     with open(run["log"], "w") as handle:
-        run["hub"] = subprocess.Popen([str(HUB_ENV / "bin" / "jupyterhub"), "-f", str(hub_dir / "jupyterhub_config.py")],
-                                      cwd=hub_dir, env=env, stdout=handle, stderr=subprocess.STDOUT,
+        command = [str(HUB_ENV / "bin" / "jupyterhub"), "-f", str(hub_dir / "jupyterhub_config.py")]
+        run["hub"] = subprocess.Popen(command, cwd=hub_dir, env=env, stdout=handle, stderr=subprocess.STDOUT,
                                       start_new_session=True)
     wait_until(lambda: run["hub"].poll() is None and request(run["api"], run["service_token"])[0] == 200,
                "the hub's start", run["deadline"], run["log"])
