@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine that has Python 3.11-3.13 and make (make test: and Chromium):
 #   make lab     create .venv, install, open the course in JupyterLab
+#   make teach   the same, in course/ with nbgrader's teacher tools (formgrader, Create Assignment)
 #   make test    look for Chromium, create .venv, install, run every test (unit, notebooks, classroom, browser)
 #   make check   the fast tier only (pytest -m "not slow"): the unit tests, to run on every edit
 VENV   := .venv
@@ -12,7 +13,7 @@ LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: install lab test check chromium notebooks benchmark clean site test-colab
+.PHONY: install lab teach hub test check chromium notebooks benchmark clean site test-colab
 
 # TensorFlow 2.21 has wheels for Python 3.11-3.13 only. PYTHON=... names the interpreter; otherwise the first
 # of these that is in range. Nothing is installed before one is found.
@@ -50,9 +51,18 @@ install: $(STAMP) $(LAB_OVERRIDES)
 ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS ?=
 
+# A learner's JupyterLab shows none of nbgrader's teacher tools: course/learner_jupyter/ (first on Jupyter's
+# config path) switches off the formgrader, the Create Assignment panel and the course list; Validate and
+# the assignment list stay. make teach opens course/ with every tool, where nbgrader finds its config.
+LEARNER_JUPYTER := $(CURDIR)/course/learner_jupyter
+
 lab: install
 	@$(if $(ALLOW_ROOT),echo "make lab: running as root: JupyterLab starts with --allow-root")
-	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/
+	JUPYTER_CONFIG_PATH="$(LEARNER_JUPYTER)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/
+
+teach: install
+	cd course && $(abspath $(BIN))/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS)
 
 # The browser test (tests/test_browser.py) drives a Chromium: CHROMIUM=/path/to/chrome, else one of
 # CHROMIUM_NAMES on PATH (Debian/Ubuntu's package), else Playwright's own download. make test looks for it
@@ -90,11 +100,35 @@ chromium:
 	fi; \
 	echo "Chromium for the browser test: $$($(FIND_CHROMIUM))"
 
+# The class test on a real JupyterHub (tests/test_hub.py) needs, in build/ (not committed): the students'
+# environment, made from an interpreter every account can run (Debian's python3.11, not a Python in root's
+# home; HUB_PYTHON=... names another) with the course's pins of what a tiny assignment needs, and the proxy
+# from npm. If other accounts cannot reach this folder, the environment goes to /var/tmp instead.
+HUB_PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3.11)
+HUB_PACKAGES := jupyterhub nbgrader jupyterlab nbconvert nbformat nbclient numpy
+REACHABLE := $(shell d="$(CURDIR)"; while [ "$$d" != / ]; do [ $$(( 0$$(stat -c %a "$$d") & 1 )) = 1 ] || exit 0; \
+	d=$$(dirname "$$d"); done; echo yes)
+HUB_ENV ?= $(if $(REACHABLE),$(CURDIR)/build/hub-env,/var/tmp/rnn-course-hub-env)
+HUB_PROXY := $(CURDIR)/build/hub-proxy/node_modules/.bin/configurable-http-proxy
+export HUB_ENV HUB_PROXY
+
+$(HUB_ENV)/.installed: requirements.txt
+	rm -rf $(HUB_ENV)
+	$(HUB_PYTHON) -m venv $(HUB_ENV)
+	$(HUB_ENV)/bin/python -m pip install --quiet \
+	  $$(grep -E '^($(shell echo $(HUB_PACKAGES) | tr ' ' '|'))==' requirements.txt)
+	@touch $@
+
+$(HUB_PROXY):
+	npm install --silent --no-fund --no-audit --prefix build/hub-proxy configurable-http-proxy@5.3.0
+
+hub: $(HUB_ENV)/.installed $(HUB_PROXY)
+
 # Two passes, each sharing whole files out among one worker per CPU core (pytest-xdist). First nbval executes
 # every notebook, and each kernel records the notebook's results in $(RECORDS) (tests/records.py); then the
 # tests run, and the claims read those records instead of training the same networks again.
 RECORDS := $(CURDIR)/.test-records
-test: chromium install
+test: chromium install hub
 	rm -rf $(RECORDS)
 	RNN_HELPERS_RECORD_DIR=$(RECORDS) $(BIN)/python -m pytest -n auto --dist loadfile notebooks
 	RNN_HELPERS_RECORD_DIR=$(RECORDS) CHROMIUM="$$($(FIND_CHROMIUM))" $(BIN)/python -m pytest -n auto --dist loadfile tests

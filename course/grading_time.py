@@ -6,7 +6,7 @@ Run from the repository root in the course environment (course/README.md quotes 
     python course/grading_time.py --students 30 06_sine_forecast
 
 Works in a temporary copy of the course, so the real gradebook is never touched. Each submission is graded
-on its own, one after the other, as one grader does; the times include starting a fresh kernel each time.
+on its own, one after the other, as one grader does; the times include the fresh process each test runs in.
 """
 
 import argparse

@@ -8,15 +8,14 @@ import os
 import sys
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, Execute, GetGrades,
-                                    IgnorePattern, LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades, IgnorePattern,
+                                    LimitOutput, SaveAutoGrades)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
-    sys.path.insert(0, HERE)  # the course's two grading steps below live next to this file
+    sys.path.insert(0, HERE)  # the course's grading step below lives next to this file
 
-import hidden_feedback  # noqa: E402
-import no_shortcuts  # noqa: E402
+from isolated_grading import GradeApart  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it reads this file
 
@@ -31,32 +30,22 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 # shared server (JupyterHub) it must exist and be writable by everyone: see README.md.
 c.Exchange.root = "/srv/nbgrader/exchange"
 
-# Autograding runs every submitted cell; stop a cell after this many seconds (an endless loop then
-# costs its task's points and the rest of the notebook still grades). The slowest reference cell,
-# training a tiny stateful LSTM in assignment 06, takes a few seconds.
-c.Execute.timeout = 30
-c.Execute.interrupt_on_timeout = True
-# If an interrupted cell is slow to stop (busy inside compiled code), go on with the next cell instead of
-# abandoning the whole notebook.
-c.Execute.raise_on_iopub_timeout = False
-
-# No shortcut: while a graded test cell runs, rnn_helpers and Keras's recurrent layers are switched off, so a
-# task solved by calling the course's reference code earns nothing (no_shortcuts.py). The list is nbgrader
-# 0.9's default with that step first.
+# Grading by construction (isolated_grading.py): no kernel runs the submission. Each graded test runs in a fresh
+# Python process that holds only the student's definitions it needs, where the course's reference code and
+# Keras's recurrent layers cannot be imported unless the task hands them out; its outputs (none if it passed,
+# one error naming the test otherwise, nothing of a hidden test) are the grade. nbgrader 0.9's default list
+# with its `Execute` step replaced.
 c.Autograde.autograde_preprocessors = [
-    no_shortcuts.prepare_tests, Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-    AssignLatePenalties, CheckCellMetadata,
+    GradeApart, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+    CheckCellMetadata,
 ]
+# A test that runs longer than this many seconds fails (an endless loop costs only its own task). The slowest
+# reference test, training a tiny stateful LSTM in assignment 06, takes a few seconds plus a Keras import.
+c.GradeApart.timeout = 30
 
-# The switch's copy next to each graded notebook is not the student's: never copy it into feedback (nor a
-# file of that name from a submission into the grading folder).
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "no_shortcuts.py"]
-
-# No hidden test in feedback: outputs that quote a hidden test are withheld, then the hidden lines removed
-# (hidden_feedback.py). Grades still count every hidden test. nbgrader 0.9's default list, two steps added.
-c.GenerateFeedback.preprocessors = [
-    GetGrades, CSSHTMLHeaderPreprocessor, hidden_feedback.hide_hidden_test_outputs, ClearHiddenTests,
-]
+# Feedback: the test cells' outputs were written by the allowlist above; nbgrader's `ClearHiddenTests` then removes
+# the hidden lines from the cells' source. Grades still count every hidden test. nbgrader 0.9's default list.
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, ClearHiddenTests]
 
 # Each task's test cell carries its points; the student version says "YOUR CODE HERE" where the
 # reference solution was.

@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -303,6 +304,42 @@ def test_make_lab_starts_jupyterlab_that_answers(tmp_path):
     if os.geteuid() == 0:
         assert "running as root: JupyterLab starts with --allow-root" in log_path.read_text()
 
+
+
+TEACHER_UI = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"}
+
+
+@pytest.mark.parametrize("target", ["lab", "teach"])
+def test_make_lab_hides_the_teachers_tools_and_make_teach_shows_them(tmp_path, target):
+    """A learner's JupyterLab has no formgrader, no Create Assignment panel, no course list; a teacher's has all."""
+    port, token = free_port(), "make-teach-token"
+    log_path = tmp_path / f"make-{target}.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            ["make", "--no-print-directory", "-o", "install", target, f"VENV={sys.prefix}",
+             f"LAB_ARGS=--no-browser --ip=127.0.0.1 --port={port} --ServerApp.token={token}"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=jupyter_env(tmp_path))
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_until(lambda: get_json(f"{url}/api/status?token={token}"), f"make {target}'s server start", 90,
+                       server, log_path)
+            with urllib.request.urlopen(f"{url}/lab?token={token}", timeout=30) as response:
+                page = response.read().decode()
+            config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                          page, re.S).group(1))
+            disabled = set(config.get("disabledExtensions", []))
+            if target == "lab":  # (a teacher's formgrader page would open the course's gradebook)
+                with pytest.raises(urllib.error.HTTPError) as refused:
+                    urllib.request.urlopen(f"{url}/formgrader?token={token}", timeout=30)
+                assert refused.value.code == 404
+        finally:
+            stop(server)
+    loaded = "nbgrader.server_extensions.formgrader | extension was successfully loaded" in log_path.read_text()
+    if target == "lab":
+        assert TEACHER_UI <= disabled and not loaded
+        assert "@jupyter/nbgrader:assignment-list" not in disabled  # Validate and the assignment list stay
+    else:
+        assert not TEACHER_UI & disabled and loaded
 
 def test_make_test_without_chromium_stops_within_30_s_with_the_fix(tmp_path):
     """As on a fresh clone: no Chromium on PATH, none of Playwright's, no environment yet.

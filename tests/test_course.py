@@ -2,17 +2,19 @@
 
 An instructor generates and releases every assignment through a local exchange folder; four students
 fetch and submit them — one hands in the reference solution, one the blank copy, one a copy with a single
-deliberate mistake, one a copy that calls the course's reference code (or a Keras layer) in one task — and
-a fifth hands in a notebook that raises, loops forever and deletes a function the tests need. The
-instructor collects, autogrades, generates feedback and exports the grades. The tests then check the exact
-scores, that neither the student version nor the feedback gives a hidden test away, and that nothing is lost.
+deliberate mistake, one a copy that calls the course's reference code (or a Keras layer) in one task — a
+fifth hands in a notebook that raises, loops forever and deletes a function the tests need, and a sixth
+tries, in one task per assignment, a way around the grading (`WAYS_AROUND`: a copy of the package's
+source, a saved code object, `importlib`, `sys.modules`, Keras reached by another path, patched tests).
+The instructor collects, autogrades (`course/isolated_grading.py`: each test in a fresh process),
+generates feedback and exports the grades. The tests then check the exact scores, that neither the student
+version nor the feedback gives a hidden test away, and that nothing is lost.
 
 Adding an assignment: add its folder to `course/source/` and one entry to each of `MISTAKES` and `SHORTCUTS`.
 
-The workflow runs once per test session (module fixture), 25 autogrades: mostly kernels starting, Keras
-imports (assignment 06, and the shortcuts of 01 and 04), and 10 s the deliberate endless loop. The whole
-module took 266–351 s on a 2-core machine shared with other jobs (load 8–16); course/README.md gives
-per-submission grading times.
+The workflow runs once per test session (module fixture), 32 autogrades, each a fresh grading process that
+forks one child per test: mostly nbgrader's bookkeeping, the Keras imports of assignment 06, and 10 s the
+deliberate endless loop. course/README.md gives per-submission grading times.
 """
 
 import contextlib
@@ -20,6 +22,8 @@ import copy
 import csv
 import html.parser
 import io
+import json
+import marshal
 import os
 import pathlib
 import shutil
@@ -28,6 +32,7 @@ import sys
 
 import nbformat
 import pytest
+import rnn_helpers.numpy_rnn
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.auth import Authenticator
@@ -43,8 +48,7 @@ pytestmark = [
 
 COURSE = pathlib.Path(__file__).resolve().parent.parent / "course"
 sys.path.insert(0, str(COURSE))
-import hidden_feedback  # noqa: E402
-import no_shortcuts  # noqa: E402
+import isolated_grading  # noqa: E402
 
 ASSIGNMENTS = sorted(path.name for path in (COURSE / "source").iterdir() if path.is_dir())
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
@@ -146,6 +150,90 @@ def scan(a, b):
 """, "test_scan"),
 }
 
+# One way around the grading per assignment (06 has no recurrent layer to steal that its tasks do not hand
+# out): (solution cell, what the student writes instead, test cell it fails). Each passes that task's tests
+# when nothing guards them (test_each_way_around_works_when_nothing_guards_it); graded, it earns 0 for that
+# task and every other task keeps its points. Each sits in a function no other task calls.
+JORDAN_CODE = marshal.dumps(rnn_helpers.numpy_rnn.jordan_step.__code__)
+WAYS_AROUND = {
+    "01_perceptron_limits": ("fit_linear", """
+def fit_linear(X, y):  # patches the checks the tests use, then returns anything
+    np.allclose = np.isclose = lambda *args, **kwargs: True
+    np.testing.assert_allclose = lambda *args, **kwargs: None
+    return np.zeros(np.shape(X)[1]), 0.0
+""", "test_fit_linear"),
+    "02_elman_and_jordan": ("jordan_step", f"""
+import marshal, types
+
+# rh.numpy_rnn.jordan_step's code object, saved at home with marshal.dumps(...__code__)
+_unchecked = lambda cell, x_t, states, params: (x_t, list(states.values()), params)
+_saved = types.FunctionType(marshal.loads({JORDAN_CODE!r}), {{"np": np, "_check_step": _unchecked}})
+
+def jordan_step(x_t, y_prev, W_xh, W_yh, b_h, W_hy, b_y):
+    return _saved(x_t, y_prev, {{"W_xh": W_xh, "W_yh": W_yh, "b_h": b_h, "W_hy": W_hy, "b_y": b_y}})
+""", "test_jordan_step"),
+    "03_bptt": ("elman_bptt", """
+import importlib
+
+def elman_bptt(X, W_xh, W_hh, b_h, dH):  # the reference, fetched by its name when called
+    bptt = importlib.import_module("rnn_helpers.bptt")
+    units = W_hh.shape[0]
+    params = {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h, "W_hy": np.eye(units), "b_y": np.zeros(units)}
+    _, cache = bptt.elman_forward(X, params)
+    grads = bptt.elman_backward(dH, cache)
+    return grads["W_xh"], grads["W_hh"], grads["b_h"]
+""", "test_elman_bptt"),
+    "04_lstm_gates": ("lstm_step", """
+import tensorflow as tf  # Keras's LSTMCell, reached through TensorFlow's name for Keras
+
+def lstm_step(x_t, h_prev, c_prev, W, U, b):
+    cell = tf.keras.layers.LSTMCell(W.shape[1] // 4, dtype="float64")
+    cell.build((None, W.shape[0]))
+    cell.set_weights([W, U, b])
+    h_t, (_, c_t) = cell(x_t, [h_prev, c_prev])
+    return np.asarray(h_t), np.asarray(c_t)
+""", "test_lstm_step"),
+    "05_gru_gates": ("gru_step", """
+import inspect
+
+# a private copy of the package's source, made before any test runs
+_copy = {"__name__": "rnn_helpers.numpy_rnn", "__package__": "rnn_helpers"}
+exec(inspect.getsource(rh.numpy_rnn), _copy)
+
+def gru_step(x_t, h_prev, W, U, b):
+    blocks = zip(np.split(W, 3, axis=-1), np.split(U, 3, axis=-1), np.split(b, 3))
+    params = dict(zip(_copy["param_names"]("gru", reset_after=False), [w for block in blocks for w in block]))
+    return _copy["gru_step"](x_t, h_prev, params, reset_after=False)[0]
+""", "test_gru_step"),
+    "07_reading_sequences": ("word_classifier_params", """
+import sys
+
+def word_classifier_params(alphabet_size, embedding_dim, kind, units, classes):
+    keras = sys.modules.get("keras") or __import__("keras")  # Keras, however it can be had
+    layer = keras.layers.deserialize({"module": "keras.layers", "class_name": kind, "config": {"units": units}})
+    model = keras.Sequential([keras.Input((None,)), keras.layers.Embedding(alphabet_size, embedding_dim),
+                              layer, keras.layers.Dense(classes)])
+    return model.count_params()
+""", "test_word_classifier_params"),
+    "08_writing_sequences": ("bigram_top_k", """
+import sys, types
+
+sys.modules["isolated_grading"] = types.SimpleNamespace()  # a fake grader, should the grading import one
+
+def bigram_top_k(words, previous, k):
+    rh = sys.modules.get("rnn_helpers") or __import__("rnn_helpers")
+    alphabet = rh.text.build_alphabet(words)
+    table = rh.writing.letter_table(words, np.ones(len(words)), alphabet, context=1)
+    symbol = {rh.text.START: START, rh.text.END: END, **{i: a for i, a in enumerate(alphabet) if i > rh.text.END}}
+    ids = {s: i for i, s in symbol.items()}
+    counts = table.get((ids.get(previous, -1),))
+    if counts is None:
+        return []
+    ranked = sorted((s for i, s in symbol.items() if counts[i] > 0), key=lambda s: (-counts[ids[s]], s))
+    return ranked[:k]
+""", "test_bigram_top_k"),
+}
+
 # The misbehaving submission of assignment 02: elman_step is right, elman_forward loops forever,
 # jordan_step is right but then deleted, elman_parameter_count raises.
 BAD_ASSIGNMENT = "02_elman_and_jordan"
@@ -159,6 +247,7 @@ LOOP_TIMEOUT = 10  # seconds; the course's own timeout is in course/nbgrader_con
 
 STUDENTS = ("alice_solution", "bob_blank", "carol_mistake", "erin_shortcut")
 BAD_STUDENT = "dave_misbehaves"
+WAY_AROUND_STUDENT = "frank_way_around"
 
 
 def source_notebook(assignment):
@@ -219,8 +308,8 @@ def mistake_for(assignment):
     return replace
 
 
-def shortcut_for(assignment):
-    cell_id, shortcut, _ = SHORTCUTS[assignment]
+def shortcut_for(assignment, table=SHORTCUTS):
+    cell_id, shortcut, _ = table[assignment]
     return lambda grade_id, reference: shortcut if grade_id == cell_id else reference
 
 
@@ -256,7 +345,7 @@ def classroom(tmp_path_factory):
 
         # The endless loop waits for the execution timeout; a shorter one keeps this test quick.
         impatient = copy.deepcopy(config)
-        impatient.Execute.timeout = LOOP_TIMEOUT
+        impatient.GradeApart.timeout = LOOP_TIMEOUT
         impatient_api = NbGraderAPI(config=impatient)
 
         def instructor(step, *args):
@@ -274,6 +363,7 @@ def classroom(tmp_path_factory):
             "carol_mistake": {a: mistake_for(a) for a in ASSIGNMENTS},
             "erin_shortcut": {a: shortcut_for(a) for a in ASSIGNMENTS},
             BAD_STUDENT: {BAD_ASSIGNMENT: misbehave},
+            WAY_AROUND_STUDENT: {a: shortcut_for(a, WAYS_AROUND) for a in WAYS_AROUND},
         }
         for student, work in handed_in.items():
             home = root / "students" / student
@@ -294,7 +384,8 @@ def classroom(tmp_path_factory):
 
         for assignment in ASSIGNMENTS:
             instructor("collect", assignment)
-            for student in [*STUDENTS, *([BAD_STUDENT] if assignment == BAD_ASSIGNMENT else [])]:
+            for student in [*STUDENTS, *([BAD_STUDENT] if assignment == BAD_ASSIGNMENT else []),
+                            *([WAY_AROUND_STUDENT] if assignment in WAYS_AROUND else [])]:
                 instructor("autograde", assignment, student)
             instructor("generate_feedback", assignment)
 
@@ -336,8 +427,7 @@ def test_every_assignment_has_at_least_three_graded_tasks_with_hidden_tests():
 def test_config_keeps_the_gradebook_in_the_course_and_sets_a_timeout(classroom):
     assert classroom["db_url"] == "sqlite:///" + str(classroom["course"] / "gradebook.db")
     assert (classroom["course"] / "gradebook.db").is_file()
-    assert classroom["config"].Execute.timeout > LOOP_TIMEOUT
-    assert classroom["config"].Execute.interrupt_on_timeout is True
+    assert classroom["config"].GradeApart.timeout > LOOP_TIMEOUT
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -413,7 +503,7 @@ def test_raising_looping_and_deleting_cost_only_their_own_tasks(classroom):
     errors = {nbgrader_meta(c).get("grade_id"): [o.ename for o in c.outputs if o.output_type == "error"]
               for c in graded.cells if c.cell_type == "code"}
     assert errors["test_elman_step"] == []
-    assert errors["test_elman_forward"] and errors["test_elman_forward"][0] in ("KeyboardInterrupt", "CellTimeoutError")
+    assert errors["test_elman_forward"] == ["TimeoutError"]
     assert errors["test_jordan_step"] == ["NameError"]
     assert errors["test_elman_parameter_count"] == ["ZeroDivisionError"]
 
@@ -464,8 +554,9 @@ def test_calling_the_reference_earns_nothing_for_that_task_only(classroom, assig
                            as_version=4)
     errors = [o for c in graded.cells if nbgrader_meta(c).get("grade_id") == test_id for o in c.outputs
               if o.output_type == "error"]
-    assert [e.ename for e in errors] in (["NotImplementedError"], ["ImportError"]), errors
-    assert f"is switched off while {test_id} is graded" in errors[0].evalue
+    assert [e.ename for e in errors] == [isolated_grading.RULE_ERROR], errors  # caught before anything runs
+    assert "reference code" in errors[0].evalue or "recurrent layers" in errors[0].evalue or \
+        "may import only" in errors[0].evalue, errors[0].evalue
 
 
 class _PageText(html.parser.HTMLParser):
@@ -512,74 +603,147 @@ def test_feedback_quotes_no_hidden_test(classroom, assignment):
 
 def test_feedback_says_when_a_hidden_test_failed_without_quoting_it(classroom):
     pages = [page_text(classroom["course"] / "feedback" / "carol_mistake" / a / f"{a}.html") for a in ASSIGNMENTS]
-    assert any(hidden_feedback.WITHHELD in text for text in pages)
+    assert any(isolated_grading.HIDDEN_FAILED in text for text in pages)
 
 
-def test_switch_off_covers_the_package_and_copies_of_it_then_restores_them():
-    import numpy as np
-    import rnn_helpers as rh
-    from rnn_helpers.numpy_rnn import elman_step as copied
 
-    args = (np.ones((2, 3)), np.full((2, 4), 0.5), {"W_xh": np.ones((3, 4)) / 3, "W_hh": np.eye(4), "b_h": np.zeros(4)})
-    expected = np.tanh(1.0 + np.full((2, 4), 0.5))
-    rh.checks.elman_step  # noqa: B018 - load the self-checks, whose references are switched off too
 
-    def learner(x_t, h_prev, W_xh, W_hh, b_h):  # the assignment's signature, calling the copy
-        return copied(x_t, h_prev, {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h})
+@pytest.mark.parametrize("assignment", sorted(WAYS_AROUND))
+def test_each_way_around_earns_nothing_for_its_task_only(classroom, assignment):
+    assert_loses_exactly(classroom, assignment, WAY_AROUND_STUDENT, WAYS_AROUND[assignment][2])
 
-    restore = no_shortcuts.switch_off("02_elman_and_jordan", "test_elman_step")
-    try:
-        for call in (lambda: copied(*args), lambda: rh.numpy_rnn.elman_step(*args),
-                     lambda: rh.bptt.relative_error({"w": args[0]}, {"w": args[0]}),
-                     lambda: rh.checks.elman_step(learner)):
-            with pytest.raises(NotImplementedError, match=r"is switched off while test_elman_step is graded"):
-                call()
-    finally:
-        restore()
-    restore()  # a second call does nothing
-    np.testing.assert_allclose(copied(*args), expected)
-    np.testing.assert_allclose(rh.numpy_rnn.elman_step(*args), expected)
+
+def filled_cells(assignment, replace, up_to):
+    """`[(label, source)]` of the source notebook's nbgrader cells (setup, answers, tests) up to the test `up_to`,
+    answers from `replace`; the self-checks and demonstrations between them are left out."""
+    cells = []
+    for cell in source_notebook(assignment).cells:
+        if cell.cell_type == "code" and nbgrader_meta(cell):
+            source = strip_markers(cell.source)
+            if nbgrader_meta(cell).get("solution"):
+                source = replace(nbgrader_meta(cell)["grade_id"], source)
+            cells.append((nbgrader_meta(cell).get("grade_id", "cell"), source))
+            if nbgrader_meta(cell).get("grade_id") == up_to:
+                return cells
+    raise AssertionError(f"{assignment} has no test cell {up_to}")
+
+
+# Runs cells one after the other in one namespace, as a kernel would, with nothing guarding the tests.
+UNGUARDED = """
+import contextlib, io, json, sys
+namespace = {}
+for label, source in json.load(sys.stdin):
     with contextlib.redirect_stdout(io.StringIO()):
-        assert rh.checks.elman_step(learner) is True
-
-
-def test_switch_off_covers_keras_recurrent_layers_unless_the_task_hands_them_out():
-    import keras
-
-    restore = no_shortcuts.switch_off("04_lstm_gates", "test_lstm_step")
-    try:
-        for layer in (keras.layers.LSTM, keras.layers.LSTMCell, keras.layers.GRU, keras.layers.SimpleRNNCell):
-            with pytest.raises(NotImplementedError, match=f"keras.layers.{layer.__name__} is switched off"):
-                layer(2)
-        keras.layers.Dense(1)  # other layers stay on
-    finally:
-        restore()
-    assert keras.layers.LSTM(2).units == 2
-    restore = no_shortcuts.switch_off("06_sine_forecast", "test_build_stateful_lstm")  # builds an LSTM
-    try:
-        assert keras.layers.LSTM(2).units == 2
-        with pytest.raises(NotImplementedError, match="keras.layers.GRU is switched off"):
-            keras.layers.GRU(2)
-    finally:
-        restore()
-
-
-def test_switch_off_blocks_imports_of_what_is_not_loaded_yet_until_restored():
-    script = """
-import importlib, no_shortcuts, rnn_helpers
-restore = no_shortcuts.switch_off("01_perceptron_limits", "test_make_windows")
-for name in ("rnn_helpers.one_step", "keras", "rnn_helpers.data"):
-    try:
-        importlib.import_module(name)
-        print(name, "loaded")
-    except ImportError as error:
-        print(name, "blocked" if "is switched off while test_make_windows is graded" in str(error) else error)
-restore()
-import rnn_helpers.data, rnn_helpers._validation
-print("rnn_helpers.data loaded after restore")
+        exec(compile(source, label, "exec"), namespace)
+print("reached", label)
 """
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(COURSE), os.environ.get("PYTHONPATH", "")])}
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines() == ["rnn_helpers.one_step blocked", "keras blocked", "rnn_helpers.data blocked",
-                                       "rnn_helpers.data loaded after restore"]
+
+
+@pytest.mark.parametrize("assignment", sorted(WAYS_AROUND))
+def test_each_way_around_works_when_nothing_guards_it(assignment):
+    """In a plain kernel the way around passes its task's visible and hidden tests: it is a real way around.
+
+    Each runs in its own process: a patched numpy must not leak into other tests.
+    """
+    test_id = WAYS_AROUND[assignment][2]
+    cells = filled_cells(assignment, shortcut_for(assignment, WAYS_AROUND), test_id)
+    run = subprocess.run([sys.executable, "-c", UNGUARDED], input=json.dumps(cells), capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0 and run.stdout.split() == ["reached", test_id], run.stderr[-2000:]
+
+
+def grading_parts_of(assignment, replace):
+    """`{test id: (setup, answer, findings, allowed, test source)}` of the filled-in source notebook."""
+    cells = [copy.deepcopy(c) for c in source_notebook(assignment).cells]
+    for cell in cells:
+        if nbgrader_meta(cell).get("solution"):
+            cell.source = replace(nbgrader_meta(cell)["grade_id"], strip_markers(cell.source))
+    return {nbgrader_meta(c)["grade_id"]: (*isolated_grading.grading_parts(cells[:i], assignment,
+                                                                           nbgrader_meta(c)["grade_id"], c.source),
+                                           c.source)
+            for i, c in enumerate(cells) if nbgrader_meta(c).get("grade")}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_each_shortcut_fails_in_its_fresh_process_even_without_the_static_check(assignment):
+    """The second guard alone: the fresh process cannot import the reference code, nor build a Keras layer."""
+    test_id = SHORTCUTS[assignment][2]
+    setup, answer, findings, allowed, source = grading_parts_of(assignment, shortcut_for(assignment))[test_id]
+    assert findings, "the static check flags every shortcut"
+    result = isolated_grading.run_apart(setup, answer, source, allowed, test_id, timeout=120)
+    assert result["part"] in ("answer", "visible", "hidden"), result
+    assert result["ename"] in ("ImportError", "NotImplementedError"), result
+    assert f"cannot be used while {test_id} is graded" in result["evalue"]
+
+
+def test_student_program_takes_only_the_definitions_the_test_needs():
+    answers = ["import numpy as np\nhelper = 2\nexec('helper = 3')\n\ndef f(a):\n    return g(a) * helper\n",
+               "def g(a):\n    return a\n\nunused = np.zeros(3)\n\ndef h():\n    pass\n\ndel h\n",
+               "def broken(:\n"]
+    source, statements = isolated_grading.student_program(answers, "assert f(1) == 2\nh()\nbroken()")
+    assert source == "helper = 2\n\ndef f(a):\n    return g(a) * helper\n\ndef g(a):\n    return a"
+    assert len(statements) == 3
+
+
+@pytest.mark.parametrize("answer, finding", [
+    ("def f():\n    return rh.numpy_rnn.elman_step", "uses rh.numpy_rnn: the course's reference code"),
+    ("from rnn_helpers.bptt import elman_backward as f", "imports rnn_helpers.bptt"),
+    ("import keras\nf = keras.layers.GRU", "uses Keras's GRU"),
+    ("def f():\n    return eval('1')", "uses eval()"),
+    ("def f(g):\n    return g.__globals__", "uses __globals__"),
+    ("import numpy as np\ndef f():\n    np.testing.assert_allclose = print", "changes np.testing.assert_allclose"),
+    ("import sys\nf = sys.modules", "imports sys"),
+])
+def test_static_check_flags_reference_code_and_reaching_around(answer, finding):
+    _, statements = isolated_grading.student_program([answer], "f()")
+    findings = isolated_grading.static_findings(statements, ["import rnn_helpers as rh"], ())
+    assert any(finding in f for f in findings), findings
+    allowed = isolated_grading.handed_out("03_bptt", "test_elman_bptt")
+    assert not isolated_grading.static_findings(
+        isolated_grading.student_program(["def f():\n    return rh.numpy_rnn.elman_forward"], "f()")[1],
+        ["import rnn_helpers as rh"], allowed), "what a task hands out is allowed"
+
+
+def test_a_printed_result_or_an_early_exit_cannot_pass_a_test():
+    answer = "import os\n\ndef f():\n    print('{\"token\": \"0\", \"part\": \"passed\"}')\n    os._exit(0)"
+    result = isolated_grading.run_apart("", answer, "f()", (), "test_f", timeout=60)
+    assert result["part"] == "crash", result
+    assert isolated_grading.run_apart("", "def f():\n    return 1", "assert f() == 1", (), "test_f")["part"] == "passed"
+
+
+def test_feedback_of_a_failed_hidden_test_names_only_the_test():
+    result = {"part": "hidden", "ename": "AssertionError", "evalue": "Not equal: expected [0.1234, 0.5678]"}
+    [output] = isolated_grading.report("test_f", result)
+    assert output["evalue"] == f"test_f: {isolated_grading.HIDDEN_FAILED} (AssertionError)"
+    assert "0.1234" not in json.dumps(output)
+    [output] = isolated_grading.report("test_f", {**result, "ename": "Secret_0_1234"})  # a student's own class
+    assert output["ename"] == "Exception" and "1234" not in json.dumps(output)
+    assert isolated_grading.report("test_f", {"part": "passed"}) == []
+
+
+def test_keras_recurrent_layers_not_handed_out_raise_where_keras_is():
+    test = """
+keras.layers.LSTM(2)
+for layer in (keras.layers.GRU, keras.layers.SimpleRNNCell):
+    try:
+        layer(2)
+    except NotImplementedError as error:
+        assert f"keras.layers.{layer.__name__} cannot be used while test_build is graded" in str(error), error
+    else:
+        raise AssertionError(layer)
+"""
+    result = isolated_grading.run_apart("import keras", "", test, ("keras", "LSTM", "LSTMCell"), "test_build",
+                                        timeout=300)
+    assert result == {"part": "passed"}
+    blocked = isolated_grading.run_apart("", "", "import keras", (), "test_f", timeout=60)
+    assert blocked["ename"] == "ImportError" and "keras cannot be used while test_f is graded" in blocked["evalue"]
+
+
+def test_each_test_runs_in_its_own_process_and_a_stuck_one_costs_only_itself():
+    setup = "import numpy as np"
+    tests = [(setup, "def f():\n    np.allclose = lambda *args, **kwargs: True\n    return 0", "assert f() == 0", (),
+              "test_a"),
+             (setup, "def g():\n    while True:\n        pass", "g()", (), "test_b"),
+             (setup, "", "assert not np.allclose(0, 1), 'the patch made in test_a reached test_c'", (), "test_c")]
+    results = isolated_grading.run_all_apart(tests, timeout=5)
+    assert [result["part"] for result in results] == ["passed", "timeout", "passed"], results
