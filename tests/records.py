@@ -21,6 +21,8 @@ import nbformat
 from nbclient import NotebookClient
 from notebook_settings import NOTEBOOKS
 
+import rnn_helpers.keras_rnn  # noqa: F401 - registers JordanCell, so recorded Jordan models unpickle
+
 RECORD_ENV = "RNN_HELPERS_RECORD"           # the file one kernel writes (set only while it starts)
 RECORD_DIR_ENV = "RNN_HELPERS_RECORD_DIR"   # where make test keeps every notebook's record
 _fallback_dir = None
