@@ -133,8 +133,9 @@ test: chromium install hub
 	RNN_HELPERS_RECORD_DIR=$(RECORDS) $(BIN)/python -m pytest -n auto --dist loadfile notebooks
 	RNN_HELPERS_RECORD_DIR=$(RECORDS) CHROMIUM="$$($(FIND_CHROMIUM))" $(BIN)/python -m pytest -n auto --dist loadfile tests
 
+# The fast tier: unit tests only (no notebook, no training beyond a few steps), spread over the cores.
 check: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n auto tests
 
 notebooks: install
 	@for nb in notebooks/*.ipynb; do \

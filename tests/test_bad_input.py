@@ -585,6 +585,7 @@ def test_bad_values_raise_a_clear_type_or_value_error(name, fn, parameter):
 
 
 @pytest.mark.parametrize("name, fn", [(name, fn) for name, fn, _ in CALLABLES], ids=[n for n, _, _ in CALLABLES])
+@pytest.mark.slow  # trains tiny networks for the training helpers: make test
 def test_the_valid_example_runs(name, fn):
     """The sweep means something only if the unchanged example call succeeds."""
     call_with_timeout(fn, examples_for(name))

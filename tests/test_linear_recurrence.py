@@ -105,6 +105,7 @@ def test_keras_layer_equals_the_numpy_loop_in_float64_and_builds_a_model_with_a_
     assert (clone.units, clone.return_sequences) == (5, True)
 
 
+@pytest.mark.slow  # traces and trains a Keras model: make test
 def test_keras_layer_trains_in_a_graph_and_falls_back_from_xla():
     model = lr.build_memory_model("mingru", 12, 2, units=4, layers=2)
     with pytest.warns(UserWarning, match="jit_compile"):  # the scan cannot compile under XLA: Keras falls back

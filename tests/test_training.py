@@ -114,6 +114,7 @@ def test_fit_progress_counts_the_epochs_of_fit():
 # --- races (tiny settings from conftest: these check the plumbing, test_claims checks the results) ---------
 
 
+@pytest.mark.slow  # trains the tiny races: make test
 def test_memory_race_scores_each_model_on_the_test_set(tiny_memory_race):
     X_test, y_test = training.task_data("adding", TINY_MEMORY["n_test"], TINY_MEMORY["length"],
                                         seed=TINY_MEMORY["seed"] + 1)
@@ -129,6 +130,7 @@ def test_memory_race_scores_each_model_on_the_test_set(tiny_memory_race):
         assert 0 < result["seconds_per_epoch"] * (TINY_MEMORY["epochs"] - 1) <= result["train_seconds"]
 
 
+@pytest.mark.slow  # trains the tiny races: make test
 def test_sine_race_generates_36_values_and_scores_them(tiny_sine_race):
     x, _ = data.article_data()
     for cell, result in tiny_sine_race.items():
@@ -141,6 +143,7 @@ def test_sine_race_generates_36_values_and_scores_them(tiny_sine_race):
 
 
 @pytest.mark.slow
+@pytest.mark.slow  # trains the tiny races: make test
 def test_a_race_trains_each_model_exactly_as_it_would_be_trained_alone(tiny_memory_race, tiny_sine_race):
     alone = training.train_sine("gru", progress=False, **TINY_SINE)
     np.testing.assert_array_equal(tiny_sine_race["gru"]["losses"], alone["losses"])

@@ -49,6 +49,7 @@ def test_the_copy_shows_the_state_at_display_time(trace):
     assert base64.b64decode(moved["image/png"]) == bytes(explorer.image.value)
 
 
+@pytest.mark.slow  # trains the explorer's LSTM: make test
 def test_forecast_explorer_is_stored_with_its_text_then_its_figure_after_training():
     explorer = rh.widgets.forecast_explorer(method="bptt", epochs=10, cells=2, seed=1)
     before = stored(explorer)
