@@ -35,7 +35,7 @@ import numpy as np
 from . import data, training
 from ._validation import check_array, check_bool, check_choice, check_count, check_float, check_int, check_size
 from .progress import progress_bar
-from .stateful import generate, reset_rnn_states, stateful_twin
+from .stateful import _compiled_call, generate, reset_rnn_states, stateful_twin
 from .training import run_in_chunks
 
 BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent.parent / "benchmarks" / "sine_forecast_results.json"
@@ -172,7 +172,7 @@ def _bptt_trainer(x, y, cells, learning_rate):
         with training.quiet_tracing():  # every model traces its own training function; no need to warn about it
             model.fit(np.repeat(X, epochs, axis=0), np.repeat(Y, epochs, axis=0), batch_size=1, shuffle=False,
                       verbose=0)
-        return np.array([float(np.mean((np.asarray(model(X)) - Y) ** 2))])
+        return np.array([float(np.mean((np.asarray(_compiled_call(model)(X)) - Y) ** 2))])
 
     return model, train
 

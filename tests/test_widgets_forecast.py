@@ -22,9 +22,7 @@ def test_starts_with_the_notebooks_defaults_and_no_training(explorer):
 
 def test_train_uses_the_slider_values_and_redraws(explorer):
     explorer.epochs.value, explorer.cells.value, explorer.seed.value = 30, 5, 3
-    start = time.perf_counter()
     explorer.train_button.click()
-    first_seconds = time.perf_counter() - start
     result = explorer.results[-1]
     assert (result["method"], result["epochs"], result["cells"], result["seed"]) == ("bptt", 30, 5, 3)
     first_picture = bytes(explorer.image.value)
@@ -37,7 +35,6 @@ def test_train_uses_the_slider_values_and_redraws(explorer):
     assert len(explorer.results) == 2 and explorer.results[-1]["epochs"] == 60
     assert bytes(explorer.image.value) != first_picture
     assert explorer.results[-1]["mse_36"] != result["mse_36"]
-    assert first_seconds < 60
 
 
 def test_a_click_while_training_is_ignored(explorer):
