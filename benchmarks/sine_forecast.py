@@ -3,13 +3,13 @@
 For each method and seed a fresh Python process imports TensorFlow, trains the article's LSTM(16) on the 36
 values and generates 36 more (the *cold* time: graph tracing included, as for a learner's first training),
 then trains again with the same settings in the same process (the *warm* time). The ablation of notebook 06
-(`rh.forecast.ABLATION`: truncation x learning rate x number of updates) and the two-value linear rule run
+(`rh.forecast.ABLATION`: truncation x update schedule x learning rate x number of updates) and the two-value linear rule run
 in this process. Everything is written as JSON next to this file; notebook 06 and the README load their
 numbers from it (`--markdown` prints the README's Performance section from the JSON).
 
     python benchmarks/sine_forecast.py                       # everything, seeds 0-4 (about an hour on 2 cores)
     python benchmarks/sine_forecast.py --methods bptt        # re-measure one method, keep the rest of the JSON
-    python benchmarks/sine_forecast.py --ablation-only
+    python benchmarks/sine_forecast.py --ablation-only       # runs only the ablation rows not yet in the JSON
     python benchmarks/sine_forecast.py --markdown            # print the README section from the JSON
 """
 
@@ -87,20 +87,31 @@ def run_methods(record, methods, seeds):
                   f"(load {row['load_before']:.1f}-{row['load_after']:.1f})", flush=True)
 
 
-def run_ablation(record, seeds):
-    """Every row of `rh.forecast.ABLATION` for every seed, in this process; the JSON is saved after each."""
+def ablation_key(row):
+    """(truncation, schedule, learning rate, updates, seed) of an ablation row."""
+    return row["truncation"], row["schedule"], row["learning_rate"], row["updates"], row["seed"]
+
+
+def run_ablation(record, seeds, fresh=False):
+    """Every row of `rh.forecast.ABLATION` for every seed, in this process; the JSON is saved after each.
+
+    Rows already in the record are kept unless `fresh`: a new row of the ablation runs alone.
+    """
     import rnn_helpers as rh
 
     record["ar2"] = ar2()
+    done = {} if fresh else {ablation_key(row): row for row in record["ablation"]}
     record["ablation"] = []
-    for truncation, learning_rate, updates in rh.forecast.ABLATION:
+    for truncation, schedule, learning_rate, updates in rh.forecast.ABLATION:
         for seed in seeds:
-            row = rh.forecast.run_ablation_row(truncation, learning_rate, updates, seed=seed)
-            row["load"] = os.getloadavg()[0]
+            row = done.get((truncation, schedule, learning_rate, updates, seed))
+            if row is None:
+                row = rh.forecast.run_ablation_row(truncation, learning_rate, updates, seed=seed, schedule=schedule)
+                row["load"] = os.getloadavg()[0]
+                print(f"ablation {truncation:>8} {schedule:>12}, lr {learning_rate}, {updates:>6} updates, seed "
+                      f"{seed}: 36-step MSE {row['mse_36']:.3g} ({row['train_seconds']:.1f} s)", flush=True)
             record["ablation"].append(row)
             save(record)
-            print(f"ablation {truncation:>8}, lr {learning_rate}, {updates:>6} updates, seed {seed}: "
-                  f"36-step MSE {row['mse_36']:.3g} ({row['train_seconds']:.1f} s)", flush=True)
 
 
 def ar2():
@@ -150,9 +161,11 @@ def summarize(record):
                               for name, key in names.items()}
     groups = {}
     for row in record.get("ablation", []):
-        groups.setdefault((row["truncation"], row["learning_rate"], row["updates"]), []).append(row["mse_36"])
-    summary["ablation"] = [{"truncation": t, "learning_rate": lr, "updates": n, "mse_36": spread(values),
-                            "seeds": len(values)} for (t, lr, n), values in groups.items()]
+        groups.setdefault((row["truncation"], row["schedule"], row["learning_rate"], row["updates"]),
+                          []).append(row["mse_36"])
+    summary["ablation"] = [{"truncation": t, "schedule": schedule, "learning_rate": lr, "updates": n,
+                            "mse_36": spread(values), "seeds": len(values)}
+                           for (t, schedule, lr, n), values in groups.items()]
     return summary
 
 
@@ -196,14 +209,16 @@ def markdown(record):
         "",
         "The ablation of notebook 06 — median (smallest–largest) 36-step MSE over the seeds:",
         "",
-        "| gradient | learning rate | Adam updates | 36-step MSE | |",
-        "|---|---|---|---|---|",
+        "| gradient | one update | learning rate | Adam updates | 36-step MSE | |",
+        "|---|---|---|---|---|---|",
     ]
-    notes = {("one step", 0.001, 36_000): "the article's method", ("full", 0.01, 400): "the fast default"}
+    notes = {("one step", "per value", 0.001, 36_000): "the article's method",
+             ("full", "per sequence", 0.01, 400): "the fast default"}
     for row in s["ablation"]:
-        key = (row["truncation"], row["learning_rate"], row["updates"])
-        lines.append(f"| {'one step' if row['truncation'] == 'one step' else 'full BPTT'} | {row['learning_rate']} | "
-                     f"{row['updates']:,} | {_range(row['mse_36'], '.2g')} | {notes.get(key, '')} |")
+        key = (row["truncation"], row["schedule"], row["learning_rate"], row["updates"])
+        lines.append(f"| {'one step' if row['truncation'] == 'one step' else 'full BPTT'} | {row['schedule']} | "
+                     f"{row['learning_rate']} | {row['updates']:,} | {_range(row['mse_36'], '.2g')} | "
+                     f"{notes.get(key, '')} |")
     lines += ["", f"Load average during the timed runs: {min(loads):.1f}–{max(loads):.1f} on "
               f"{record['machine']['cpu_cores']} cores."]
     return "\n".join(lines)
@@ -219,7 +234,10 @@ def save(record, path=RESULTS):
 def load():
     """The results so far (a partial run keeps what it does not re-measure)."""
     record = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    return {"runs": record.get("runs", []), "ablation": record.get("ablation", []), "ar2": record.get("ar2")}
+    ablation = record.get("ablation", [])
+    for row in ablation:  # rows measured before the schedule had its own column: the schedule of their method
+        row.setdefault("schedule", "per value" if row["truncation"] == "one step" else "per sequence")
+    return {"runs": record.get("runs", []), "ablation": ablation, "ar2": record.get("ar2")}
 
 
 def main(argv=None):
@@ -228,6 +246,7 @@ def main(argv=None):
     parser.add_argument("--methods", nargs="*", choices=METHODS, default=list(METHODS))
     parser.add_argument("--ablation-only", action="store_true", help="run only the ablation and the baseline")
     parser.add_argument("--no-ablation", action="store_true", help="run only the methods")
+    parser.add_argument("--fresh-ablation", action="store_true", help="re-run ablation rows already in the JSON")
     parser.add_argument("--markdown", action="store_true", help="print the README section from the JSON")
     parser.add_argument("--worker", nargs=2, metavar=("METHOD", "SEED"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -239,7 +258,7 @@ def main(argv=None):
     if not args.ablation_only:
         run_methods(record, args.methods, args.seeds)
     if not args.no_ablation:
-        run_ablation(record, args.seeds)
+        run_ablation(record, args.seeds, fresh=args.fresh_ablation)
     print(f"wrote {RESULTS}")
 
 

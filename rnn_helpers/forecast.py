@@ -8,13 +8,16 @@ Methods (all train LSTM(cells) + Dense(1) with Adam on the mean squared error):
                  batch size 1 and shuffle off, then a state reset. One Adam step per sample, and the gradient
                  sees one step only (BPTT truncated to a single step); learning rate 0.001, 36 000 steps.
     "compiled" — exactly the same updates, written as one TensorFlow graph loop over epochs and steps, so
-                 Python and `fit` overhead are paid once instead of 36 000 times.
+                 Python and `fit` overhead are paid once instead of 36 000 times (notebook 06 writes this loop
+                 out in plain TensorFlow).
     "bptt"     — the fast default, notebook 06's recipe: a sequence LSTM trained with `fit` on the whole
                  series (full backpropagation through time, one Adam step per epoch, learning rate 0.01,
                  400 steps); the weights are then copied into a stateful twin that generates.
 
-The methods differ in three ways at once — truncation, learning rate and number of updates; `ABLATION` and
-`run_ablation_row` change one at a time. `fit_ar2`/`generate_ar2` are the simplest baseline: the two-value
+The methods differ in four ways at once — truncation, update schedule (after every value or once per pass),
+learning rate and number of updates; `ABLATION` and `run_ablation_row` change one at a time.
+`run_method(..., reuse=True)` keeps one model per method and size and re-initialises it for each seed, so a
+second training traces nothing new (the forecast explorer's clicks). `fit_ar2`/`generate_ar2` are the simplest baseline: the two-value
 linear rule of notebook 01, which continues a sine exactly.
 
 Command line (for teachers and benchmarks):
@@ -32,7 +35,7 @@ import numpy as np
 from . import data, training
 from ._validation import check_array, check_bool, check_choice, check_count, check_float, check_int, check_size
 from .progress import progress_bar
-from .stateful import generate, reset_rnn_states, stateful_twin
+from .stateful import _compiled_call, generate, reset_rnn_states, stateful_twin
 from .training import run_in_chunks
 
 # Inside the package (package data), so that an installed course — on Colab, from a wheel — has it too.
@@ -46,18 +49,23 @@ DEFAULTS = {
 }
 STEPS_PER_EXECUTION = 50  # full-BPTT updates per call of Keras' compiled training loop
 TRUNCATIONS = ("one step", "full")
-# The ablation of notebook 06: the three ways in which the article's method and the fast default differ,
-# changed one at a time (every pair of rows that differ in one entry isolates that cause). One-step truncation
-# makes one update per value, so its "about 400" is 11 epochs x 36 = 396; full BPTT makes one update per pass.
+SCHEDULES = ("per value", "per sequence")
+# The ablation of notebook 06: the ways in which the article's method and the fast default differ, changed one
+# at a time (every pair of rows that differ in one entry isolates that cause). The article's loop makes one
+# update after each value ("per value": 11 epochs x 36 = 396 is its "about 400"); full BPTT one per pass over
+# the series ("per sequence"). The "one step, per sequence" rows change the truncation alone: the updates of
+# full BPTT, with the gradient cut at the state handed over from the step before (notebook 03's truncate=1).
 ABLATION = (
-    # (truncation, learning rate, Adam updates)
-    ("one step", 0.001, 36_000),  # the article's method
-    ("one step", 0.01, 36_000),  # ... at the fast default's learning rate
-    ("one step", 0.01, 396),  # ... and with about as many updates as the fast default
-    ("one step", 0.001, 396),
-    ("full", 0.01, 400),  # the fast default
-    ("full", 0.001, 400),  # ... at the article's learning rate
-    ("full", 0.001, 36_000),  # ... and with the article's number of updates
+    # (truncation, schedule, learning rate, Adam updates)
+    ("one step", "per value", 0.001, 36_000),  # the article's method
+    ("one step", "per value", 0.01, 36_000),  # ... at the fast default's learning rate
+    ("one step", "per value", 0.01, 396),  # ... and with about as many updates as the fast default
+    ("one step", "per value", 0.001, 396),
+    ("one step", "per sequence", 0.01, 400),  # the fast default's updates, gradient cut after one step
+    ("one step", "per sequence", 0.001, 36_000),  # ... and with the article's learning rate and number of updates
+    ("full", "per sequence", 0.01, 400),  # the fast default
+    ("full", "per sequence", 0.001, 400),  # ... at the article's learning rate
+    ("full", "per sequence", 0.001, 36_000),  # ... and with the article's number of updates
 )
 
 
@@ -91,6 +99,85 @@ def build_sequence_model(cells=16):
     )
 
 
+def _restart(model, build, cells, seed, optimizer, optimizer_start):
+    """Give `model` the weights a fresh `build(cells)` gets with `seed`, and its optimizer its first state.
+
+    What makes a kept model train exactly like a new one: the weights are those of a model built right after
+    `keras.utils.set_random_seed(seed)`, Adam's moments and step count are back at their start, and the
+    recurrent state is zero. TensorFlow's traced training graphs are kept.
+    """
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    model.set_weights(build(cells).get_weights())
+    for variable, start in zip(optimizer.variables, optimizer_start):
+        variable.assign(start)
+    reset_rnn_states(model)
+
+
+def _built_optimizer(model, learning_rate):
+    """An Adam optimizer built for the model's weights, and a copy of its starting values (for `_restart`)."""
+    import keras
+
+    optimizer = keras.optimizers.Adam(learning_rate)
+    optimizer.build(model.trainable_variables)
+    return optimizer, [variable.numpy() for variable in optimizer.variables]
+
+
+def _article_trainer(x, y, cells, learning_rate):
+    """`(model, train)`: `train(epochs, seed, progress)` runs the article's loop (see `train_article`)."""
+    model = build_article_model(cells)
+    optimizer, optimizer_start = _built_optimizer(model, learning_rate)
+    model.compile(loss="mean_squared_error", optimizer=optimizer)
+
+    def train(epochs, seed, progress):
+        _restart(model, build_article_model, cells, seed, optimizer, optimizer_start)
+        losses = []
+        with progress_bar(epochs, "article", enabled=progress) as bar:
+            for _ in range(epochs):
+                history = model.fit(x.reshape(-1, 1, 1), y, epochs=1, batch_size=1, verbose=0, shuffle=False)
+                reset_rnn_states(model)  # fit() never resets a stateful layer; the article does it by hand
+                losses.append(history.history["loss"][0])
+                bar.update(1)
+        return np.array(losses)
+
+    return model, train
+
+
+def _compiled_trainer(x, y, cells, learning_rate, reset_states=True, shuffle=False):
+    """`(model, train)`: `train(epochs, seed, progress)` makes the article's updates in one graph loop."""
+    model = build_article_model(cells)
+    optimizer, optimizer_start = _built_optimizer(model, learning_rate)
+    run_epochs, restart_runner = _one_step_runner(model, optimizer, x, y, reset_states, shuffle)
+
+    def train(epochs, seed, progress):
+        _restart(model, build_article_model, cells, seed, optimizer, optimizer_start)
+        restart_runner(seed)
+        with training.quiet_tracing():  # every model traces its own loop; no need to warn about it
+            losses = run_in_chunks(run_epochs, epochs, "compiled", progress)
+        reset_rnn_states(model)
+        return losses
+
+    return model, train
+
+
+def _bptt_trainer(x, y, cells, learning_rate):
+    """`(model, train)`: `train(epochs, seed, progress)` runs notebook 06's recipe (see `train_bptt`)."""
+    model = build_sequence_model(cells)
+    optimizer, optimizer_start = _built_optimizer(model, learning_rate)
+    model.compile(optimizer=optimizer, loss="mean_squared_error", steps_per_execution=STEPS_PER_EXECUTION)
+    X, Y = x.reshape(1, -1, 1).astype("float32"), y.reshape(1, -1, 1).astype("float32")
+
+    def train(epochs, seed, progress):
+        _restart(model, build_sequence_model, cells, seed, optimizer, optimizer_start)
+        with training.quiet_tracing():  # every model traces its own training function; no need to warn about it
+            model.fit(np.repeat(X, epochs, axis=0), np.repeat(Y, epochs, axis=0), batch_size=1, shuffle=False,
+                      verbose=0)
+        return np.array([float(np.mean((np.asarray(_compiled_call(model)(X)) - Y) ** 2))])
+
+    return model, train
+
+
 def train_article(x, y, epochs, cells=16, seed=0, progress=True):
     """The article's training loop on Keras 3: one `fit` per epoch, then a state reset.
 
@@ -104,21 +191,11 @@ def train_article(x, y, epochs, cells=16, seed=0, progress=True):
     Returns:
         `(model, losses)`: the trained stateful model and the mean loss of each epoch.
     """
-    import keras
-
     x, y = _check_pairs(x, y)
     epochs = check_count("epochs", epochs)
-    keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
-    model = build_article_model(cells)
-    model.compile(loss="mean_squared_error", optimizer=keras.optimizers.Adam(DEFAULTS["article"]["learning_rate"]))
-    losses = []
-    with progress_bar(epochs, "article", enabled=progress) as bar:
-        for _ in range(epochs):
-            history = model.fit(x.reshape(-1, 1, 1), y, epochs=1, batch_size=1, verbose=0, shuffle=False)
-            reset_rnn_states(model)  # fit() never resets a stateful layer; the article does it by hand
-            losses.append(history.history["loss"][0])
-            bar.update(1)
-    return model, np.array(losses)
+    seed = check_int("seed", seed, minimum=0)
+    model, train = _article_trainer(x, y, check_size("cells", cells), DEFAULTS["article"]["learning_rate"])
+    return model, train(epochs, seed, check_bool("progress", progress))
 
 
 def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=True, shuffle=False,
@@ -127,7 +204,8 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
 
     For every epoch the state starts at zero; for every step the model sees one value, Adam takes one step
     on that value's squared error, and the new state is carried to the next step without a gradient path
-    back — exactly what the article's `fit(batch_size=1, shuffle=False)` + reset does.
+    back — exactly what the article's `fit(batch_size=1, shuffle=False)` + reset does. Notebook 06 writes
+    this loop out in plain TensorFlow (a test checks that both give the same numbers).
 
     Introduced in notebook 06.
 
@@ -142,37 +220,28 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
     Returns:
         `(model, losses)` as for `train_article`; `model` is the article's stateful model.
     """
-    import keras
-
     x, y = _check_pairs(x, y)
     epochs = check_count("epochs", epochs)
     seed = check_int("seed", seed, minimum=0)
     if not isinstance(reset_states, bool) or not isinstance(shuffle, bool):
         raise TypeError(f"reset_states and shuffle must be True or False, got {reset_states!r} and {shuffle!r}.")
     learning_rate = _learning_rate(learning_rate, "compiled")
-    keras.utils.set_random_seed(seed)
-    model = build_article_model(cells)
-    run_epochs = _one_step_runner(model, x, y, learning_rate, reset_states, shuffle, seed)
-    with training.quiet_tracing():  # every model traces its own loop; no need to warn about it
-        losses = run_in_chunks(run_epochs, epochs, "compiled", progress)
-    reset_rnn_states(model)
-    return model, np.array(losses)
+    model, train = _compiled_trainer(x, y, check_size("cells", cells), learning_rate, reset_states, shuffle)
+    return model, train(epochs, seed, check_bool("progress", progress))
 
 
-def _one_step_runner(model, x, y, learning_rate, reset_states, shuffle, seed):
-    """A compiled `run_epochs(n)` making the article's updates (see `train_compiled`); returns the n losses."""
-    import keras
+def _one_step_runner(model, optimizer, x, y, reset_states, shuffle):
+    """`(run_epochs, restart)`: a compiled `run_epochs(n)` making the article's updates (see `train_compiled`),
+    which returns the n losses, and `restart(seed)`, which zeroes its carried state and reseeds its order."""
     import tensorflow as tf
 
     lstm, dense = model.layers
-    optimizer = keras.optimizers.Adam(learning_rate)
     variables = model.trainable_variables
-    optimizer.build(variables)
     X = tf.constant(x.reshape(-1, 1, 1), dtype=tf.float32)  # (steps, batch=1, features=1)
     Y = tf.constant(y.reshape(-1, 1, 1), dtype=tf.float32)
     zeros = tf.zeros((1, lstm.units))
     state = [tf.Variable(zeros), tf.Variable(zeros)]  # survives between chunks when reset_states=False
-    order_rng = tf.random.Generator.from_seed(seed)
+    order_rng = tf.random.Generator.from_seed(0)
     n_steps = X.shape[0]
 
     @tf.function
@@ -194,8 +263,12 @@ def _one_step_runner(model, x, y, learning_rate, reset_states, shuffle, seed):
             losses = losses.write(epoch, total / n_steps)
         return losses.stack()
 
-    return run_epochs
+    def restart(seed):
+        for variable in state:
+            variable.assign(zeros)
+        order_rng.reset_from_seed(seed)
 
+    return run_epochs, restart
 
 
 def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None):
@@ -219,22 +292,48 @@ def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None
         `(model, losses)`: the trained non-stateful sequence model (use `stateful_twin` to generate) and a
         1-element array, the mean squared error of the trained model over the series.
     """
-    import keras
-
     x, y = _check_pairs(x, y)
     epochs = check_count("epochs", epochs)
     check_bool("progress", progress)  # no bar to show, but a wrong value is still a mistake worth naming
+    seed = check_int("seed", seed, minimum=0)
     learning_rate = _learning_rate(learning_rate, "bptt")
-    keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
-    model = build_sequence_model(cells)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mean_squared_error",
-                  steps_per_execution=STEPS_PER_EXECUTION)
-    X, Y = x.reshape(1, -1, 1).astype("float32"), y.reshape(1, -1, 1).astype("float32")
-    with training.quiet_tracing():  # every model traces its own training function; no need to warn about it
-        model.fit(np.repeat(X, epochs, axis=0), np.repeat(Y, epochs, axis=0), batch_size=1, shuffle=False,
-                  verbose=0)
-    loss = float(np.mean((keras.ops.convert_to_numpy(model(X)) - Y) ** 2))
-    return model, np.array([loss])
+    model, train = _bptt_trainer(x, y, check_size("cells", cells), learning_rate)
+    return model, train(epochs, seed, False)
+
+
+def _cut_state_runner(model, x, y, learning_rate, cut=True):
+    """A compiled `run_epochs(n)`: n Adam steps, each on the mean error over the whole sequence (one update per
+    sequence, as full BPTT), with the gradient through the carried state cut after one step when `cut`.
+
+    The ablation's "one step, per sequence" row: notebook 03's truncated BPTT with `truncate=1`. With
+    `cut=False` it is full BPTT written as the same loop (a test checks it equals `train_bptt`).
+    """
+    import tensorflow as tf
+
+    lstm, dense = model.layers
+    optimizer, _ = _built_optimizer(model, learning_rate)
+    variables = model.trainable_variables
+    X = tf.constant(x.reshape(1, -1, 1), dtype=tf.float32)
+    Y = tf.constant(y.reshape(1, -1, 1), dtype=tf.float32)
+
+    @tf.function
+    def run_epochs(n_epochs):
+        losses = tf.TensorArray(tf.float32, size=n_epochs)
+        for epoch in tf.range(n_epochs):
+            with tf.GradientTape() as tape:
+                h = c = tf.zeros((1, lstm.units))
+                outputs = []
+                for t in range(X.shape[1]):  # unrolled: 36 copies of the cell
+                    if cut:  # the state arrives as a plain number: no gradient flows back through it
+                        h, c = tf.stop_gradient(h), tf.stop_gradient(c)
+                    out, (h, c) = lstm.cell(X[:, t], (h, c))
+                    outputs.append(out)
+                loss = tf.reduce_mean(tf.square(dense(tf.stack(outputs, axis=1)) - Y))
+            optimizer.apply(tape.gradient(loss, variables), variables)
+            losses = losses.write(epoch, loss)
+        return losses.stack()
+
+    return run_epochs
 
 
 def fit_ar2(series):
@@ -305,10 +404,23 @@ def load_benchmark(path=BENCHMARK_RESULTS):
     return json.loads(path.read_text())
 
 
-_TRAINERS = {"article": train_article, "compiled": train_compiled, "bptt": train_bptt}
+_TRAINERS = {"article": _article_trainer, "compiled": _compiled_trainer, "bptt": _bptt_trainer}
+_KEPT = {}  # (method, cells) -> (model, train, generator): what `run_method(..., reuse=True)` trains again
 
 
-def run_method(method, epochs=None, cells=None, seed=0, progress=True):
+def _trainer_for(method, cells, reuse):
+    """`(model, train, generator)` for a method: kept from an earlier call if `reuse`, else new."""
+    if reuse and (method, cells) in _KEPT:
+        return _KEPT[(method, cells)]
+    x, y = data.article_data()
+    model, train = _TRAINERS[method](x, y, cells, DEFAULTS[method]["learning_rate"])
+    generator = stateful_twin(model) if method == "bptt" else model  # the twin gets the weights after training
+    if reuse:
+        _KEPT[(method, cells)] = model, train, generator
+    return model, train, generator
+
+
+def run_method(method, epochs=None, cells=None, seed=0, progress=True, reuse=False):
     """Train with one method, generate 36 values after the series, and measure time and error.
 
     Introduced in notebook 06; used by the command line, the benchmark and the widgets.
@@ -319,6 +431,10 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True):
         cells: LSTM units; None for the default (16).
         seed: seeds the initial weights; an int >= 0.
         progress: show a tqdm progress bar while training.
+        reuse: False builds a new model, and TensorFlow traces its training graph again (a second or two).
+            True keeps one model per method and number of cells from call to call and only gives it the
+            weights of `seed` and a fresh optimizer before training: the same result as a new model (tested),
+            without tracing again.
 
     Returns:
         dict with `method, epochs, cells, seed, train_seconds, generate_seconds, mse_36, max_abs_err_36,
@@ -328,15 +444,17 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True):
     epochs = DEFAULTS[method]["epochs"] if epochs is None else check_count("epochs", epochs)
     cells = DEFAULTS[method]["cells"] if cells is None else check_size("cells", cells)
     seed = check_int("seed", seed, minimum=0)
-    progress = check_bool("progress", progress)
+    progress, reuse = check_bool("progress", progress), check_bool("reuse", reuse)
     import keras  # noqa: F401  (TensorFlow's import is not part of the training time)
 
-    x, y = data.article_data()
+    x, _ = data.article_data()
     start = time.perf_counter()
-    model, losses = _TRAINERS[method](x, y, epochs, cells=cells, seed=seed, progress=progress)
+    model, train, generator = _trainer_for(method, cells, reuse)
+    losses = train(epochs, seed, progress)
     train_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    generator = stateful_twin(model) if method == "bptt" else model
+    if generator is not model:
+        generator.set_weights(model.get_weights())
     generated = generate(generator, x, data.ARTICLE_HORIZON)
     generate_seconds = time.perf_counter() - start
     expected = data.article_continuation()
@@ -358,41 +476,66 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True):
     }
 
 
-def run_ablation_row(truncation, learning_rate, updates, seed=0, cells=16, progress=False):
-    """Train with one combination of truncation, learning rate and number of updates; score 36 generated values.
+def run_ablation_row(truncation, learning_rate, updates, seed=0, cells=16, progress=False, schedule=None):
+    """Train with one combination of truncation, update schedule, learning rate and number of updates; score
+    36 generated values.
 
-    Introduced in notebook 06, whose ablation (`ABLATION`) changes one of the three at a time.
+    Introduced in notebook 06, whose ablation (`ABLATION`) changes one of them at a time.
 
     Args:
-        truncation: "one step" (the article's stateful loop, one update per value) or "full" (the recipe:
-            one update per pass over the whole series).
+        truncation: "one step" (the gradient stops at the state handed over from the step before) or "full"
+            (it flows back through all 36 steps).
         learning_rate: Adam's step size; > 0.
-        updates: Adam steps; for "one step" a multiple of 36 (whole epochs).
-        seed: seeds the weights. cells: LSTM units. progress: show a bar for the one-step loop.
+        updates: Adam steps; for "per value" a multiple of 36 (whole epochs).
+        seed: seeds the weights. cells: LSTM units. progress: show a bar for the per-value loop.
+        schedule: "per value" (the article's stateful loop: one update after each value, the weights change
+            within the sequence) or "per sequence" (one update per pass on the mean error over all 36 values);
+            None for the usual one: "per value" with one-step truncation, "per sequence" with full BPTT.
 
     Returns:
-        dict with `truncation, learning_rate, updates, seed, cells, train_seconds, mse_36, max_abs_err_36`.
+        dict with `truncation, schedule, learning_rate, updates, seed, cells, train_seconds, mse_36,
+        max_abs_err_36`.
     """
     truncation = check_choice("truncation", truncation, TRUNCATIONS)
+    schedule = SCHEDULES[truncation != "one step"] if schedule is None else check_choice("schedule", schedule,
+                                                                                          SCHEDULES)
     learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
     updates = check_count("updates", updates)
     progress = check_bool("progress", progress)
-    if truncation == "one step" and updates % data.ARTICLE_POINTS:
+    seed, cells = check_int("seed", seed, minimum=0), check_size("cells", cells)
+    if (truncation, schedule) == ("full", "per value"):
+        raise ValueError("full BPTT with an update after each value is not a method of notebook 06: use "
+                         "schedule='per sequence' (or None) with truncation='full'.")
+    if schedule == "per value" and updates % data.ARTICLE_POINTS:
         points = data.ARTICLE_POINTS
-        raise ValueError(f"updates must be a multiple of {points} for one-step truncation (whole epochs), "
+        raise ValueError(f"updates must be a multiple of {points} for one update per value (whole epochs), "
                          f"got {updates}. Try {points * max(1, round(updates / points))}.")
     x, y = data.article_data()
     start = time.perf_counter()
-    if truncation == "one step":
+    if schedule == "per value":
         model, _ = train_compiled(x, y, updates // data.ARTICLE_POINTS, cells=cells, seed=seed, progress=progress,
                                   learning_rate=learning_rate)
-    else:
+    elif truncation == "full":
         model, _ = train_bptt(x, y, updates, cells=cells, seed=seed, learning_rate=learning_rate)
+    else:
+        model = _train_cut_state(x, y, updates, cells, seed, learning_rate)
     train_seconds = time.perf_counter() - start
     scores = training.evaluate_forecast(generate(model, x, data.ARTICLE_HORIZON), data.article_continuation())
-    return {"truncation": truncation, "learning_rate": learning_rate, "updates": updates, "seed": seed,
-            "cells": cells, "train_seconds": train_seconds, "mse_36": scores["mse"],
+    return {"truncation": truncation, "schedule": schedule, "learning_rate": learning_rate, "updates": updates,
+            "seed": seed, "cells": cells, "train_seconds": train_seconds, "mse_36": scores["mse"],
             "max_abs_err_36": scores["max_abs_err"]}
+
+
+def _train_cut_state(x, y, updates, cells, seed, learning_rate, cut=True):
+    """A sequence model trained by `_cut_state_runner` from the weights `seed` gives; returns the model."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    model = build_sequence_model(cells)
+    with training.quiet_tracing():
+        run_in_chunks(_cut_state_runner(model, x, y, learning_rate, cut=cut), updates, "one step", progress=False,
+                      chunk=1000)
+    return model
 
 
 def _learning_rate(learning_rate, method):

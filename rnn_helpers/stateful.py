@@ -83,6 +83,22 @@ def _last_step_value(output):
     return float(output[0, -1, 0] if output.ndim == 3 else output[0, 0])
 
 
+def _compiled_call(model):
+    """`model(inputs, training=False)` as a TensorFlow graph, traced once per model and kept on it.
+
+    A graph call gives the very same numbers as a plain (eager) call, in a fraction of the time: generating
+    calls the model once per value.
+    """
+    import tensorflow as tf
+
+    call = model.__dict__.get("_rnn_helpers_call")
+    if call is None:
+        spec = tf.TensorSpec((1, model.inputs[0].shape[1], 1), tf.float32)
+        call = tf.function(lambda inputs: model(inputs, training=False), input_signature=[spec], autograph=False)
+        object.__setattr__(model, "_rnn_helpers_call", call)  # not a weight: kept out of Keras' tracking
+    return call
+
+
 def generate(model, warmup, steps):
     """Forecast `steps` values by feeding each prediction back as the next input.
 
@@ -122,16 +138,17 @@ def generate(model, warmup, steps):
             "Use rh.stateful.stateful_twin(model) to make a batch-1 copy."
         )
     reset_rnn_states(model)
+    call = _compiled_call(model)
     context = warmup[:-1].astype("float32")
     if context.size:
         if input_shape[1] is None:  # the whole warm-up in one call
-            model(context.reshape(1, -1, 1), training=False)
+            call(context.reshape(1, -1, 1))
         else:  # a model fixed to one step per call, like the article's
             for value in context:
-                model(value.reshape(1, 1, 1), training=False)
+                call(value.reshape(1, 1, 1))
     x = float(warmup[-1])
     generated = np.empty(steps)
     for k in range(steps):
-        x = _last_step_value(model(np.array(x, dtype="float32").reshape(1, 1, 1), training=False))
+        x = _last_step_value(call(np.array(x, dtype="float32").reshape(1, 1, 1)))
         generated[k] = x
     return generated

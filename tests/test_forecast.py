@@ -72,19 +72,56 @@ def test_ar2_finds_the_exact_rule_of_the_sine_and_continues_it():
 
 
 def test_ablation_row_changes_one_thing_at_a_time():
-    article, default = ("one step", 0.001, 36_000), ("full", 0.01, 400)
+    article, default = ("one step", "per value", 0.001, 36_000), ("full", "per sequence", 0.01, 400)
     assert article in rh.forecast.ABLATION and default in rh.forecast.ABLATION
-    causes = [(truncation, lr, updates > 1000) for truncation, lr, updates in rh.forecast.ABLATION]  # 396 ~ 400
+    causes = [(truncation, schedule, lr, updates > 1000)  # 396 ~ 400
+              for truncation, schedule, lr, updates in rh.forecast.ABLATION]
     for row in causes:  # every row has a neighbour that differs in exactly one cause
         assert any(sum(a != b for a, b in zip(row, other)) == 1 for other in causes)
+    # the truncation alone: a row that differs from the fast default in the truncation only
+    assert ("one step", "per sequence", 0.01, 400) in rh.forecast.ABLATION
     one_step = rh.forecast.run_ablation_row("one step", 0.01, 72, seed=1, cells=3)
+    assert one_step["schedule"] == "per value"
     x, y = rh.data.article_data()
     model, _ = rh.forecast.train_compiled(x, y, 2, cells=3, seed=1, progress=False, learning_rate=0.01)
     generated = rh.stateful.generate(model, x, 36)
     expected = rh.data.article_continuation()
     assert one_step["mse_36"] == pytest.approx(rh.training.evaluate_forecast(generated, expected)["mse"])
     full = rh.forecast.run_ablation_row("full", 0.01, 20, seed=1, cells=3)
+    assert full["schedule"] == "per sequence"
     assert full["mse_36"] == pytest.approx(rh.forecast.run_method("bptt", epochs=20, cells=3, seed=1, progress=False)["mse_36"])
+
+
+def test_the_cut_state_loop_is_full_bptt_but_for_the_cut():
+    # "one step, per sequence" must differ from full BPTT in the truncation only: the same loop without the cut
+    # reaches the weights of train_bptt (fit), and with the cut it does not
+    from rnn_helpers import forecast
+
+    x, y = rh.data.article_data()
+    fitted, _ = rh.forecast.train_bptt(x, y, epochs=20, cells=3, seed=2)
+    uncut = forecast._train_cut_state(x, y, 20, 3, 2, 0.01, cut=False)
+    cut = forecast._train_cut_state(x, y, 20, 3, 2, 0.01, cut=True)
+    for f, u, c in zip(fitted.get_weights(), uncut.get_weights(), cut.get_weights()):
+        np.testing.assert_allclose(u, f, atol=1e-6)
+    assert max(np.abs(f - c).max() for f, c in zip(fitted.get_weights(), cut.get_weights())) > 1e-4
+    row = rh.forecast.run_ablation_row("one step", 0.01, 20, seed=2, cells=3, schedule="per sequence")
+    expected = rh.data.article_continuation()
+    assert row["mse_36"] == pytest.approx(rh.training.evaluate_forecast(rh.stateful.generate(cut, x, 36), expected)["mse"])
+
+
+@pytest.mark.parametrize("method, epochs", [("bptt", 30), ("compiled", 3)])
+def test_reuse_gives_exactly_a_fresh_trainings_result(method, epochs):
+    # the kept model has trained with another seed before: weights, optimizer and state must all start afresh
+    rh.forecast.run_method(method, epochs=epochs, cells=3, seed=5, progress=False, reuse=True)
+    kept = rh.forecast.run_method(method, epochs=epochs, cells=3, seed=1, progress=False, reuse=True)
+    fresh = rh.forecast.run_method(method, epochs=epochs, cells=3, seed=1, progress=False)
+    np.testing.assert_array_equal(kept["generated"], fresh["generated"])
+    np.testing.assert_array_equal(kept["losses"], fresh["losses"])
+    for k, f in zip(kept["model"].get_weights(), fresh["model"].get_weights()):
+        np.testing.assert_array_equal(k, f)
+    again = rh.forecast.run_method(method, epochs=epochs, cells=3, seed=1, progress=False, reuse=True)
+    assert again["model"] is kept["model"]  # the same model, trained again: nothing new to trace
+    assert again["model"] is not fresh["model"]
 
 
 def test_defaults_are_used_when_not_given():
@@ -112,6 +149,9 @@ def test_defaults_are_used_when_not_given():
         (lambda: rh.forecast.run_ablation_row("half", 0.01, 36), ValueError, "truncation must be one of"),
         (lambda: rh.forecast.load_benchmark("no/such/results.json"), FileNotFoundError, "benchmarks/sine_forecast.py"),
         (lambda: rh.forecast.run_ablation_row("one step", 0.01, 400), ValueError, "multiple of 36.*Try 396"),
+        (lambda: rh.forecast.run_ablation_row("full", 0.01, 40, schedule="per value"), ValueError, "per sequence"),
+        (lambda: rh.forecast.run_ablation_row("one step", 0.01, 40, schedule="weekly"), ValueError, "schedule must be one of"),
+        (lambda: rh.forecast.run_method("bptt", reuse="yes"), TypeError, "reuse must be"),
     ],
 )
 def test_bad_input_is_explained_before_any_training(call, error, match):
