@@ -1,6 +1,6 @@
 """Benchmark for notebook 09: the loop against the parallel scan, and what a minGRU can and cannot learn.
 
-Three parts, each a list of rows in `linear_recurrence_results.json` next to this file (the notebook reads it):
+Three parts, each a list of rows in `rnn_helpers/linear_recurrence_results.json` (package data; notebook 09 reads it):
 
 - `timing`: wall time of h_t = a_t ⊙ h_{t-1} + b_t for T = 64 … 4096 (batch 32, 64 units, float32) with a numpy
   loop, a numpy Hillis–Steele scan, a compiled TensorFlow loop, `keras.ops.associative_scan` and an XLA loop,
@@ -24,7 +24,7 @@ from sine_forecast import machine
 import rnn_helpers as rh
 
 HERE = pathlib.Path(__file__).resolve().parent
-RESULTS = HERE / "linear_recurrence_results.json"
+RESULTS = HERE.parent / "rnn_helpers" / "linear_recurrence_results.json"  # package data: notebook 09 reads it
 LENGTHS = (64, 128, 256, 512, 1024, 2048, 4096)
 MEMORY_LAGS = (10, 30, 100)
 PARITY_LENGTHS = (4, 8, 16)

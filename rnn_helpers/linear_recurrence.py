@@ -28,7 +28,7 @@ from ._validation import (check_array, check_bool, check_choice, check_count, ch
 MIN_CELLS = ("mingru", "minlstm")
 MEMORY_CELLS = ("mingru", "gru", "lstm")
 MEMORY_TASKS = ("recall_first", "adding", "parity")
-BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent.parent / "benchmarks" / "linear_recurrence_results.json"
+BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent / "linear_recurrence_results.json"  # package data
 
 
 def load_benchmark(path=BENCHMARK_RESULTS):

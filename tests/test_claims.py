@@ -1426,9 +1426,7 @@ def nb09():
 
 @pytest.fixture(scope="module")
 def bench09():
-    import pathlib
-
-    path = pathlib.Path(__file__).parent.parent / "benchmarks" / "linear_recurrence_results.json"
+    path = rh.linear_recurrence.BENCHMARK_RESULTS
     return json.loads(path.read_text())
 
 
