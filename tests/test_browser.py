@@ -254,9 +254,10 @@ def test_forecast_explorer_in_jupyterlab(lab):
         readout = explorer.locator(".widget-slider", has_text="epochs").locator(".widget-readout")
         readout.click()
         page.keyboard.press("Control+A")
-        page.keyboard.type("200")
+        # 2000 epochs: a training of a few seconds, so the locked controls can be seen (200 takes about 1 s)
+        page.keyboard.type("2000")
         page.keyboard.press("Enter")
-        expect(readout).to_have_text("200", timeout=10_000)
+        expect(readout).to_have_text("2000", timeout=10_000)
 
         start = time.monotonic()
         train.click()
@@ -267,7 +268,7 @@ def test_forecast_explorer_in_jupyterlab(lab):
         seconds = time.monotonic() - start
         expect(train).to_be_enabled(timeout=60_000)
         expect(explorer).to_contain_text("36-step MSE")
-        expect(explorer).to_contain_text("200 epochs")
+        expect(explorer).to_contain_text("2000 epochs")
         print(f"slider-to-plot in the browser: {seconds:.1f} s")
         after = picture.get_attribute("src")
         time.sleep(3)  # a second training, had one started, would have locked the button again by now
