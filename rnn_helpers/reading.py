@@ -242,8 +242,9 @@ def validation_split(X, y, fraction=0.2, seed=0):
     """
     from sklearn.model_selection import train_test_split
 
-    X, y = np.asarray(X), check_array("y", y, ndim=1, dtype=np.int64)
-    if len(X) != len(y):
+    X, y = check_array("X", X, dtype=None), np.asarray(y)
+    check_array("y", y, ndim=1)                                       # labels: a finite 1-D array of numbers
+    if X.ndim == 0 or len(X) != len(y):
         raise ValueError(f"X and y must have the same length, got {len(X)} inputs and {len(y)} labels.")
     fraction = check_float("fraction", fraction, strictly_positive=True, maximum=0.5)
     seed = check_int("seed", seed, minimum=0)

@@ -13,6 +13,8 @@ prefixes `(batch, time)` that start with `text.START` and returns `(batch, vocab
 next symbol. `lstm_predictor` and `table_predictor` make one, so completion and sampling work for both.
 """
 
+import pathlib
+
 import numpy as np
 
 from . import text
@@ -684,3 +686,29 @@ def wrong_fields(predicted, truth):
         return "not a date"
     fields = {"year": slice(0, 4), "month": slice(5, 7), "day": slice(8, 10)}
     return "+".join(name for name, part in fields.items() if predicted[part] != truth[part])
+
+
+DATE_BENCHMARK = pathlib.Path(__file__).resolve().parent.parent / "benchmarks" / "date_translation_results.json"
+
+
+def load_date_benchmark(path=DATE_BENCHMARK):
+    """The committed results of `benchmarks/date_translation.py`: every design, budget and seed it trained.
+
+    Introduced in notebook 08, which reads the designs it does not train itself from here.
+
+    Args:
+        path: the results file; by default the one in the course's `benchmarks/` folder.
+
+    Returns:
+        dict with `machine`, `rows` (one per design, budget and seed: `exact_match`, `weights`, ...) and `medians`.
+
+    Raises:
+        FileNotFoundError: if the file is missing (re-create it with `python benchmarks/date_translation.py`).
+    """
+    import json
+
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no benchmark results at {path}. Run `python benchmarks/date_translation.py` "
+                                "from the course folder to make them (15-30 minutes on 2 cores).")
+    return json.loads(path.read_text())

@@ -72,6 +72,9 @@ ACCEPTED = {
     ("widgets.keyboard_box", "value"): {"string"},  # any text can be the box's first value
     ("widgets.date_box", "value"): {"string"},
     ("widgets.language_box", "value"): {"string"},
+    ("writing.load_date_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
+    ("writing.complete", "alpha"): {"0"},  # no length normalisation: rank by probability, as documented
+    ("widgets.keyboard_text", "alpha"): {"0"}, ("widgets.keyboard_box", "alpha"): {"0"},
 }
 
 # Parameters that take any value of a kind, whatever function they belong to.
@@ -440,6 +443,10 @@ EXAMPLES = {
     "plotting.confusion_heatmap": lambda: dict(counts=np.eye(2), labels=["a", "b"]),
     "plotting.reading_steps": lambda: dict(image=np.zeros((3, 4)), beliefs=np.full((3, 2), 0.5)),
     "plotting.belief_curves": lambda: dict(beliefs=np.full((3, 2), 0.5), classes=[0, 1], labels=["zero", "one"]),
+    "plotting.layered_rnn_diagram": lambda: dict(kind="stacked", steps=3, labels=["a", "b", "c"]),
+    "reading.validation_split": lambda: dict(X=np.zeros((10, 2)), y=np.repeat([0, 1], 5), fraction=0.4, seed=1),
+    "data.bracket_strings": lambda: dict(n=4, length=8, seed=1),
+    "writing.load_date_benchmark": lambda: dict(),
 }
 
 SECONDS = 10  # a call that runs longer than this on tiny inputs counts as a hang

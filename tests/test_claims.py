@@ -822,9 +822,9 @@ def test_08_the_notebooks_beam_search_sampling_and_greedy_decoding_are_the_helpe
 
 def test_08_the_notebooks_translator_is_the_helpers(nb08, dates):
     _, test, translator = dates
-    np.testing.assert_allclose(translator["losses"], nb08["date_losses"]["attention"], rtol=1e-5)
+    np.testing.assert_allclose(translator["losses"], nb08["date_losses"], rtol=1e-5)
     helper = rh.writing.score_translations(translator, test)
-    assert list(helper["predicted"]) == list(nb08["scored"]["attention"]["predicted"])
+    assert list(helper["predicted"]) == list(nb08["scored"]["predicted"])
 
 
 @pytest.mark.slow
@@ -846,8 +846,9 @@ def test_08_the_table_after_th_and_the_teacher_forcing_shift(nb08, keyboard):
     after_th = run["table"][tuple(run["alphabet"].index(c) for c in "th")]
     assert [run["alphabet"][i] for i in np.argsort(after_th)[::-1][:4]] == ["e", "<end>", "o", "i"]
     X, Y = nb08["X"], nb08["Y"]
-    real = Y != rh.text.PAD
-    np.testing.assert_array_equal(X[:, 1:][real[:, :-1]], Y[:, :-1][real[:, :-1]])   # targets = inputs shifted
+    letters = (Y[:, :-1] != rh.text.PAD) & (Y[:, :-1] != rh.text.END)
+    np.testing.assert_array_equal(X[:, 1:][letters], Y[:, :-1][letters])      # targets = inputs shifted by one
+    assert (X[:, 0] == rh.text.START).all() and ((Y == rh.text.END).sum(axis=1) == 1).all()
 
 
 @pytest.mark.slow
@@ -887,12 +888,14 @@ def test_08_cooler_sampling_writes_more_real_words(nb08, keyboard):
 def test_08_the_rule_is_perfect_and_says_none_for_an_unknown_format(nb08):
     assert nb08["rule_accuracy"] == 1.0
     assert len(nb08["PATTERNS"]) == len(rh.data.DATE_FORMATS)
-    assert nb08["exact_match"]["rule"] == 1.0 > nb08["exact_match"]["attention"]   # "close to the rule, not there"
+    assert nb08["exact_match"]["rule"] == 1.0 > nb08["exact_match"]["with attention"]   # "close to the rule, not there"
 
 
 def test_08_attention_translates_more_than_99_percent_and_plain_almost_none(nb08):
-    assert nb08["exact_match"]["attention"] > 0.99
-    assert nb08["exact_match"]["plain"] < 0.01
+    assert nb08["exact_match"]["with attention"] > 0.99
+    plain = [r["exact_match"] for r in nb08["plain_runs"]]                     # the benchmark's runs, same code
+    assert len(plain) == 3 and max(plain) < 0.01 and nb08["exact_match"]["without attention (benchmark, median of 3 seeds)"] < 0.01
+    assert all(r["weights"] == nb08["plain_runs"][0]["weights"] for r in nb08["plain_runs"])
     train, test = nb08["train_dates"], nb08["test_dates"]
     assert not set(train["iso"]) & set(test["iso"])
 
@@ -902,7 +905,6 @@ def test_08_the_attention_models_mistakes_are_two_digit_years_not_only_centuries
     assert len(wrong) > 0 and set(wrong["wrong"]) == {"year"} and set(wrong["format"]) == {"26.11.26"}
     garbled = [p[2:4] != t[2:4] for p, t in zip(wrong["predicted"], wrong["iso"])]   # a written digit wrong too
     assert any(garbled)                                        # "but not all of them" are only the century
-    assert np.mean(["+" in f for f in nb08["plain_fields"]]) > 0.5   # "most ... several fields at once"
 
 
 def test_08_attention_aligns_year_day_and_month_with_their_source(nb08):
@@ -1097,9 +1099,11 @@ def test_07_the_split_and_the_word_lists_are_the_ones_described(nb07):
     assert not words["word"].duplicated().any()
 
 
-def test_07_the_digit_reader_cell_is_the_helper(nb07):
-    assert nb07["helper_difference"] == 0.0
-    assert nb07["reader_val_accuracy"] == nb07["val_accuracy"]["GRU"]
+@pytest.mark.slow
+def test_07_the_digit_reader_cell_is_the_helper(nb07, development07):
+    helper = rh.reading.train_digit_model("GRU", "rows", development07, S07["UNITS"], S07["EPOCHS"], seed=S07["SEED"])
+    np.testing.assert_allclose(helper["losses"], nb07["reader_losses"], rtol=1e-6)
+    assert helper["accuracy"] == nb07["reader_val_accuracy"] == nb07["val_accuracy"]["GRU"]
 
 
 @pytest.mark.slow
@@ -1122,8 +1126,8 @@ def test_07_rows_the_gru_has_the_best_median_and_logistic_regression_is_close(nb
     notebook = nb07["val_accuracy"]                                                    # "in this run the GRU reads best"
     assert max(rh.reading.KINDS, key=notebook.get) == "GRU" == nb07["best_kind"]
     assert notebook["GRU"] - notebook["logistic regression"] < 0.03                     # "a few validation digits"
-    assert abs(nb07["columns_accuracy"] - notebook["GRU"]) < 0.03                       # columns "change little"
-    assert nb07["budgets"]["weights"].iloc[:3].min() > 5 * nb07["budgets"]["weights"].iloc[3]   # 5 to 30 times
+    weights = nb07["budgets"].set_index("model")["weights"]                       # "8 to 30 times fewer weights"
+    assert 8 < weights.iloc[:3].min() / weights["logistic regression (64 pixels)"] < weights.iloc[:3].max() / weights.iloc[3] < 31
 
 
 def test_07_the_test_once_and_what_goes_wrong(nb07):

@@ -229,3 +229,10 @@ def test_length_normalisation_removes_the_short_output_bias():
     assert all(len(w) > 3 for w, _ in normalised)                         # log p / n grows towards log 0.7
     with pytest.raises(ValueError, match="alpha must be <= 2"):
         writing.complete(predict_next, "c", ALPHABET, alpha=3.0)
+
+
+def test_the_date_benchmark_loads_and_a_missing_file_names_the_script(tmp_path):
+    results = writing.load_date_benchmark()
+    assert {"machine", "rows", "medians"} <= set(results) and results["rows"][0]["budget"] == "notebook"
+    with pytest.raises(FileNotFoundError, match="python benchmarks/date_translation.py"):
+        writing.load_date_benchmark(tmp_path / "missing.json")
