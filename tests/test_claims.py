@@ -1002,7 +1002,8 @@ def test_08_exercise_4_day_first_slashes_fool_the_rule_and_the_network(dates):
     assert namespace["rule_accuracy"] == 1.0                   # the notebook's rule, on the notebook's test dates
     days = [datetime.date.fromisoformat(iso) for iso in test["iso"]]
     european = [f"{d.day}/{d.month}/{d.year}" for d in days]
-    assert not any(rule(text) == iso for text, iso in zip(european, test["iso"]))
+    assert all(rule(text) is None for text, d in zip(european, days) if d.day > 12)
+    assert np.mean([rule(text) == iso for text, iso in zip(european, test["iso"])]) < 0.05
     written = rh.writing.translate(translator["model"], european, translator["source_alphabet"], translator["target_alphabet"])
     assert all(len(w) == 10 for w in written)
     assert np.mean([w == iso for w, iso in zip(written, test["iso"])]) < 0.5
