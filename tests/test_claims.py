@@ -1145,7 +1145,7 @@ def test_07_the_network_commits_late(nb07):
     guesses = beliefs.argmax(axis=-1)
     example = nb07["example"]
     assert guesses[example, -1] == y_test[example] and (np.diff(guesses[example]) != 0).sum() >= 3   # "several times"
-    assert beliefs[example].max(axis=1)[:6].max() > 0.9                           # "often with high confidence"
+    assert (beliefs[example].max(axis=1)[:6] > 0.5).sum() >= 2                    # "several ... above one half"
 
 
 @pytest.mark.slow
