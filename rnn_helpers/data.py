@@ -387,3 +387,57 @@ def prefix_parity(n_samples, length, seed=0):
     seed = check_int("seed", seed, minimum=0)
     bits = np.random.default_rng(seed).integers(0, 2, size=(n_samples, length, 1))
     return bits.astype(np.float32), (np.cumsum(bits, axis=1) % 2).astype(np.float32)
+# Notebook 07 · Reading sequences: a task where order over the whole sequence decides the label.
+# ---------------------------------------------------------------------------------------------------------
+
+BRACKET_LABELS = ("balanced", "unbalanced")
+
+
+def bracket_strings(n, length=32, seed=0):
+    """Strings of brackets, half of them balanced, that no short piece of the string can tell apart.
+
+    Introduced in notebook 07. Every string has `length / 2` opening and as many closing brackets, starts
+    with "(" and ends with ")". A string is balanced when, read left to right, the number of open brackets
+    never drops below zero ("(()())"); the unbalanced ones drop to exactly -1 somewhere in the middle
+    ("())(()"), so they hold no tell-tale run of closing brackets: only the count over everything read so
+    far decides the label. The columns are named like those of `language_words`, so the same word readers
+    and the same n-gram baseline apply.
+
+    Args:
+        n: number of strings; an int >= 2 (half balanced, half not, in random order).
+        length: characters per string; an even int from 6 to 200.
+        seed: seed of the strings, an int >= 0.
+
+    Returns:
+        A pandas DataFrame with columns `word` (the string) and `language` (its label, "balanced" or
+        "unbalanced"); no string occurs twice.
+
+    Raises:
+        ValueError: if `length` is odd, or too short to give `n` different strings.
+    """
+    import pandas as pd
+
+    n = check_int("n", n, minimum=2)
+    length = check_int("length", length, minimum=6, maximum=200)
+    if length % 2:
+        raise ValueError(f"length must be even (as many closing as opening brackets), got {length}.")
+    seed = check_int("seed", seed, minimum=0)
+    rng = np.random.default_rng(seed)
+    wanted = {"balanced": n // 2, "unbalanced": n - n // 2}
+    found = {label: {} for label in BRACKET_LABELS}   # dicts keep the order of arrival and drop repeats
+    for _ in range(50):
+        if all(len(found[label]) >= wanted[label] for label in BRACKET_LABELS):
+            break
+        steps = rng.permuted(np.tile(np.repeat([1, -1], length // 2), (4096, 1)), axis=1)
+        steps = steps[(steps[:, 0] == 1) & (steps[:, -1] == -1)]
+        lowest = steps.cumsum(axis=1).min(axis=1)          # lowest count of open brackets
+        for row, low in zip(steps, lowest):
+            if low >= -1:
+                found[BRACKET_LABELS[int(low < 0)]]["".join(np.where(row > 0, "(", ")"))] = None
+    else:
+        raise ValueError(f"there are fewer than {n // 2} different strings of each kind with length {length}; "
+                         "ask for fewer strings or longer ones.")
+    words = [w for label in BRACKET_LABELS for w in list(found[label])[: wanted[label]]]
+    labels = [label for label in BRACKET_LABELS for _ in range(wanted[label])]
+    order = rng.permutation(n)
+    return pd.DataFrame({"word": np.array(words)[order], "language": np.array(labels)[order]})

@@ -1233,3 +1233,60 @@ def scan_diagram(steps=8, ax=None):
         ax.text(-0.6, -k, "inputs" if k == 0 else f"round {k}", ha="right", va="center", fontsize=9)
     ax.set_title(f"Hillis–Steele scan: {steps} steps in {rounds} rounds instead of {steps}", fontsize=10)
     return ax
+
+
+def _layer_row(ax, y, steps, name, text):
+    """One recurrent layer, unrolled: a cell per step, its state passed right (or left, for "backward")."""
+    color, ls = _LAYER_STYLE[name]
+    ax.text(-0.55, y, text, ha="right", va="center", fontsize=8, color=color, gid=f"layer:{name}")
+    for t in range(steps):
+        _box(ax, (1.4 * t, y), "cell", color, size=(0.72, 0.42), fontsize=8, ls=ls, gid=f"cell:{name}")
+        if t + 1 < steps:
+            start, end = ((1.4 * t + 0.4, y), (1.4 * t + 1.0, y))
+            _arrow(ax, *((end, start) if name == "backward" else (start, end)), color=color, ls=ls, gid=f"state:{name}")
+
+
+def layered_rnn_diagram(kind="bidirectional", steps=4, labels=None, ax=None):
+    """Two recurrent layers unrolled in time: a bidirectional layer, or two layers stacked.
+
+    Introduced in notebook 08. "bidirectional": one layer reads the inputs left to right (blue, solid), a
+    second one right to left (vermillion, dashed); the output at each step puts both states side by side,
+    so it knows the whole sequence around that step. "stacked": the first layer's output at every step
+    (`return_sequences=True`) is the second layer's input (green, dash-dotted). Alt text to show with it:
+    "Inputs at the bottom, two rows of recurrent cells above them, outputs at the top; in the bidirectional
+    picture the upper row passes its state from right to left, in the stacked one the lower row's outputs
+    feed the upper row."
+
+    Args:
+        kind: "bidirectional" or "stacked".
+        steps: time steps drawn; an int in [2, 10].
+        labels: None, or one short input label per step (e.g. the characters of a date).
+        ax: Axes to draw on; a new figure if None.
+
+    Returns:
+        the matplotlib Axes.
+    """
+    kind = check_choice("kind", kind, LAYERED_KINDS)
+    steps = check_int("steps", steps, minimum=2, maximum=10)
+    if labels is None:
+        labels = [f"$x_{t + 1}$" for t in range(steps)]
+    if isinstance(labels, str) or not isinstance(labels, (list, tuple)) or len(labels) != steps:
+        raise ValueError(f"labels must be None or a list of {steps} short strings, one per step, got {labels!r}.")
+    ax = _diagram_axes(ax, (-2.6, 1.4 * steps - 0.4), (-0.5, 3.6), scale=0.75)
+    second = "backward" if kind == "bidirectional" else "upper"
+    _layer_row(ax, 1.0, steps, "forward", "reads left\nto right")
+    _layer_row(ax, 2.0, steps, second, "reads right\nto left" if kind == "bidirectional" else "second layer")
+    for t, label in enumerate(labels):
+        x = 1.4 * t
+        _box(ax, (x, 0.0), str(label), PALETTE["target"], size=(0.6, 0.4), gid="input")
+        _arrow(ax, (x, 0.22), (x, 0.77))
+        if kind == "bidirectional":  # the same input reaches both layers; the output joins both states
+            _arrow(ax, (x - 0.3, 0.2), (x - 0.45, 1.78), color=_LAYER_STYLE["backward"][0], ls="--")
+            _arrow(ax, (x + 0.45, 1.1), (x + 0.45, 2.95), color=_LAYER_STYLE["forward"][0])
+            output = f"$[\\overrightarrow{{h}}_{t + 1}; \\overleftarrow{{h}}_{t + 1}]$"
+        else:  # the first layer's output is the second layer's input
+            _arrow(ax, (x, 1.22), (x, 1.77), color=_LAYER_STYLE["upper"][0], ls="-.")
+            output = f"$h^{{(2)}}_{t + 1}$"
+        _arrow(ax, (x, 2.22), (x, 2.8))
+        ax.text(x, 3.1, output, ha="center", va="center", fontsize=8, gid="output")
+    return ax

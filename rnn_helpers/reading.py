@@ -131,8 +131,8 @@ def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, des
         seconds = time.perf_counter() - start
         probabilities = predict(model, X_test)
         predictions = probabilities.argmax(axis=1)
-        summary["text"] = (f"{desc}: {epochs} epochs in {seconds:.1f} s, "
-                           f"test accuracy {np.mean(predictions == y_test):.3f}")
+        summary["text"] = (f"{desc}: {epochs} epochs in {seconds:.1f} s, accuracy on the {len(y_test)} "
+                           f"held-out examples {np.mean(predictions == y_test):.3f}")
     return {"model": model, "params": model.count_params(), "seconds": seconds,
             "epoch_seconds": np.diff([start, *ends]),
             "losses": np.array(history.history["loss"]), "probabilities": probabilities,
@@ -226,6 +226,32 @@ def train_digit_model(kind, order, images, units, epochs, seed, conv=None, pixel
                               desc=label)
     steps = X_train.shape[1] // (conv[2] if conv else 1)  # the pooling shortens what the recurrent layer reads
     return {**result, "kind": kind, "order": order, "seed": seed, "conv": conv, "steps": steps}
+
+
+def validation_split(X, y, fraction=0.2, seed=0):
+    """Set a share of the training data aside for choosing between models; the test part stays untouched.
+
+    Introduced in notebook 07. Models are compared and chosen on the validation part, and only the chosen
+    one meets the test part, once: a choice made on the test part would make its score look better than it
+    is. The split is stratified, each class keeping its share.
+
+    Args:
+        X: training inputs, e.g. images `(n, 8, 8)`. y: their labels `(n,)`.
+        fraction: share of the training data kept for validation; a float in (0, 0.5].
+        seed: seed of the split, an int >= 0.
+
+    Returns:
+        `(X_fit, X_val, y_fit, y_val)`: the part to train on and the part to choose with.
+    """
+    from sklearn.model_selection import train_test_split
+
+    X, y = check_array("X", X, dtype=None), np.asarray(y)
+    check_array("y", y, ndim=1)                                       # labels: a finite 1-D array of numbers
+    if X.ndim == 0 or len(X) != len(y):
+        raise ValueError(f"X and y must have the same length, got {len(X)} inputs and {len(y)} labels.")
+    fraction = check_float("fraction", fraction, strictly_positive=True, maximum=0.5)
+    seed = check_int("seed", seed, minimum=0)
+    return tuple(train_test_split(X, y, test_size=fraction, stratify=y, random_state=seed))
 
 
 def pixel_baseline(images):

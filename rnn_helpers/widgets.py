@@ -200,7 +200,7 @@ def _train_and_draw(box, progress):
 # ---------------------------------------------------------------------------------------------------------
 
 
-def keyboard_text(prefix, predictors, alphabet, k=3, known_words=()):
+def keyboard_text(prefix, predictors, alphabet, k=3, known_words=(), alpha=0.0):
     """The text the keyboard box shows for `prefix`: each predictor's `k` best completions, one line each.
 
     Introduced in notebook 08. Never raises for what a learner can type: an empty box asks for letters,
@@ -211,6 +211,8 @@ def keyboard_text(prefix, predictors, alphabet, k=3, known_words=()):
         alphabet: from `rh.text.build_alphabet`. k: completions per predictor.
         known_words: words to mark with "✓" (e.g. the training words); others are marked "(new)". If
             empty, nothing is marked.
+        alpha: length normalisation of the beam search (`rh.writing.complete`): 0 ranks by probability,
+            1 by the mean log-probability per letter.
 
     Returns:
         A plain-text string.
@@ -231,7 +233,7 @@ def keyboard_text(prefix, predictors, alphabet, k=3, known_words=()):
                 f"Use only the letters {''.join(alphabet[3:])}.")
     lines = []
     for label, predict_next in predictors.items():
-        found = writing.complete(predict_next, typed, alphabet, k=k)
+        found = writing.complete(predict_next, typed, alphabet, k=k, alpha=alpha)
         mark = {word: (" ✓" if word in known else " (new)") if known else "" for word, _ in found}
         shown = [f"{word}{mark[word]} {p:.0%}" for word, p in found]
         lines.append(f"{label}: " + ", ".join(shown))
@@ -249,14 +251,15 @@ def _check_predictors(predictors):
     return predictors
 
 
-def keyboard_box(predictors, alphabet, k=3, known_words=(), value=""):
+def keyboard_box(predictors, alphabet, k=3, known_words=(), value="", alpha=0.0):
     """A text box that suggests completions as you type (see `keyboard_text`). Introduced in notebook 08.
 
     Returns:
         the box of `_reply_box`: `.text` (description "Type:"), `.reply` and `.reply_text()`.
     """
     value = check_text("value", value, allow_empty=True)
-    reply = lambda typed: keyboard_text(typed, predictors, alphabet, k=k, known_words=known_words)  # noqa: E731
+    reply = lambda typed: keyboard_text(typed, predictors, alphabet, k=k, known_words=known_words,  # noqa: E731
+                                        alpha=alpha)
     return _reply_box(reply, "Type:", "the start of a word, e.g. wor", value, continuous_update=True,
                       min_height="3.5em")
 

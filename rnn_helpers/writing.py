@@ -13,6 +13,8 @@ prefixes `(batch, time)` that start with `text.START` and returns `(batch, vocab
 next symbol. `lstm_predictor` and `table_predictor` make one, so completion and sampling work for both.
 """
 
+import pathlib
+
 import numpy as np
 
 from . import text
@@ -321,20 +323,25 @@ def _prefix_ids(prefix, alphabet):
     return text.encode([prefix], alphabet, start=True)
 
 
-def complete(predict_next, prefix, alphabet, k=3, beam_width=8, max_length=16):
-    """The `k` most probable words that start with `prefix`, found by beam search.
+def complete(predict_next, prefix, alphabet, k=3, beam_width=8, max_length=16, alpha=0.0):
+    """The `k` best words that start with `prefix`, found by beam search.
 
     Introduced in notebook 08. Every step extends each of the `beam_width` best unfinished words by each
-    symbol and keeps the `beam_width` most probable; a word is finished when `END` is chosen. The search
-    stops when no unfinished word can still beat the k-th finished one.
+    symbol and keeps the `beam_width` most probable; a word is finished when `END` is chosen. Finished words
+    are ranked by `log p / n ** alpha`, where `n` counts the symbols written after the prefix (`END`
+    included): with `alpha=0` by probability, which favours short words (every extra letter multiplies in
+    one more probability below 1: the **short-output bias**); with `alpha=1` by the mean log-probability per
+    symbol (**length normalisation**). With `alpha=0` the search stops when no unfinished word can still beat
+    the k-th finished one; otherwise it runs to `max_length`.
 
     Args:
         predict_next: a predictor (`lstm_predictor`, `table_predictor`). prefix: what was typed ("" allowed).
         alphabet: from `text.build_alphabet`. k: how many words; an int >= 1.
         beam_width: unfinished words kept per step; an int >= k. max_length: longest word considered.
+        alpha: the length normalisation exponent; a float in [0, 2].
 
     Returns:
-        list of up to `k` `(word, probability)` pairs, most probable first; probabilities are given the prefix.
+        list of up to `k` `(word, probability)` pairs, best first; probabilities are given the prefix.
 
     Raises:
         ValueError: if the prefix holds characters the alphabet lacks (the message lists them).
@@ -343,22 +350,23 @@ def complete(predict_next, prefix, alphabet, k=3, beam_width=8, max_length=16):
     k = check_int("k", k, minimum=1)
     beam_width = check_int("beam_width", beam_width, minimum=k, maximum=MAX_SIZE, hint=SIZE_HINT)
     max_length = check_int("max_length", max_length, minimum=len(prefix) + 1, maximum=MAX_COUNT)
+    alpha = check_float("alpha", alpha, minimum=0.0, maximum=2.0)
     beams, log_p = ids, np.zeros(1)
-    finished = []
-    for _ in range(max_length - len(prefix)):
+    finished = []                                                     # (word, log-probability, score)
+    for n in range(1, max_length - len(prefix) + 1):                  # n: symbols written, END included
         log_P = log_p[:, None] + np.log(np.maximum(predict_next(beams), 1e-12))
         log_P[:, : text.END] = -np.inf                                # never PAD or START
         words = text.decode(beams, alphabet)
-        finished += [(w, float(np.exp(lp))) for w, lp in zip(words, log_P[:, text.END]) if w]   # no empty word
+        finished += [(w, lp, lp / n ** alpha) for w, lp in zip(words, log_P[:, text.END]) if w]  # no empty word
+        finished = sorted(finished, key=lambda found: -found[2])[:k]
         log_P[:, text.END] = -np.inf
         best = np.argsort(log_P, axis=None)[::-1][:beam_width]
         rows, symbols = np.unravel_index(best, log_P.shape)
         beams = np.concatenate([beams[rows], symbols[:, None].astype(beams.dtype)], axis=1)
         log_p = log_P[rows, symbols]
-        finished = sorted(finished, key=lambda pair: -pair[1])[:k]
-        if len(finished) == k and np.exp(log_p.max()) < finished[-1][1]:
+        if alpha == 0 and len(finished) == k and log_p.max() < finished[-1][1]:
             break
-    return finished
+    return [(word, float(np.exp(lp))) for word, lp, _ in finished]
 
 
 def with_temperature(P, temperature):
@@ -678,3 +686,29 @@ def wrong_fields(predicted, truth):
         return "not a date"
     fields = {"year": slice(0, 4), "month": slice(5, 7), "day": slice(8, 10)}
     return "+".join(name for name, part in fields.items() if predicted[part] != truth[part])
+
+
+DATE_BENCHMARK = pathlib.Path(__file__).resolve().parent.parent / "benchmarks" / "date_translation_results.json"
+
+
+def load_date_benchmark(path=DATE_BENCHMARK):
+    """The committed results of `benchmarks/date_translation.py`: every design, budget and seed it trained.
+
+    Introduced in notebook 08, which reads the designs it does not train itself from here.
+
+    Args:
+        path: the results file; by default the one in the course's `benchmarks/` folder.
+
+    Returns:
+        dict with `machine`, `rows` (one per design, budget and seed: `exact_match`, `weights`, ...) and `medians`.
+
+    Raises:
+        FileNotFoundError: if the file is missing (re-create it with `python benchmarks/date_translation.py`).
+    """
+    import json
+
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no benchmark results at {path}. Run `python benchmarks/date_translation.py` "
+                                "from the course folder to make them (15-30 minutes on 2 cores).")
+    return json.loads(path.read_text())

@@ -78,6 +78,9 @@ ACCEPTED = {
     ("linear_recurrence.feature_map", "x"): {"-1", "0", "4-D array", "10**12", "2.5"},
     ("linear_recurrence.memory_run", "gate_bias"): {"-1", "0"},  # any bias in [-20, 20] (negative: forget)
     ("linear_recurrence.build_memory_model", "gate_bias"): {"-1", "0"},
+    ("writing.load_date_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
+    ("writing.complete", "alpha"): {"0"},  # no length normalisation: rank by probability, as documented
+    ("widgets.keyboard_text", "alpha"): {"0"}, ("widgets.keyboard_box", "alpha"): {"0"},
 }
 
 # Parameters that take any value of a kind, whatever function they belong to.
@@ -494,6 +497,10 @@ EXAMPLES = {
     "linear_recurrence.ssm_convolution": lambda: dict(u=np.ones(4), A=np.array([0.5]), B=np.ones(1), C=np.ones(1)),
     "linear_recurrence.loop_and_scan_times": lambda: dict(T=4, batch=1, units=1, repeats=1, methods=("numpy loop",),
                                                           seed=1),
+    "plotting.layered_rnn_diagram": lambda: dict(kind="stacked", steps=3, labels=["a", "b", "c"]),
+    "reading.validation_split": lambda: dict(X=np.zeros((10, 2)), y=np.repeat([0, 1], 5), fraction=0.4, seed=1),
+    "data.bracket_strings": lambda: dict(n=4, length=8, seed=1),
+    "writing.load_date_benchmark": lambda: dict(),
 }
 
 SECONDS = 10  # a call that runs longer than this on tiny inputs counts as a hang

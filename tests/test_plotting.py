@@ -333,3 +333,36 @@ def test_scan_diagram_draws_one_arrow_per_combine_and_ends_with_whole_prefixes(s
 def test_scan_diagram_explains_bad_input():
     with pytest.raises(ValueError, match="<= 16"):
         rh.plotting.scan_diagram(40)
+
+
+def test_layered_rnn_diagram_draws_two_rows_of_cells_with_the_second_reading_back_or_up():
+    both = rh.plotting.layered_rnn_diagram("bidirectional", steps=5, labels=list("26.11"))
+    gids = [p.get_gid() for p in both.patches]
+    assert gids.count("cell:forward") == gids.count("cell:backward") == 5 and gids.count("input") == 5
+    assert gids.count("state:forward") == gids.count("state:backward") == 4   # a state passed between neighbours
+    backward = [p for p in both.patches if p.get_gid() == "state:backward"]
+    assert all(p._posA_posB[0][0] > p._posA_posB[1][0] for p in backward)      # right to left
+    assert "reads right\nto left" in texts_of(both) and "$[\\overrightarrow{h}_3; \\overleftarrow{h}_3]$" in texts_of(both)
+    assert [t.get_text() for t in both.texts if t.get_gid() == "input"] == list("26.11")
+    stacked = rh.plotting.layered_rnn_diagram("stacked", steps=3)
+    gids = [p.get_gid() for p in stacked.patches]
+    assert gids.count("cell:forward") == gids.count("cell:upper") == 3 and "cell:backward" not in gids
+    upper = [p for p in stacked.patches if p.get_gid() == "state:upper"]
+    assert len(upper) == 2 and all(p._posA_posB[0][0] < p._posA_posB[1][0] for p in upper)  # left to right
+    assert "second layer" in texts_of(stacked) and "$h^{(2)}_3$" in texts_of(stacked)
+    _, ax = plt.subplots()
+    assert rh.plotting.layered_rnn_diagram(ax=ax) is ax
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: rh.plotting.layered_rnn_diagram("deep"), ValueError, "'bidirectional', 'stacked'"),
+        (lambda: rh.plotting.layered_rnn_diagram(steps=1), ValueError, "steps must be >= 2"),
+        (lambda: rh.plotting.layered_rnn_diagram(steps=3, labels="abc"), ValueError, "list of 3 short strings"),
+        (lambda: rh.plotting.layered_rnn_diagram(steps=3, labels=["a"]), ValueError, "list of 3 short strings"),
+    ],
+)
+def test_layered_rnn_diagram_explains_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -201,3 +201,33 @@ def test_ngram_baseline_learns_telltale_letter_groups():
     assert list(result["predictions"]) == ["de", "en"] and result["accuracy"] == 1.0
     with pytest.raises(ValueError, match=r"ngram_range\[1\] must be >= 3"):
         reading.ngram_baseline(train, test, ngram_range=(3, 2))
+
+
+# --- choosing on a validation split; balanced brackets -------------------------------------------------------------
+
+
+def test_validation_split_keeps_each_class_share_and_never_repeats_an_example():
+    X, y = np.arange(100, dtype=np.float32).reshape(50, 2), np.repeat([0, 1], [30, 20])
+    X_fit, X_val, y_fit, y_val = reading.validation_split(X, y, 0.2, seed=1)
+    assert (len(X_fit), len(X_val)) == (40, 10) and np.bincount(y_val).tolist() == [6, 4]
+    assert sorted(np.concatenate([X_fit[:, 0], X_val[:, 0]])) == list(X[:, 0])
+    np.testing.assert_array_equal(reading.validation_split(X, y, 0.2, seed=1)[1], X_val)   # the seed fixes it
+    with pytest.raises(ValueError, match="same length"):
+        reading.validation_split(X, y[:-1])
+    with pytest.raises(ValueError, match="fraction must be <= 0.5"):
+        reading.validation_split(X, y, 0.8)
+
+
+def test_bracket_strings_are_half_balanced_and_only_the_running_count_tells():
+    brackets = rh.data.bracket_strings(400, 16, seed=2)
+    assert len(brackets) == 400 and not brackets["word"].duplicated().any()
+    assert brackets["language"].value_counts().to_dict() == {"balanced": 200, "unbalanced": 200}
+    for word, label in zip(brackets["word"], brackets["language"]):
+        count = np.cumsum([1 if c == "(" else -1 for c in word])
+        assert len(word) == 16 and word[0] == "(" and word[-1] == ")" and count[-1] == 0
+        assert count.min() == (0 if label == "balanced" else -1)   # unbalanced: one dip to exactly -1
+    assert rh.data.bracket_strings(400, 16, seed=2).equals(brackets)
+    with pytest.raises(ValueError, match="length must be even"):
+        rh.data.bracket_strings(10, 13)
+    with pytest.raises(ValueError, match="fewer than 5 different strings"):
+        rh.data.bracket_strings(10, 6)

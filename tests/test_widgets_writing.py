@@ -83,3 +83,10 @@ def test_attention_map_shows_one_row_per_written_character():
         rh.plotting.attention_map(np.eye(2), "abc", "xyzw")
     with pytest.raises(TypeError, match="non-empty strings"):
         rh.plotting.attention_map(np.eye(2), "", "x")
+
+
+def test_keyboard_text_passes_length_normalisation_to_the_beam_search():
+    normalised = rh.widgets.keyboard_text("ca", PREDICTORS, ALPHABET, alpha=1.0)
+    expected = writing.complete(PREDICTORS["table"], "ca", ALPHABET, alpha=1.0)
+    assert normalised == "table: " + ", ".join(f"{w} {p:.0%}" for w, p in expected)
+    assert rh.widgets.keyboard_box(PREDICTORS, ALPHABET, value="ca", alpha=1.0).reply_text() == normalised

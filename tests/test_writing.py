@@ -201,3 +201,38 @@ def test_keyboard_race_and_fit_date_translator_check_their_input():
         writing.fit_date_translator([("Nov 2", "2026-11-02")])
     with pytest.raises(TypeError, match="returned by fit_date_translator"):
         writing.score_translations("model", None)
+
+
+def test_length_normalisation_ranks_by_mean_log_probability_per_symbol():
+    predict_next = writing.table_predictor(writing.letter_table(WORDS, WEIGHTS, ALPHABET))
+    everything = [(w, p) for w, p in brute_force_best(predict_next, "ca", 50, max_length=6) if p > 0]
+    for alpha in (0.5, 1.0):
+        score = {word: np.log(p) / (len(word) - 1) ** alpha for word, p in everything}   # symbols after "ca" + END
+        expected = sorted(score, key=lambda word: -score[word])[:3]
+        found = writing.complete(predict_next, "ca", ALPHABET, k=3, beam_width=50, max_length=6, alpha=alpha)
+        assert [w for w, _ in found] == expected
+        np.testing.assert_allclose([p for _, p in found], [dict(everything)[w] for w in expected])  # raw probabilities
+    assert writing.complete(predict_next, "ca", ALPHABET, alpha=0.0) == writing.complete(predict_next, "ca", ALPHABET)
+
+
+def test_length_normalisation_removes_the_short_output_bias():
+    """A model that ends every word with probability 0.3 after each letter, else writes 'a' (0.7): by
+    probability the prefix itself wins, by mean log-probability the longer words catch up."""
+    def predict_next(ids):
+        P = np.zeros((len(ids), len(ALPHABET)))
+        P[:, text.END], P[:, ALPHABET.index("a")] = 0.3, 0.7
+        return P
+
+    raw = writing.complete(predict_next, "c", ALPHABET, k=3, max_length=8)
+    assert [w for w, _ in raw] == ["c", "ca", "caa"]                      # the short-output bias
+    normalised = writing.complete(predict_next, "c", ALPHABET, k=3, max_length=8, alpha=1.0)
+    assert all(len(w) > 3 for w, _ in normalised)                         # log p / n grows towards log 0.7
+    with pytest.raises(ValueError, match="alpha must be <= 2"):
+        writing.complete(predict_next, "c", ALPHABET, alpha=3.0)
+
+
+def test_the_date_benchmark_loads_and_a_missing_file_names_the_script(tmp_path):
+    results = writing.load_date_benchmark()
+    assert {"machine", "rows", "medians"} <= set(results) and results["rows"][0]["budget"] == "notebook"
+    with pytest.raises(FileNotFoundError, match="python benchmarks/date_translation.py"):
+        writing.load_date_benchmark(tmp_path / "missing.json")
