@@ -74,7 +74,7 @@ def main(argv=None):
                     "exact_match_max": max(scores),
                     "train_seconds_median": statistics.median(r["train_seconds"] for r in picked)}
     print(json.dumps(medians, indent=2))
-    (HERE / "date_translation_results.json").write_text(
+    (HERE.parent / "rnn_helpers" / "date_translation_results.json").write_text(
         json.dumps({"machine": machine(), "rows": rows, "medians": medians}, indent=2) + "\n")
 
 

@@ -688,7 +688,7 @@ def wrong_fields(predicted, truth):
     return "+".join(name for name, part in fields.items() if predicted[part] != truth[part])
 
 
-DATE_BENCHMARK = pathlib.Path(__file__).resolve().parent.parent / "benchmarks" / "date_translation_results.json"
+DATE_BENCHMARK = pathlib.Path(__file__).resolve().parent / "date_translation_results.json"  # package data
 
 
 def load_date_benchmark(path=DATE_BENCHMARK):

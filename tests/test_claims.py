@@ -1252,9 +1252,7 @@ def test_08_zipf_weights_tame_four_orders_of_magnitude():
 
 
 def test_08_the_benchmark_table_quoted_in_the_notebook():
-    import pathlib
-
-    results = json.loads((pathlib.Path(__file__).parent.parent / "benchmarks" / "date_translation_results.json").read_text())
+    results = json.loads(rh.writing.DATE_BENCHMARK.read_text())
     rows = results["rows"]
 
     def scores(design, budget):
