@@ -4,7 +4,8 @@
 - `make test` without Chromium stops within seconds with the command that fixes it, and the set-up without a
   supported Python stops before installing anything;
 - JupyterLab in headless Chromium: run notebook 06's set-up and explorer cells (nbval has run the whole lesson
-  already), move the epochs slider, click Train, see the figure change.
+  already), move the epochs slider, click Train, see the figure change; and notebook 08's keyboard box, fed
+  the models that nbval's run of notebook 08 trained (its record), suggests words that fit what is typed.
 
 Needs Chromium (Debian: `apt-get install chromium`; `.ci/run` installs it; `make test` looks for it first),
 Chrome/Chromium named by the CHROMIUM environment variable, or Playwright's own download. Playwright drives
@@ -26,12 +27,15 @@ import urllib.error
 import urllib.request
 
 import pytest
+from records import notebook_record, record_path
 
 pytestmark = pytest.mark.slow  # JupyterLab servers, a browser, make: about a minute and a half
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOK = "06_sine_forecast.ipynb"
 EXPLORER_NOTEBOOK = "06_forecast_explorer.ipynb"   # notebook 06's set-up and explorer cells (see `excerpt`)
+KEYBOARD_EXCERPT = "08_keyboard_box.ipynb"          # notebook 08's set-up, its trained models, the keyboard box
+KEYBOARD_CELLS = ["lstm = rh.writing.lstm_predictor(", "rh.widgets.keyboard_box("]
 KEYBOARD_NOTEBOOK = "08_writing_sequences.ipynb"
 BROWSER_FLAGS = [
     "--headless",
@@ -124,9 +128,7 @@ def lab(tmp_path, course_settings):
 
     It reads the course's settings (`course_settings`) where JupyterLab reads an environment's settings.
     """
-    for name in (KEYBOARD_NOTEBOOK,):  # copies: the browser's autosave must not touch ours
-        shutil.copy(ROOT / "notebooks" / name, tmp_path / name)
-    excerpt(NOTEBOOK, "forecast_explorer(", tmp_path / EXPLORER_NOTEBOOK)
+    excerpt(NOTEBOOK, ["forecast_explorer("], tmp_path / EXPLORER_NOTEBOOK)
     port, token = free_port(), "course-test-token"
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
@@ -146,19 +148,24 @@ def lab(tmp_path, course_settings):
             stop(server)
 
 
-def excerpt(notebook, marker, path):
-    """Save to `path` the set-up cell of `notebook` and its code cells from the one containing `marker` on.
+def excerpt(notebook, markers, path, record=None):
+    """Save to `path` the set-up cell of `notebook` and, in order, its code cells that contain each marker.
 
     nbval has already run the whole lesson; the browser needs only what makes the widget: the notebook's own
-    set-up (imports, seed, settings) and its widget cell, unchanged.
+    set-up (imports, seed, settings) and its widget cells, unchanged. A widget that needs what the lesson
+    trained gets it from the lesson's record (`record`: the file `tests/records.py` keeps), loaded into the
+    namespace after the set-up, as if the cells between had run.
     """
     import nbformat
 
     nb = nbformat.read(ROOT / "notebooks" / notebook, as_version=4)
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
-    setup = next(i for i, cell in enumerate(code) if "import rnn_helpers as rh" in cell.source)
-    widget = next(i for i, cell in enumerate(code) if marker in cell.source)
-    nb.cells = [code[setup]] + code[widget:]
+    cells = [next(cell for cell in code if "import rnn_helpers as rh" in cell.source)]
+    if record is not None:
+        cells.append(nbformat.v4.new_code_cell(
+            f"import pickle\n\nglobals().update(pickle.loads(open({str(record)!r}, 'rb').read())['results'])"))
+    cells += [next(cell for cell in code if marker in cell.source) for marker in markers]
+    nb.cells = cells
     for cell in nb.cells:
         cell.outputs, cell.execution_count = [], None
     nbformat.write(nb, path)
@@ -168,9 +175,12 @@ def excerpt(notebook, marker, path):
 def test_the_excerpt_keeps_the_lessons_own_set_up_and_widget_cells(tmp_path):
     import nbformat
 
-    cells = nbformat.read(excerpt(NOTEBOOK, "forecast_explorer(", tmp_path / "x.ipynb"), as_version=4).cells
-    assert "import rnn_helpers as rh" in cells[0].source and "SEED =" in cells[0].source
+    cells = nbformat.read(excerpt(NOTEBOOK, ["forecast_explorer("], tmp_path / "x.ipynb"), as_version=4).cells
+    assert len(cells) == 2 and "import rnn_helpers as rh" in cells[0].source and "SEED =" in cells[0].source
     assert "forecast_explorer(" in cells[1].source and all(not cell.outputs for cell in cells)
+    cells = nbformat.read(excerpt(KEYBOARD_NOTEBOOK, KEYBOARD_CELLS, tmp_path / "y.ipynb", record=tmp_path / "r.pkl"),
+                          as_version=4).cells
+    assert "r.pkl" in cells[1].source and [m in c.source for m, c in zip(KEYBOARD_CELLS, cells[2:])] == [True, True]
 
 
 def test_jupyterlab_reads_its_settings_where_make_install_writes_them():
@@ -394,8 +404,10 @@ def test_keyboard_box_suggests_as_you_type_in_jupyterlab(lab):
     """Notebook 08's keyboard box in a real browser: type a prefix, and the suggestions change to fit it."""
     from playwright.sync_api import expect
 
+    notebook_record(KEYBOARD_NOTEBOOK)  # the models nbval's run of notebook 08 trained (trained here if run alone)
+    excerpt(KEYBOARD_NOTEBOOK, KEYBOARD_CELLS, lab["dir"] / KEYBOARD_EXCERPT, record=record_path(KEYBOARD_NOTEBOOK))
     with notebook_page(lab, "failure_keyboard.png") as page:
-        open_and_run_all(page, lab, KEYBOARD_NOTEBOOK)
+        open_and_run_all(page, lab, KEYBOARD_EXCERPT)
         typed = page.locator(".widget-text", has_text="Type:").locator("input")
         typed.scroll_into_view_if_needed()
         box = typed.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")

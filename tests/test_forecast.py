@@ -34,6 +34,7 @@ def test_compiled_variants_change_the_training():
     assert ordered[0] != pytest.approx(shuffled[0])
 
 
+@pytest.mark.slow  # trains for seconds: make test
 def test_run_method_reports_everything_and_is_repeatable():
     first = rh.forecast.run_method("bptt", epochs=20, cells=4, seed=1, progress=False)
     for key in ("train_seconds", "generate_seconds", "mse_36", "max_abs_err_36"):
@@ -45,6 +46,7 @@ def test_run_method_reports_everything_and_is_repeatable():
     np.testing.assert_allclose(again["generated"], first["generated"], atol=1e-6)
 
 
+@pytest.mark.slow  # trains for seconds: make test
 def test_fit_recipe_makes_the_same_updates_as_a_hand_written_full_bptt_loop():
     # train_bptt uses Keras' fit on copies of the series; a plain GradientTape loop over the whole sequence
     # (one Adam step per epoch) must reach the same weights
@@ -71,6 +73,7 @@ def test_ar2_finds_the_exact_rule_of_the_sine_and_continues_it():
     np.testing.assert_allclose(rh.forecast.generate_ar2((0.5, 0.25), [2.0, 4.0], 2), [2.5, 2.25])
 
 
+@pytest.mark.slow  # trains for seconds: make test
 def test_ablation_row_changes_one_thing_at_a_time():
     article, default = ("one step", "per value", 0.001, 36_000), ("full", "per sequence", 0.01, 400)
     assert article in rh.forecast.ABLATION and default in rh.forecast.ABLATION
@@ -92,6 +95,7 @@ def test_ablation_row_changes_one_thing_at_a_time():
     assert full["mse_36"] == pytest.approx(rh.forecast.run_method("bptt", epochs=20, cells=3, seed=1, progress=False)["mse_36"])
 
 
+@pytest.mark.slow  # trains for seconds: make test
 def test_the_cut_state_loop_is_full_bptt_but_for_the_cut():
     # "one step, per sequence" must differ from full BPTT in the truncation only: the same loop without the cut
     # reaches the weights of train_bptt (fit), and with the cut it does not
@@ -109,6 +113,7 @@ def test_the_cut_state_loop_is_full_bptt_but_for_the_cut():
     assert row["mse_36"] == pytest.approx(rh.training.evaluate_forecast(rh.stateful.generate(cut, x, 36), expected)["mse"])
 
 
+@pytest.mark.slow  # trains for seconds: make test
 @pytest.mark.parametrize("method, epochs", [("bptt", 30), ("compiled", 3)])
 def test_reuse_gives_exactly_a_fresh_trainings_result(method, epochs):
     # the kept model has trained with another seed before: weights, optimizer and state must all start afresh
@@ -165,6 +170,7 @@ def run_cli(*args):
     )
 
 
+@pytest.mark.slow  # trains for seconds: make test
 def test_cli_prints_one_json_object(tmp_path):
     png = tmp_path / "forecast.png"
     done = run_cli("--method", "bptt", "--epochs", "10", "--cells", "4", "--seed", "2", "--json", "--plot", str(png))

@@ -72,6 +72,7 @@ def test_training_returns_a_filled_result():
     assert x_t.shape == y_prev.shape == rising.shape == (one_step.N_TEST, one_step.LENGTH - 2 - one_step.WARMUP)
 
 
+@pytest.mark.slow  # trains for seconds: make test
 def test_training_is_reproducible_with_a_seed():
     first = one_step.train_feedforward(lags=1, units=4, epochs=2, seed=5)
     second = one_step.train_feedforward(lags=1, units=4, epochs=2, seed=5)

@@ -20,6 +20,7 @@ def test_starts_with_the_notebooks_defaults_and_no_training(explorer):
     assert explorer.results == [] and bytes(explorer.image.value) == b""
 
 
+@pytest.mark.slow  # trains for seconds: make test
 def test_train_uses_the_slider_values_and_redraws(explorer):
     explorer.epochs.value, explorer.cells.value, explorer.seed.value = 30, 5, 3
     explorer.train_button.click()
@@ -61,6 +62,7 @@ def test_choosing_a_method_offers_its_default_epochs(explorer):
     assert explorer.epochs.value == rh.forecast.DEFAULTS["bptt"]["epochs"]
 
 
+@pytest.mark.slow  # trains for seconds: make test
 def test_a_click_after_the_first_trains_the_kept_model_and_gives_a_fresh_trainings_result():
     from rnn_helpers import forecast
 
