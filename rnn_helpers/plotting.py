@@ -1235,6 +1235,12 @@ def scan_diagram(steps=8, ax=None):
     return ax
 
 
+# --- two recurrent layers: bidirectional and stacked (notebooks 07 and 08) ---------------------------------
+
+LAYERED_KINDS = ("bidirectional", "stacked")
+_LAYER_STYLE = {"forward": (_O["blue"], "-"), "backward": (_O["vermillion"], "--"), "upper": (_O["bluish_green"], "-.")}
+
+
 def _layer_row(ax, y, steps, name, text):
     """One recurrent layer, unrolled: a cell per step, its state passed right (or left, for "backward")."""
     color, ls = _LAYER_STYLE[name]
