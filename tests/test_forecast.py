@@ -15,6 +15,7 @@ def test_article_model_matches_the_article():
     assert lstm.stateful and lstm.units == 16 and dense.units == 1
 
 
+@pytest.mark.slow  # trains for about a second: make test
 def test_compiled_loop_makes_exactly_the_articles_updates():
     x, y = rh.data.article_data()
     article, article_losses = rh.forecast.train_article(x, y, epochs=2, cells=4, seed=3, progress=False)
@@ -24,6 +25,7 @@ def test_compiled_loop_makes_exactly_the_articles_updates():
         np.testing.assert_allclose(c, a, atol=1e-6)
 
 
+@pytest.mark.slow  # trains for about a second: make test
 def test_compiled_variants_change_the_training():
     x, y = rh.data.article_data()
     _, ordered = rh.forecast.train_compiled(x, y, epochs=3, cells=4, seed=0, progress=False)

@@ -115,6 +115,7 @@ def test_keras_layer_trains_in_a_graph_and_falls_back_from_xla():
     assert np.all(np.isfinite(history.history["loss"])) and model.output_shape == (None, 1)
 
 
+@pytest.mark.slow  # trains for about a second: make test
 def test_memory_run_learns_parity_with_a_gru_and_reports_its_settings():
     result = lr.memory_run("gru", "parity", 4, units=8, n_test=128)
     assert result["score"] > 0.9 and result["params"] == rh.gates.param_count("gru", 1, 8)

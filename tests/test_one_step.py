@@ -59,6 +59,7 @@ def test_models_have_the_documented_shapes_and_sizes():
         assert tuple(model(X).shape) == (3, 5, 1)
 
 
+@pytest.mark.slow  # trains for about a second: make test
 def test_training_returns_a_filled_result():
     start = time.perf_counter()
     result = one_step.train_recurrent("jordan", units=4, context=2, epochs=1, seed=3)

@@ -63,6 +63,7 @@ def test_a_sequence_model_generates_by_feeding_back_its_own_forecasts(cell):
     assert_allclose(generated, predicted[len(warmup) - 1:], atol=1e-5)
 
 
+@pytest.mark.slow  # trains for about a second: make test
 def test_full_bptt_runner_takes_one_adam_step_on_the_whole_sequence_per_epoch():
     keras.utils.set_random_seed(0)
     model = training.build_model("gru", units=4, return_sequences=True)

@@ -46,6 +46,7 @@ def test_a_click_while_training_is_ignored(explorer):
     explorer.train_button.disabled = False
 
 
+@pytest.mark.slow  # trains for about a second: make test
 def test_repeated_clicks_train_once_each(explorer):
     count = len(explorer.results)
     explorer.epochs.value = 20
