@@ -131,7 +131,8 @@ def as_user(user, *command, timeout=120, check=True):
     """Run `command` under `user`'s uid, with the course environment on PATH."""
     env = {"HOME": f"/home/{user}", "PATH": f"{HUB_ENV / 'bin'}:/usr/bin:/bin", "LANG": "C.UTF-8"}
     run = subprocess.run(["runuser", "-u", user, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()],
-                          *command], capture_output=True, text=True, timeout=timeout)
+                          *command], capture_output=True, text=True, timeout=timeout,
+                         cwd=f"/home/{user}")  # not the checkout, which other accounts may not enter
     if check:
         assert run.returncode == 0, f"{command} as {user} failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
     return run
