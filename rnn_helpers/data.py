@@ -6,7 +6,7 @@ Nothing here downloads anything; every data set of the course is a few lines of 
 
 import numpy as np
 
-from ._validation import check_array, check_count, check_float, check_int
+from ._validation import check_array, check_count, check_float, check_int, check_text
 
 ARTICLE_POINTS = 36  # the article's series: sin(0) .. sin(35)
 ARTICLE_HORIZON = 36  # the values a forecaster generates after it: sin(36) .. sin(71)
@@ -441,3 +441,33 @@ def bracket_strings(n, length=32, seed=0):
     labels = [label for label in BRACKET_LABELS for _ in range(wanted[label])]
     order = rng.permutation(n)
     return pd.DataFrame({"word": np.array(words)[order], "language": np.array(labels)[order]})
+
+
+def benchmark_results(path, script, duration):
+    """Read the committed results of a benchmark script (package data next to this module).
+
+    Introduced in notebook 06; notebooks 08 and 09 read their benchmarks through it too, each via its lesson's
+    `load_...` function, for the runs too slow for a notebook.
+
+    Args:
+        path: the results file (a str or `pathlib.Path`).
+        script: the script that makes the file, e.g. "benchmarks/sine_forecast.py" (named in the error).
+        duration: how long that script takes, e.g. "about an hour on 2 cores" (named in the error).
+
+    Returns:
+        the parsed JSON (a dict).
+
+    Raises:
+        TypeError: if `path` is not a path or `script`/`duration` not text. FileNotFoundError: if the file is missing (the error says how to make it).
+    """
+    import json
+    import pathlib
+
+    if not isinstance(path, (str, pathlib.Path)):
+        raise TypeError(f"path must be a file path, got {type(path).__name__}. Leave it out for the course's file.")
+    script, duration = check_text("script", script), check_text("duration", duration)
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no benchmark results at {path}. Run `python {script}` from the course folder to "
+                                f"make them ({duration}).")
+    return json.loads(path.read_text())

@@ -397,11 +397,7 @@ def load_benchmark(path=BENCHMARK_RESULTS):
     Raises:
         FileNotFoundError: if the file is missing (re-create it with `python benchmarks/sine_forecast.py`).
     """
-    path = pathlib.Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no benchmark results at {path}. Run `python benchmarks/sine_forecast.py` "
-                                "from the course folder to make them (about an hour on 2 cores).")
-    return json.loads(path.read_text())
+    return data.benchmark_results(path, "benchmarks/sine_forecast.py", "about an hour on 2 cores")
 
 
 _TRAINERS = {"article": _article_trainer, "compiled": _compiled_trainer, "bptt": _bptt_trainer}

@@ -15,7 +15,6 @@ Introduced in notebook 09. What is inside:
 """
 
 import functools
-import json
 import math
 import pathlib
 
@@ -38,13 +37,7 @@ def load_benchmark(path=BENCHMARK_RESULTS):
     Raises:
         TypeError: if `path` is not a path. FileNotFoundError: if the file is missing (the script makes it).
     """
-    if not isinstance(path, (str, pathlib.Path)):
-        raise TypeError(f"path must be a file path, got {type(path).__name__}. Leave it out for the course's file.")
-    path = pathlib.Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no benchmark results at {path}. Run `python benchmarks/linear_recurrence.py` "
-                                "from the course folder to make them (about half an hour on 2 cores).")
-    return json.loads(path.read_text())
+    return data.benchmark_results(path, "benchmarks/linear_recurrence.py", "about half an hour on 2 cores")
 
 
 def min_param_names(cell):

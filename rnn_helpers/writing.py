@@ -17,7 +17,7 @@ import pathlib
 
 import numpy as np
 
-from . import text
+from . import data, text
 from ._validation import (MAX_COUNT, MAX_SIZE, SIZE_HINT, check_array, check_bool, check_choice, check_count,
                           check_float, check_int, check_keras_model, check_size, check_text)
 from .training import fit_progress
@@ -705,10 +705,4 @@ def load_date_benchmark(path=DATE_BENCHMARK):
     Raises:
         FileNotFoundError: if the file is missing (re-create it with `python benchmarks/date_translation.py`).
     """
-    import json
-
-    path = pathlib.Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no benchmark results at {path}. Run `python benchmarks/date_translation.py` "
-                                "from the course folder to make them (15-30 minutes on 2 cores).")
-    return json.loads(path.read_text())
+    return data.benchmark_results(path, "benchmarks/date_translation.py", "15-30 minutes on 2 cores")

@@ -78,7 +78,9 @@ ACCEPTED = {
     ("linear_recurrence.feature_map", "x"): {"-1", "0", "4-D array", "10**12", "2.5"},
     ("linear_recurrence.memory_run", "gate_bias"): {"-1", "0"},  # any bias in [-20, 20] (negative: forget)
     ("linear_recurrence.build_memory_model", "gate_bias"): {"-1", "0"},
-    ("writing.load_date_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
+    ("writing.load_date_benchmark", "path"): {"string"},
+    ("data.benchmark_results", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
+    ("data.benchmark_results", "script"): {"string"}, ("data.benchmark_results", "duration"): {"string"},  # any text  # a missing file: FileNotFoundError naming the script
     ("writing.complete", "alpha"): {"0"},  # no length normalisation: rank by probability, as documented
     ("widgets.keyboard_text", "alpha"): {"0"}, ("widgets.keyboard_box", "alpha"): {"0"},
 }
@@ -94,6 +96,12 @@ def _min_params(cell, features=2, units=3):
     from rnn_helpers import linear_recurrence, numpy_rnn
 
     return numpy_rnn.random_params(linear_recurrence.min_param_names(cell), features, units)
+
+
+def _date_benchmark_path():
+    from rnn_helpers import writing
+
+    return writing.DATE_BENCHMARK
 
 
 def _X(batch=1, time=3, features=2):
@@ -501,6 +509,8 @@ EXAMPLES = {
     "reading.validation_split": lambda: dict(X=np.zeros((10, 2)), y=np.repeat([0, 1], 5), fraction=0.4, seed=1),
     "data.bracket_strings": lambda: dict(n=4, length=8, seed=1),
     "writing.load_date_benchmark": lambda: dict(),
+    "data.benchmark_results": lambda: dict(path=_date_benchmark_path(), script="benchmarks/date_translation.py",
+                                           duration="minutes"),
 }
 
 SECONDS = 10  # a call that runs longer than this on tiny inputs counts as a hang
