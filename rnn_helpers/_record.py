@@ -5,7 +5,7 @@ names a file, which the test suite sets for each notebook that nbval executes (`
 cell, the notebook's plain results — numbers, strings, arrays, pandas tables, trained Keras models, and lists,
 tuples, dicts and dataclasses of them — are written to that file with pickle. Functions and figures are left
 out. A model is pickled again only when its weights have changed, so a cell costs milliseconds.
-The claims in `tests/test_claims.py` then read, say, `record["clipped"]` from the run nbval just checked.
+The claims in `tests/test_claims_NN.py` then read, say, `record["clipped"]` from the run nbval just checked.
 """
 
 import dataclasses

@@ -4,7 +4,7 @@
 each notebook's kernel a file there, and `rnn_helpers._record` writes the notebook's plain results into it
 after every cell. The claims tests then read those results instead of training the same networks again.
 
-A test run on its own (`pytest tests/test_claims.py`, no records yet) executes the notebook itself, once,
+A test run on its own (`pytest tests/test_claims_07.py`, no records yet) executes the notebook itself, once,
 the way nbval does, and reads the record it leaves. A lock keeps two test processes from executing the same
 notebook at once.
 """

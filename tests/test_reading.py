@@ -1,6 +1,6 @@
 """Unit tests of notebook 07's helpers: sequences from images, many-to-one models, masking, bad input.
 
-Nothing here trains a network (the claims of notebook 07 are re-measured in tests/test_claims.py); models
+Nothing here trains a network (the claims of notebook 07 are re-measured in tests/test_claims_07.py); models
 are built with their random initial weights, which is enough to test shapes, masking and validation.
 """
 

@@ -112,7 +112,7 @@ def test_fit_progress_counts_the_epochs_of_fit():
     assert seen == [1, 2, 3]
 
 
-# --- races (tiny settings from conftest: these check the plumbing, test_claims checks the results) ---------
+# --- races (tiny settings from conftest: these check the plumbing, the claims files check the results) ---------
 
 
 @pytest.mark.slow  # trains the tiny races: make test
