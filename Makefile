@@ -161,10 +161,6 @@ COLAB_PINS  := "tensorflow-cpu==2.20.0; platform_machine == 'x86_64' or platform
 	"tensorflow==2.20.0; platform_machine != 'x86_64' and platform_machine != 'AMD64'" keras==3.13.2 \
 	numpy==2.1.3 pandas==2.2.3 matplotlib==3.10.0 scikit-learn==1.6.1 ipywidgets==7.7.1 tqdm
 COLAB_TOOLS := $(shell grep -E '^(nbval|pytest)==' requirements.txt)
-# Not notebook 09: Colab's Keras 3.13 cannot trace keras.ops.associative_scan on TensorFlow (its odd/even
-# recursion never ends inside tf.function: RecursionError), which notebook 09's Keras layer is built on. Known
-# gap, said in README; every other notebook runs here.
-COLAB_NOTEBOOKS := $(filter-out notebooks/09_%,$(wildcard notebooks/*.ipynb))
 
 $(COLAB_STAMP): | $(BIN)/python
 	$(BIN)/python -m venv $(COLAB_VENV)
@@ -176,7 +172,7 @@ test-colab: $(COLAB_STAMP)
 	rm -rf _build/wheel && $(COLAB_VENV)/bin/python -m pip wheel --quiet --no-deps --wheel-dir _build/wheel .
 	$(COLAB_VENV)/bin/python -m pip uninstall --quiet --yes rnn_helpers wordfreq
 	RNN_HELPERS_SOURCE="$$(ls $(CURDIR)/_build/wheel/rnn_helpers-*.whl)" PYTHONPATH=$(CURDIR)/tests/colab \
-	  $(COLAB_VENV)/bin/python -m pytest $(COLAB_NOTEBOOKS)
+	  $(COLAB_VENV)/bin/python -m pytest notebooks/
 	$(COLAB_VENV)/bin/python -m pytest --noconftest tests/test_display_ids.py  # the course as the notebooks installed it
 
 clean:

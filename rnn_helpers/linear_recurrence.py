@@ -7,8 +7,9 @@ Introduced in notebook 09. What is inside:
 - `linear_recurrence` (the loop), `combine` (the scan's operator), `hillis_steele_scan` (a parallel scan in
   numpy), `log_space_recurrence` (the same sums in log space), `scan_cost` (depth and work), and
   `min_gru_forward`, which runs a minGRU either way.
-- `MinGRU`, a Keras layer on `keras.ops.associative_scan` (fixed sequence length), and `memory_run`, which
-  trains minGRU, GRU or LSTM models on the memory tasks and on prefix parity.
+- `keras_scan`: `keras.ops.associative_scan`, or the same Hillis–Steele rounds in `keras.ops` where Keras
+  cannot trace it (before 3.14 on TensorFlow); `MinGRU`, a Keras layer on it (fixed sequence length), and
+  `memory_run`, which trains minGRU, GRU or LSTM models on the memory tasks and on prefix parity.
 - `linear_attention_*`: causal linear attention (Katharopoulos et al., 2020) as a masked product, a cumulative
   sum and a recurrent state; `softmax_step`/`linear_attention_step`: one generated token of each.
 - `ssm_*`: a linear time-invariant state-space model as a recurrence and as an FFT convolution.
@@ -147,11 +148,17 @@ def hillis_steele_scan(a, b):
         `(A, B, rounds)`: two float64 arrays of the shape of `a`, and the number of rounds.
     """
     A, B = _check_coefficients(a, b)
-    A, B = A.copy(), B.copy()
+    return _hillis_steele_rounds(A.copy(), B.copy(), np.concatenate)
+
+
+def _hillis_steele_rounds(A, B, concatenate):
+    """The rounds of `hillis_steele_scan` on numpy arrays or, with `keras.ops.concatenate`, on Keras tensors of a
+    fixed time length. No array is changed in place, so that the same code runs inside a TensorFlow graph."""
     rounds, shift = 0, 1
     while shift < A.shape[1]:
         earlier = (A[:, :-shift], B[:, :-shift])  # position t - shift, before this round changes it
-        A[:, shift:], B[:, shift:] = combine(earlier, (A[:, shift:], B[:, shift:]))
+        A_new, B_new = combine(earlier, (A[:, shift:], B[:, shift:]))
+        A, B = concatenate([A[:, :shift], A_new], axis=1), concatenate([B[:, :shift], B_new], axis=1)
         rounds, shift = rounds + 1, 2 * shift
     return A, B, rounds
 
@@ -232,6 +239,75 @@ def min_gru_gradient_norms(X, params):
 
 # --- the Keras layer: the same minGRU on keras.ops.associative_scan ---------------------------------------------
 
+KERAS_SCAN_TRACES_FROM = (3, 14)  # the first Keras whose associative_scan traces in a TensorFlow graph (keras #22072)
+KERAS_BACKENDS = ("tensorflow", "jax", "torch", "numpy", "openvino")
+
+
+def keras_scan_traces(version=None, backend=None):
+    """Whether `keras.ops.associative_scan` can be traced into a graph: not on TensorFlow before Keras 3.14.
+
+    Keras 3.13 (Colab's in 2026) recurses without end while tracing it inside `tf.function` (RecursionError);
+    Keras 3.14 fixed it. Introduced in notebook 09.
+
+    Args:
+        version: a Keras version such as "3.13.2"; the installed one if None. backend: "tensorflow", "jax",
+            "torch", ...; the active one if None.
+    """
+    if version is None or backend is None:
+        import keras
+
+        version = keras.version() if version is None else version
+        backend = keras.backend.backend() if backend is None else backend
+    if not isinstance(version, str):
+        raise TypeError(f"version must be a string such as '3.13.2', got {type(version).__name__}. "
+                        "Pass keras.version().")
+    parts = version.split(".")
+    if len(parts) < 2 or not (parts[0].isdigit() and parts[1].isdigit()):
+        raise ValueError(f"version must look like '3.13.2', got {version!r}. Pass keras.version().")
+    backend = check_choice("backend", backend, KERAS_BACKENDS)
+    return backend != "tensorflow" or (int(parts[0]), int(parts[1])) >= KERAS_SCAN_TRACES_FROM
+
+
+def _check_keras_coefficients(a, b):
+    for name, value in (("a", a), ("b", b)):
+        shape = getattr(value, "shape", None)
+        if shape is None:
+            raise TypeError(f"{name} must be a tensor or array (batch, time, units), got {type(value).__name__}.")
+        if len(shape) != 3 or shape[1] is None:
+            raise ValueError(f"{name} must be (batch, time, units) with a fixed time length, got shape "
+                             f"{tuple(shape)}. Use keras.Input(shape=(T, features)).")
+    if tuple(a.shape[1:]) != tuple(b.shape[1:]):
+        raise ValueError(f"a and b must have the same shape, got {tuple(a.shape)} and {tuple(b.shape)}.")
+
+
+def keras_hillis_steele(a, b):
+    """`hillis_steele_scan` in `keras.ops`: all prefixes `(A_t, B_t)` along axis 1, by the same rounds.
+
+    For Keras tensors (or arrays) `(batch, time, units)` of a fixed time length; it traces in any graph.
+    Introduced in notebook 09, where it stands in for `keras.ops.associative_scan` on Keras before 3.14.
+
+    Returns:
+        `(A, B)`, two tensors of the shape of `a`.
+    """
+    from keras import ops
+
+    _check_keras_coefficients(a, b)
+    A, B, _ = _hillis_steele_rounds(a, b, ops.concatenate)
+    return A, B
+
+
+def keras_scan(a, b):
+    """All prefixes `(A_t, B_t)` of h_t = a_t ⊙ h_{t-1} + b_t along axis 1, in Keras: with
+    `keras.ops.associative_scan(combine, (a, b), axis=1)` where it traces (`keras_scan_traces`), otherwise with
+    `keras_hillis_steele`. Both equal the loop to round-off. Introduced in notebook 09.
+    """
+    from keras import ops
+
+    _check_keras_coefficients(a, b)
+    if keras_scan_traces():
+        return ops.associative_scan(combine, (a, b), axis=1)
+    return keras_hillis_steele(a, b)
+
 
 @functools.cache
 def _min_gru_class():
@@ -241,7 +317,7 @@ def _min_gru_class():
 
     @keras.saving.register_keras_serializable(package="rnn_helpers")
     class MinGRU(keras.layers.Layer):
-        """A minGRU layer whose states come from `keras.ops.associative_scan` instead of a loop over time.
+        """A minGRU layer whose states come from a parallel scan (`keras_scan`) instead of a loop over time.
 
         Introduced in notebook 09. Weights `W_xz, b_z, W_xh, b_h` in that order (`set_weights` takes the
         numpy dict's arrays in that order). It needs a fixed sequence length: `keras.Input(shape=(T, n))`.
@@ -269,7 +345,7 @@ def _min_gru_class():
         def call(self, inputs):
             z = ops.sigmoid(ops.matmul(inputs, self.W_xz) + self.b_z)  # update gate: input only
             b = (1.0 - z) * (ops.matmul(inputs, self.W_xh) + self.b_h)  # (1 - z) times the candidate
-            _, H = ops.associative_scan(combine, (z, b), axis=1)  # every prefix (a, b) ∘ ... ∘ (a_t, b_t)
+            _, H = keras_scan(z, b)  # every prefix (a, b) ∘ ... ∘ (a_t, b_t)
             H = ops.reshape(H, (-1, self.time, self.units))  # the scan loses the static shape in a graph
             return H if self.return_sequences else H[:, -1]
 
@@ -575,7 +651,6 @@ TIMED_METHODS = ("numpy loop", "numpy scan", "tf loop", "keras scan", "tf loop (
 
 def _timed_runs(a, b):
     """One function of no arguments per method in TIMED_METHODS, each computing all states of h_t = a_t h_{t-1} + b_t."""
-    import keras
     import tensorflow as tf
 
     a_tf, b_tf = tf.constant(a), tf.constant(b)
@@ -585,10 +660,10 @@ def _timed_runs(a, b):
         return tf.transpose(tf.scan(step, (tf.transpose(a, (1, 0, 2)), tf.transpose(b, (1, 0, 2))),
                                     initializer=tf.zeros_like(a[:, 0])), (1, 0, 2))
 
-    keras_scan = tf.function(lambda a, b: keras.ops.associative_scan(combine, (a, b), axis=1)[1])
+    scan = tf.function(lambda a, b: keras_scan(a, b)[1])  # associative_scan; Hillis–Steele before Keras 3.14
     loop, xla = tf.function(tf_loop), tf.function(tf_loop, jit_compile=True)
     return {"numpy loop": lambda: linear_recurrence(a, b), "numpy scan": lambda: hillis_steele_scan(a, b),
-            "tf loop": lambda: loop(a_tf, b_tf).numpy(), "keras scan": lambda: keras_scan(a_tf, b_tf).numpy(),
+            "tf loop": lambda: loop(a_tf, b_tf).numpy(), "keras scan": lambda: scan(a_tf, b_tf).numpy(),
             "tf loop (XLA)": lambda: xla(a_tf, b_tf).numpy()}
 
 

@@ -105,6 +105,60 @@ def test_keras_layer_equals_the_numpy_loop_in_float64_and_builds_a_model_with_a_
     assert (clone.units, clone.return_sequences) == (5, True)
 
 
+def coefficients(seed, time, dtype):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(0.5, 1.0, (3, time, 4)).astype(dtype), rng.normal(size=(3, time, 4)).astype(dtype)
+
+
+@pytest.mark.parametrize("time", [1, 2, 3, 5, 8, 37, 64])
+def test_the_keras_hillis_steele_fallback_equals_the_loop_and_associative_scan_in_a_graph(time):
+    import tensorflow as tf
+
+    fallback = tf.function(lambda a, b: lr.keras_hillis_steele(a, b))
+    a, b = coefficients(time, time, "float64")
+    A, B = (np.asarray(x) for x in fallback(a, b))
+    np.testing.assert_allclose(B, lr.linear_recurrence(a, b), atol=1e-12)  # h_t = B_t from h_0 = 0
+    np.testing.assert_allclose(A, np.cumprod(a, axis=1), rtol=1e-12)
+    a, b = coefficients(time, time, "float32")
+    library = tf.function(lambda a, b: keras.ops.associative_scan(lr.combine, (a, b), axis=1))(a, b)
+    for ours, theirs in zip(fallback(a, b), library):
+        np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), atol=2e-6)
+
+
+def test_the_version_switch_uses_associative_scan_from_keras_3_14_on_tensorflow():
+    assert not lr.keras_scan_traces("3.13.2", "tensorflow")  # Colab's in 2026: recurses while tracing
+    assert lr.keras_scan_traces("3.14.0", "tensorflow") and lr.keras_scan_traces("3.15.1", "tensorflow")
+    assert lr.keras_scan_traces("4.0.0", "tensorflow") and lr.keras_scan_traces("3.13.2", "jax")
+    assert lr.keras_scan_traces() == lr.keras_scan_traces(keras.version(), keras.backend.backend())
+
+
+def test_keras_scan_takes_the_path_the_switch_picks(monkeypatch):
+    a, b = coefficients(0, 100, "float32")
+    library = [np.asarray(x) for x in keras.ops.associative_scan(lr.combine, (a, b), axis=1)]
+    fallback = [np.asarray(x) for x in lr.keras_hillis_steele(a, b)]
+    assert np.abs(library[1] - fallback[1]).max() > 0  # the two scans round differently: the output tells them apart
+    expected = library if lr.keras_scan_traces() else fallback
+    for ours, theirs in zip(lr.keras_scan(a, b), expected):
+        np.testing.assert_array_equal(np.asarray(ours), theirs)
+    monkeypatch.setattr(lr, "keras_scan_traces", lambda: False)  # as on Keras 3.13 with TensorFlow
+    for ours, theirs in zip(lr.keras_scan(a, b), fallback):
+        np.testing.assert_array_equal(np.asarray(ours), theirs)
+
+
+def test_the_min_gru_layer_on_the_fallback_equals_the_loop(monkeypatch):
+    import tensorflow as tf
+
+    monkeypatch.setattr(lr, "keras_scan_traces", lambda: False)  # as on Keras 3.13 with TensorFlow
+    X, p = min_gru(time=33)
+    inputs = keras.Input(shape=(33, 3), dtype="float64")
+    layer = lr.MinGRU(5, dtype="float64")
+    model = keras.Model(inputs, layer(inputs))
+    layer.set_weights([p["W_xz"], p["b_z"], p["W_xh"], p["b_h"]])
+    assert model.output_shape == (None, 33, 5)
+    in_a_graph = tf.function(model)(tf.constant(X))
+    np.testing.assert_allclose(np.asarray(in_a_graph), lr.min_gru_forward(X, p), atol=1e-12)
+
+
 @pytest.mark.slow  # traces and trains a Keras model: make test
 def test_keras_layer_trains_in_a_graph_and_falls_back_from_xla():
     model = lr.build_memory_model("mingru", 12, 2, units=4, layers=2)
