@@ -21,12 +21,12 @@ import pathlib
 
 import numpy as np
 
-from . import data, numpy_rnn, training
+from . import cells, data, numpy_rnn, training
 from ._validation import (check_array, check_bool, check_choice, check_count, check_float, check_int, check_params,
                           check_shape, check_size, check_state)
 
-MIN_CELLS = ("mingru", "minlstm")
-MEMORY_CELLS = ("mingru", "gru", "lstm")
+# the gated cells that have a Keras layer: the LSTM, the GRU, and the minGRU (`MinGRU` below)
+MEMORY_CELLS = tuple(cell for cell, row in cells.TABLE.items() if row.gates and row.keras_class)
 MEMORY_TASKS = ("recall_first", "adding", "parity")
 BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent / "linear_recurrence_results.json"  # package data
 
@@ -46,8 +46,7 @@ def min_param_names(cell):
 
     Introduced in notebook 09. minGRU: update gate z and candidate h; minLSTM: forget f, input i, candidate h.
     """
-    cell = check_choice("cell", cell, MIN_CELLS)
-    gates = ("z", "h") if cell == "mingru" else ("f", "i", "h")
+    gates = cells.get(cell, among=cells.MINIMAL).gates
     return tuple(name for g in gates for name in (f"W_x{g}", f"b_{g}"))
 
 

@@ -7,12 +7,9 @@ copy straight between numpy and Keras.
 
 import numpy as np
 
-from ._validation import (check_array, check_bool, check_choice, check_float, check_int, check_params, check_shape,
+from . import cells
+from ._validation import (check_array, check_bool, check_float, check_int, check_params, check_shape,
                           check_size, check_state, weight_shape)
-
-
-_GATES = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h")}
-CELLS = ("elman", "jordan", "lstm", "gru")
 
 
 def param_names(cell, reset_after=True):
@@ -27,17 +24,17 @@ def param_names(cell, reset_after=True):
     Returns:
         tuple of names, e.g. `("W_xh", "W_hh", "b_h")` for Elman.
     """
-    cell = check_choice("cell", cell, CELLS)
+    gates = cells.get(cell, among=cells.CLASSIC).gates  # Keras' order inside its fused weights
     reset_after = check_bool("reset_after", reset_after)
     if cell == "elman":
         return ("W_xh", "W_hh", "b_h")
     if cell == "jordan":
         return ("W_xh", "W_yh", "b_h", "W_hy", "b_y")
     if cell == "lstm":
-        return tuple(name for g in _GATES["lstm"] for name in (f"W_x{g}", f"W_h{g}", f"b_{g}"))
+        return tuple(name for g in gates for name in (f"W_x{g}", f"W_h{g}", f"b_{g}"))
     if reset_after:
-        return tuple(name for g in _GATES["gru"] for name in (f"W_x{g}", f"W_h{g}", f"b_x{g}", f"b_h{g}"))
-    return tuple(name for g in _GATES["gru"] for name in (f"W_x{g}", f"W_h{g}", f"b_{g}"))
+        return tuple(name for g in gates for name in (f"W_x{g}", f"W_h{g}", f"b_x{g}", f"b_h{g}"))
+    return tuple(name for g in gates for name in (f"W_x{g}", f"W_h{g}", f"b_{g}"))
 
 
 def random_params(names, features, units, outputs=1, seed=0, scale=0.5):

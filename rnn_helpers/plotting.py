@@ -10,6 +10,7 @@ through the same colours with a different line style for each, so compared curve
 
 import numpy as np
 
+from .cells import TABLE as CELL_TABLE
 from ._validation import check_array, check_choice, check_float, check_int, check_text
 
 # --- palette and style -------------------------------------------------------------------------------------
@@ -34,9 +35,8 @@ PALETTE = {
     "update": _O["blue"], "reset": _O["vermillion"], "blend": _O["bluish_green"],
     # series (notebooks 01, 02, 06): the article's blue truth and orange forecast
     "target": _O["blue"], "prediction": _O["orange"], "signal": _O["black"],
-    # the four cells (and Keras' name for the Elman cell)
-    "Elman": _O["sky_blue"], "SimpleRNN": _O["sky_blue"], "Jordan": _O["reddish_purple"],
-    "LSTM": _O["blue"], "GRU": _O["vermillion"],
+    # the cells, by the name figures show ("Elman", "LSTM", ...; see `rnn_helpers.cells`)
+    **{cell.name: _O[cell.colour] for cell in CELL_TABLE.values()},
     # training methods (notebook 06)
     "article": _O["black"], "compiled": _O["orange"], "bptt": _O["blue"],
     # diagrams
@@ -45,7 +45,7 @@ PALETTE = {
 
 LINESTYLES = {
     "target": "-", "prediction": "--", "signal": "-",
-    "Elman": "-", "SimpleRNN": "-", "Jordan": "--", "LSTM": "-.", "GRU": ":",
+    **{cell.name: cell.linestyle for cell in CELL_TABLE.values()},
     "article": ":", "compiled": "--", "bptt": "-",
     "forget": "-", "input": "--", "output": "-.", "update": "-", "reset": "--",
 }
@@ -877,7 +877,7 @@ def unrolled_bptt_diagram(steps=6, truncate=None, ax=None):
 
 # --- Elman and Jordan wiring (notebook 02) -----------------------------------------------------------------
 
-RECURRENT_KINDS = ("Elman", "Jordan")
+RECURRENT_KINDS = tuple(cell.name for cell in CELL_TABLE.values() if not cell.gates and not cell.minimal)
 
 
 def elman_jordan_diagram(kind, ax=None):

@@ -512,6 +512,7 @@ EXAMPLES = {
     "reading.validation_split": lambda: dict(X=np.zeros((10, 2)), y=np.repeat([0, 1], 5), fraction=0.4, seed=1),
     "data.bracket_strings": lambda: dict(n=4, length=8, seed=1),
     "writing.load_date_benchmark": lambda: dict(),
+    "cells.get": lambda: dict(cell="gru"),
     "data.benchmark_results": lambda: dict(path=_date_benchmark_path(), script="benchmarks/date_translation.py",
                                            duration="minutes"),
 }

@@ -13,6 +13,7 @@ import pytest
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "rnn_helpers"
 LEVELS = {
     "__init__": 0, "_validation": 0, "_record": -1,  # _record: below __init__, which starts it under the test suite
+    "cells": 0.5,  # the one table of cells: on _validation, below every module that names a cell
     "data": 1, "numpy_rnn": 1, "progress": 1, "text": 1, "plotting": 1,  # plotting draws; it trains nothing
     "keras_rnn": 2, "stateful": 2,
     "bptt": 3, "training": 3,
@@ -60,3 +61,42 @@ def test_no_function_is_longer_than_a_screen(module):
 def test_the_ladder_test_sees_real_imports():
     assert {"_validation", "keras_rnn", "numpy_rnn"} <= package_imports("bptt") | {"keras_rnn"}
     assert "training" in package_imports("memory")
+
+
+# --- one cell vocabulary (issue 22) -------------------------------------------------------------------------
+
+def _cell_words():
+    """Every way the package spells a cell: ids, Keras class names and the names figures show."""
+    from rnn_helpers.cells import TABLE
+
+    return {word for cell in TABLE.values() for word in (cell.id, cell.keras_class, cell.name) if word}
+
+
+def _literals_naming_cells(tree, words):
+    """Tuple, list, set and dict literals of module-level statements that spell two or more cells."""
+    found = []
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for node in ast.walk(statement):
+            items = (node.keys + node.values if isinstance(node, ast.Dict)
+                     else node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [])
+            named = {item.value for item in items if isinstance(item, ast.Constant) and item.value in words}
+            if len(named) >= 2:
+                found.append(f"line {node.lineno}: {sorted(named)}")
+    return found
+
+
+@pytest.mark.parametrize("module", [module for module in MODULES if module != "cells"])
+def test_no_second_vocabulary_of_cells(module):
+    found = _literals_naming_cells(ast.parse((PACKAGE / f"{module}.py").read_text()), _cell_words())
+    assert not found, (f"{module} lists cells itself at {found}: read them from rnn_helpers.cells "
+                       "(e.g. cells.CLASSIC, cells.get(cell).keras_class) so that one table names every cell.")
+
+
+def test_the_vocabulary_rule_sees_a_second_table():
+    words = _cell_words()
+    assert {"elman", "SimpleRNN", "Elman", "mingru"} <= words
+    second = ast.parse('KINDS = ("SimpleRNN", "LSTM")\nSTYLE = {"Elman": "-", "GRU": ":"}\n'
+                       'def f(cell):\n    return cell in ("elman", "jordan")\n')
+    assert [line.split(":")[0] for line in _literals_naming_cells(second, words)] == ["line 1", "line 2"]
