@@ -48,7 +48,7 @@ ACCEPTED = {
     ("gradient_flow.gradient_norms", "radius"): {"2.5"},
     ("one_step.OneStepResult", "mse"): {"0", "2.5", "10**12"},  # any error >= 0 can be a result
     ("one_step.OneStepResult", "seconds"): {"0", "2.5", "10**12"},
-    ("plotting.lstm_cell_values", "step"): {"0"}, ("plotting.lstm_cell_values", "unit"): {"0"},  # first step, unit
+    ("numpy_rnn.lstm_cell_values", "step"): {"0"}, ("numpy_rnn.lstm_cell_values", "unit"): {"0"},  # first step, unit
     ("plotting.lstm_cell_picture", "step"): {"0"}, ("plotting.lstm_cell_picture", "unit"): {"0"},
     ("plotting.plot_gate_traces", "marks"): {"0", "empty array"},  # mark step 0, or mark nothing
     ("training.full_bptt_runner", "learning_rate"): {"2.5"},  # large but allowed (<= 10)
@@ -366,7 +366,7 @@ EXAMPLES = {
     "plotting.loss_curves": lambda: dict(losses={"bptt": np.ones(3)}),
     "plotting.plot_gate_traces": lambda: dict(trace=_trace()),
     "plotting.lstm_cell_diagram": lambda: dict(highlight="forget"),
-    "plotting.lstm_cell_values": lambda: dict(trace=_trace(), step=1, unit=0),
+    "numpy_rnn.lstm_cell_values": lambda: dict(trace=_trace(), step=1, unit=0),
     "plotting.lstm_cell_picture": lambda: dict(trace=_trace(), step=1, unit=0),
     "plotting.gru_cell_diagram": lambda: dict(highlight="reset"),
     "plotting.usage_modes_diagram": lambda: dict(),
@@ -530,7 +530,8 @@ def public_callables():
         module = importlib.import_module(f"rnn_helpers.{info.name}")
         for attribute, obj in vars(module).items():
             name = f"{info.name}.{attribute}"
-            if attribute.startswith("_") or getattr(obj, "__module__", None) != module.__name__ or \
+            home = getattr(obj, "__module__", None) or ""  # a subpackage's names live in its modules
+            if attribute.startswith("_") or (home != module.__name__ and not home.startswith(f"{module.__name__}.")) or \
                     not (inspect.isfunction(obj) or inspect.isclass(obj)) or name in NOT_SWEPT:
                 continue
             signature = inspect.signature(obj.__init__ if inspect.isclass(obj) else obj)

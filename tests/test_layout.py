@@ -14,7 +14,10 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "rnn_helpers"
 LEVELS = {
     "__init__": 0, "_validation": 0, "_record": -1,  # _record: below __init__, which starts it under the test suite
     "cells": 0.5,  # the one table of cells: on _validation, below every module that names a cell
-    "data": 1, "numpy_rnn": 1, "progress": 1, "text": 1, "plotting": 1,  # plotting draws; it trains nothing
+    "data": 1, "numpy_rnn": 1, "progress": 1, "text": 1,
+    # the plotting subpackage draws and trains nothing: style, the shapes and figures on it, the diagrams on those
+    "plotting.style": 1, "plotting.shapes": 1.2, "plotting.figures": 1.2, "plotting.cell_diagrams": 1.4,
+    "plotting.network_diagrams": 1.4, "plotting": 1.6,
     "keras_rnn": 2, "stateful": 2,
     "bptt": 3, "training": 3,
     "one_step": 4, "gradient_flow": 4, "memory": 4, "gates": 4, "forecast": 4, "reading": 4, "writing": 4,
@@ -22,19 +25,34 @@ LEVELS = {
     "widgets": 5, "checks": 5,
 }
 MAX_FUNCTION_LINES = 60
-MODULES = sorted(path.stem for path in PACKAGE.glob("*.py"))
+# modules by dotted name below rnn_helpers: "numpy_rnn", and for a subpackage "plotting" and "plotting.style"
+MODULES = sorted([path.stem for path in PACKAGE.glob("*.py")]
+                 + [path.parent.name if path.stem == "__init__" else f"{path.parent.name}.{path.stem}"
+                    for path in PACKAGE.glob("*/*.py")])
+
+
+def source(module):
+    """The file of a module of MODULES."""
+    path = PACKAGE.joinpath(*module.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
 
 
 def package_imports(module):
-    """The names of the package's modules that `module` imports (`from . import x`, `from .x import y`)."""
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+    """The package's modules that `module` imports (`from . import x`, `from .x import y`, `from ..x import y`)."""
+    path = source(module)
+    package = [] if path.parent == PACKAGE else [path.parent.name]  # where `from .` points
     found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            found |= {alias.name for alias in node.names} if node.module is None else {node.module.split(".")[0]}
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[:len(package) - node.level + 1] + (node.module.split(".") if node.module else [])
+            targets = [base + [alias.name] for alias in node.names] if node.module is None else [base]
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("rnn_helpers."):
-            found.add(node.module.split(".")[1])
-    return found & set(MODULES)
+            targets = [node.module.split(".")[1:]]
+        else:
+            continue
+        for target in targets:  # the longest dotted prefix that names a module: plotting.style, else plotting
+            found |= {next((name for name in (".".join(target[:2]), target[0]) if name in MODULES), None)}
+    return found - {None, module}
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -51,7 +69,7 @@ def test_imports_go_down_the_ladder(module):
 
 @pytest.mark.parametrize("module", MODULES)
 def test_no_function_is_longer_than_a_screen(module):
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+    tree = ast.parse(source(module).read_text())
     long = [f"{node.name} ({node.end_lineno - node.lineno + 1} lines)" for node in ast.walk(tree)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
             and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
@@ -61,6 +79,9 @@ def test_no_function_is_longer_than_a_screen(module):
 def test_the_ladder_test_sees_real_imports():
     assert {"_validation", "keras_rnn", "numpy_rnn"} <= package_imports("bptt") | {"keras_rnn"}
     assert "training" in package_imports("memory")
+    assert {"plotting.style", "plotting.shapes", "numpy_rnn", "cells", "_validation"} <= package_imports(
+        "plotting.cell_diagrams")
+    assert {"plotting.style", "plotting.figures"} <= package_imports("plotting")
 
 
 # --- one cell vocabulary (issue 22) -------------------------------------------------------------------------
@@ -89,7 +110,7 @@ def _literals_naming_cells(tree, words):
 
 @pytest.mark.parametrize("module", [module for module in MODULES if module != "cells"])
 def test_no_second_vocabulary_of_cells(module):
-    found = _literals_naming_cells(ast.parse((PACKAGE / f"{module}.py").read_text()), _cell_words())
+    found = _literals_naming_cells(ast.parse(source(module).read_text()), _cell_words())
     assert not found, (f"{module} lists cells itself at {found}: read them from rnn_helpers.cells "
                        "(e.g. cells.CLASSIC, cells.get(cell).keras_class) so that one table names every cell.")
 
