@@ -26,3 +26,12 @@ from .cell_diagrams import (
 from .network_diagrams import (
     LAYERED_KINDS, USAGE_MODES, layered_rnn_diagram, scan_diagram, unrolled_bptt_diagram, usage_modes_diagram,
 )
+
+__all__ = [  # what `rh.plotting.X` offers
+    "CYCLE_COLORS", "CYCLE_LINESTYLES", "LINESTYLES", "OKABE_ITO", "PALETTE", "gate_cmap", "line_style",
+    "signed_cmap", "use_course_style", "attention_map", "belief_curves", "confusion_heatmap", "digit_gallery",
+    "error_by_horizon", "forecast_figure", "grouped_bars", "loss_curves", "plot_gate_traces", "reading_steps",
+    "GRU_PARTS", "LSTM_PARTS", "RECURRENT_KINDS", "elman_jordan_diagram", "gru_cell_diagram",
+    "lstm_cell_diagram", "lstm_cell_picture", "min_gru_cell_diagram", "LAYERED_KINDS", "USAGE_MODES",
+    "layered_rnn_diagram", "scan_diagram", "unrolled_bptt_diagram", "usage_modes_diagram",
+]
