@@ -19,7 +19,7 @@ LEVELS = {
     "plotting.style": 1, "plotting.shapes": 1.2, "plotting.figures": 1.2, "plotting.cell_diagrams": 1.4,
     "plotting.network_diagrams": 1.4, "plotting": 1.6,
     "keras_rnn": 2, "stateful": 2,
-    "linear_recurrence": 2,  # notebook 09's maths (minimal cells, scans, linear attention, SSMs): its lessons stand on it
+    "linear_recurrence": 2,  # notebook 09's maths (minimal cells, scans, attention, SSMs): its lessons stand on it
     "bptt": 3, "training": 3,
     "one_step": 4, "gradient_flow": 4, "memory": 4, "gates": 4, "forecast": 4, "reading": 4, "writing": 4,
     "min_gru": 4, "recurrence_costs": 4,
