@@ -37,7 +37,7 @@ PARITY_MODELS = {"mingru": ("mingru", 1), "mingru × 2": ("mingru", 2), "mingru 
 def timing():
     rows = []
     for T in LENGTHS:
-        for method, t in rh.linear_recurrence.loop_and_scan_times(T, repeats=5).items():
+        for method, t in rh.recurrence_costs.loop_and_scan_times(T, repeats=5).items():
             rows.append({"T": T, "method": method, **t, "load": os.getloadavg()[0]})
             print(f"T={T:5d} {method:<14} cold {t['cold']:.4f} s  warm {t['warm']:.5f} s  "
                   f"max diff {t['max_diff']:.1e}", flush=True)
@@ -50,7 +50,7 @@ def memory(seeds):
         for lag in MEMORY_LAGS:
             for name, (cell, bias) in MEMORY_MODELS.items():
                 for seed in seeds:
-                    r = rh.linear_recurrence.memory_run(cell, task, lag, seed=seed, gate_bias=bias)
+                    r = rh.min_gru.memory_run(cell, task, lag, seed=seed, gate_bias=bias)
                     rows.append({"model": name, **{k: v for k, v in r.items() if k != "losses"},
                                  "final_loss": float(r["losses"][-1])})
                     print(f"{task:<12} {lag:3d} {name:<20} seed {seed}: {r['score']:.3f} ({r['seconds']:.1f} s)",
@@ -63,7 +63,7 @@ def parity(seeds):
     for length in PARITY_LENGTHS:
         for name, (cell, layers) in PARITY_MODELS.items():
             for seed in seeds:
-                r = rh.linear_recurrence.memory_run(cell, "parity", length, layers=layers, seed=seed)
+                r = rh.min_gru.memory_run(cell, "parity", length, layers=layers, seed=seed)
                 rows.append({"model": name, **{k: v for k, v in r.items() if k != "losses"},
                              "final_loss": float(r["losses"][-1])})
                 print(f"parity {length:3d} {name:<12} seed {seed}: {r['score']:.3f} ({r['seconds']:.1f} s)",

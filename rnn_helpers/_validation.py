@@ -239,3 +239,25 @@ COUNT_HINT = "More would take hours or more memory than a laptop has; the course
 def check_count(name, value, minimum=1):
     """Return `value` as a count (samples, steps, epochs, sequence length): an int in [minimum, MAX_COUNT]."""
     return check_int(name, value, minimum=minimum, maximum=MAX_COUNT, hint=COUNT_HINT)
+
+
+_LSTM_TRACE_KEYS = ("x", "f", "i", "c_tilde", "o", "c", "h")
+
+
+def check_lstm_trace(trace):
+    """Validate a gate trace from `rnn_helpers.gates.lstm_gate_trace`; return it with float64 arrays."""
+    if not isinstance(trace, dict):
+        raise TypeError(
+            f"trace must be the dict returned by rnn_helpers.gates.lstm_gate_trace, got {type(trace).__name__}."
+        )
+    missing = [key for key in _LSTM_TRACE_KEYS if key not in trace]
+    if missing:
+        raise ValueError(f"trace is missing {missing}; make it with rnn_helpers.gates.lstm_gate_trace(layer, x).")
+    checked = {key: check_array(f"trace['{key}']", trace[key], ndim=2) for key in _LSTM_TRACE_KEYS}
+    shape = checked["f"].shape
+    for key in _LSTM_TRACE_KEYS[1:]:
+        if checked[key].shape != shape:
+            raise ValueError(f"trace['{key}'] must have shape {shape} like trace['f'], got {checked[key].shape}.")
+    if checked["x"].shape[0] != shape[0]:
+        raise ValueError(f"trace['x'] must have {shape[0]} time steps like the gates, got {checked['x'].shape[0]}.")
+    return checked

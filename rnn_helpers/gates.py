@@ -12,7 +12,7 @@ The models these functions inspect are trained by `rnn_helpers.training` (`train
 
 import numpy as np
 
-from . import keras_rnn, numpy_rnn
+from . import cells, keras_rnn, numpy_rnn
 from ._validation import (check_array, check_bool, check_choice, check_keras_layer, check_sequence,
                           check_size)
 
@@ -39,7 +39,7 @@ def param_count(cell, features, units, reset_after=True):
     Returns:
         int, equal to `keras_param_count(cell, features, units, reset_after)`.
     """
-    cell = check_choice("cell", cell, numpy_rnn.CELLS)
+    cell = check_choice("cell", cell, cells.CLASSIC)
     features = check_size("features", features)
     units = check_size("units", units)
     reset_after = check_bool("reset_after", reset_after)
@@ -140,7 +140,7 @@ def gate_means_by_mask(layer, X, mask):
         dict gate name -> `(on, off)`, two `(units,)` arrays of means; the names are "f", "i", "c_tilde", "o"
         for an LSTM and "z", "r", "h_tilde" for a GRU.
     """
-    layer = check_keras_layer("layer", layer, ("LSTM", "GRU"))
+    layer = check_keras_layer("layer", layer, tuple(cells.get(cell).keras_class for cell in keras_rnn.FUSED_CELLS))
     X = check_array("X", X, ndim=3)
     mask = np.asarray(mask)
     if mask.dtype != bool:

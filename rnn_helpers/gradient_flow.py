@@ -11,10 +11,8 @@ Introduced in notebook 03. What is inside:
 
 import numpy as np
 
-from . import bptt, data, keras_rnn
-from ._validation import check_array, check_choice, check_count, check_float, check_int, check_size
-
-GRADIENT_CELLS = ("elman", "lstm", "gru")
+from . import bptt, cells, data, keras_rnn
+from ._validation import check_array, check_count, check_float, check_int, check_size
 
 
 def orthogonal_times(radius, units, seed=0):
@@ -54,7 +52,7 @@ def gradient_norms(cell, length=100, units=32, radius=None, seed=0):
     Returns:
         1-D float64 array `norms` of length `length`; `norms[k - 1]` is ‖∂h_T/∂h_{T-k}‖.
     """
-    cell = check_choice("cell", cell, GRADIENT_CELLS)
+    cell = cells.get(cell, among=cells.KERAS_BUILTIN).id  # a cell Keras ships: elman, lstm, gru
     length = check_count("length", length)
     units = check_size("units", units)
     seed = check_int("seed", seed, minimum=0)
@@ -93,7 +91,7 @@ def state_jacobian_norms(rnn_cell, x):
     import keras
     import tensorflow as tf
 
-    kinds = (keras.layers.SimpleRNNCell, keras.layers.LSTMCell, keras.layers.GRUCell)
+    kinds = tuple(getattr(keras.layers, f"{cells.get(cell).keras_class}Cell") for cell in cells.KERAS_BUILTIN)
     if not isinstance(rnn_cell, kinds):
         raise TypeError(
             f"rnn_cell must be a Keras SimpleRNNCell, LSTMCell or GRUCell, got {type(rnn_cell).__name__}. "

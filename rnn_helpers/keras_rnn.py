@@ -10,6 +10,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from . import cells
 from ._validation import (check_array, check_bool, check_choice, check_keras_layer, check_params,
                           check_shape, check_size, check_text)
 from .numpy_rnn import param_names
@@ -120,21 +121,19 @@ class JordanCell(keras.layers.Layer):
 # --- numpy <-> Keras weights -------------------------------------------------------------------------------
 # Keras stores the gates of a cell side by side in three fused arrays — `kernel` `(features, k * units)`,
 # `recurrent_kernel` `(units, k * units)` and `bias` — in the order below. The numpy cells name every piece
-# after its equation (W_xf, W_hf, b_f, ...). The functions here are the one place that cuts and glues them.
+# after its equation (W_xf, W_hf, b_f, ...). The functions here are the one place that cuts and glues them;
+# the order is each cell's `gates` in `rnn_helpers.cells`.
 
-LSTM_GATE_ORDER = ("i", "f", "c", "o")  # Keras order inside the fused LSTM weights
-GRU_GATE_ORDER = ("z", "r", "h")  # Keras order inside the fused GRU weights
-_CLASSES = {"elman": "SimpleRNN", "jordan": "RNN", "lstm": "LSTM", "gru": "GRU"}
-
+FUSED_CELLS = tuple(cell for cell in cells.CLASSIC if cells.get(cell).gates)  # LSTM and GRU: gates side by side
 
 def cell_of(layer):
     """Which of the course's cells a built Keras layer is: "elman", "jordan", "lstm" or "gru".
 
     Introduced in notebook 02.
     """
-    layer = check_keras_layer("layer", layer, ("SimpleRNN", "LSTM", "GRU", "RNN"))
-    for cell, class_name in _CLASSES.items():
-        if type(layer) is getattr(keras.layers, class_name):
+    layer = check_keras_layer("layer", layer, tuple(cells.get(cell).keras_class for cell in cells.CLASSIC))
+    for cell in cells.CLASSIC:
+        if type(layer) is getattr(keras.layers, cells.get(cell).keras_class):
             if cell == "jordan" and not isinstance(layer.cell, JordanCell):
                 break
             return cell
@@ -158,7 +157,7 @@ def params_from_keras(layer):
     """
     cell = cell_of(layer)
     weights = layer.get_weights()
-    if cell in ("elman", "jordan"):
+    if not cells.get(cell).gates:  # Elman and Jordan: one weight per name, nothing fused
         return {name: np.asarray(w, dtype=np.float64) for name, w in zip(param_names(cell), weights)}
     return params_from_fused(cell, *weights)
 
@@ -166,8 +165,8 @@ def params_from_keras(layer):
 def params_from_fused(cell, kernel, recurrent_kernel, bias):
     """Cut Keras' fused LSTM or GRU arrays into the named weights of the numpy cell.
 
-    Introduced in notebook 04. Column block k of each array belongs to gate k of `LSTM_GATE_ORDER`
-    (i, f, c, o) or `GRU_GATE_ORDER` (z, r, h).
+    Introduced in notebook 04. Column block k of each array belongs to gate k of the cell's `gates` in
+    `rnn_helpers.cells`: (i, f, c, o) for the LSTM, (z, r, h) for the GRU.
 
     Args:
         cell: "lstm" or "gru".
@@ -177,8 +176,7 @@ def params_from_fused(cell, kernel, recurrent_kernel, bias):
     Returns:
         dict of float64 arrays named as in `numpy_rnn.param_names(cell, reset_after)`.
     """
-    cell = check_choice("cell", cell, ("lstm", "gru"))
-    gates = LSTM_GATE_ORDER if cell == "lstm" else GRU_GATE_ORDER
+    gates = cells.get(cell, among=FUSED_CELLS).gates
     recurrent_kernel = check_array("recurrent_kernel", recurrent_kernel, ndim=2)
     units = recurrent_kernel.shape[0]
     kernel = check_array("kernel", kernel, ndim=2)
@@ -212,16 +210,15 @@ def params_to_keras(cell, params, reset_after=True, dtype="float32"):
     Returns:
         list of arrays in the layer's weight order (fused `[kernel, recurrent_kernel, bias]` for LSTM/GRU).
     """
-    cell = check_choice("cell", cell, _CLASSES)
+    gates = cells.get(cell, among=cells.CLASSIC).gates
     reset_after = check_bool("reset_after", reset_after)
     dtype = check_choice("dtype", dtype, _DTYPES)
     names = param_names(cell, reset_after)
     first = params.get(names[0]) if isinstance(params, dict) else None
     features = check_array(names[0], first, ndim=2).shape[0] if first is not None else 1
     p, _ = check_params(params, names, features)
-    if cell in ("elman", "jordan"):
+    if not gates:
         return [p[name].astype(dtype) for name in names]
-    gates = LSTM_GATE_ORDER if cell == "lstm" else GRU_GATE_ORDER
     if cell == "gru" and reset_after:
         bias = np.stack([np.concatenate([p[f"b_x{g}"] for g in gates]), np.concatenate([p[f"b_h{g}"] for g in gates])])
     else:
@@ -248,7 +245,7 @@ def build_layer(cell, units, return_sequences=False, reset_after=True, output_un
     Returns:
         an unbuilt Keras layer.
     """
-    cell = check_choice("cell", cell, _CLASSES)
+    cell = cells.get(cell, among=cells.CLASSIC).id
     units = check_size("units", units)
     options = {"return_sequences": check_bool("return_sequences", return_sequences),
                "name": cell if name is None else check_text("name", name)}
@@ -261,7 +258,7 @@ def build_layer(cell, units, return_sequences=False, reset_after=True, output_un
         return keras.layers.RNN(JordanCell(units, output_units=output_units, **jordan_dtype), **options)
     if cell == "gru":
         return keras.layers.GRU(units, reset_after=reset_after, **options)
-    return getattr(keras.layers, _CLASSES[cell])(units, **options)
+    return getattr(keras.layers, cells.get(cell).keras_class)(units, **options)
 
 
 def layer_from_numpy(cell, params, return_sequences=True, reset_after=True, dtype="float32"):

@@ -1,4 +1,4 @@
-"""Where recurrence went next: linear recurrences, parallel scans, linear attention and state-space models.
+"""Where recurrence went next, the maths: linear recurrences, parallel scans, linear attention, state-space models.
 
 Introduced in notebook 09. What is inside:
 
@@ -8,37 +8,20 @@ Introduced in notebook 09. What is inside:
   numpy), `log_space_recurrence` (the same sums in log space), `scan_cost` (depth and work), and
   `min_gru_forward`, which runs a minGRU either way.
 - `keras_scan`: `keras.ops.associative_scan`, or the same Hillis–Steele rounds in `keras.ops` where Keras
-  cannot trace it (before 3.14 on TensorFlow); `MinGRU`, a Keras layer on it (fixed sequence length), and
-  `memory_run`, which trains minGRU, GRU or LSTM models on the memory tasks and on prefix parity.
+  cannot trace it (before 3.14 on TensorFlow); `rnn_helpers.min_gru` builds its Keras layer on it.
 - `linear_attention_*`: causal linear attention (Katharopoulos et al., 2020) as a masked product, a cumulative
-  sum and a recurrent state; `softmax_step`/`linear_attention_step`: one generated token of each.
+  sum and a recurrent state; `linear_attention_step`: one generated token.
 - `ssm_*`: a linear time-invariant state-space model as a recurrence and as an FFT convolution.
+
+What they cost on this machine is measured in `rnn_helpers.recurrence_costs`.
 """
 
-import functools
 import math
-import pathlib
 
 import numpy as np
 
-from . import data, numpy_rnn, training
-from ._validation import (check_array, check_bool, check_choice, check_count, check_float, check_int, check_params,
-                          check_shape, check_size, check_state)
-
-MIN_CELLS = ("mingru", "minlstm")
-MEMORY_CELLS = ("mingru", "gru", "lstm")
-MEMORY_TASKS = ("recall_first", "adding", "parity")
-BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent / "linear_recurrence_results.json"  # package data
-
-
-def load_benchmark(path=BENCHMARK_RESULTS):
-    """The committed results of `benchmarks/linear_recurrence.py`: the timing sweep and the trainings too slow
-    for notebook 09 (`timing`, `memory`, `parity`, each a list of rows, and `machine`).
-
-    Raises:
-        TypeError: if `path` is not a path. FileNotFoundError: if the file is missing (the script makes it).
-    """
-    return data.benchmark_results(path, "benchmarks/linear_recurrence.py", "about half an hour on 2 cores")
+from . import cells, numpy_rnn
+from ._validation import check_array, check_choice, check_count, check_params, check_shape, check_state
 
 
 def min_param_names(cell):
@@ -46,8 +29,7 @@ def min_param_names(cell):
 
     Introduced in notebook 09. minGRU: update gate z and candidate h; minLSTM: forget f, input i, candidate h.
     """
-    cell = check_choice("cell", cell, MIN_CELLS)
-    gates = ("z", "h") if cell == "mingru" else ("f", "i", "h")
+    gates = cells.get(cell, among=cells.MINIMAL).gates
     return tuple(name for g in gates for name in (f"W_x{g}", f"b_{g}"))
 
 
@@ -237,7 +219,7 @@ def min_gru_gradient_norms(X, params):
     return kept.max(axis=1)
 
 
-# --- the Keras layer: the same minGRU on keras.ops.associative_scan ---------------------------------------------
+# --- the same scan in Keras: keras.ops.associative_scan, or its rounds where Keras cannot trace it ---------------
 
 KERAS_SCAN_TRACES_FROM = (3, 14)  # the first Keras whose associative_scan traces in a TensorFlow graph (keras #22072)
 KERAS_BACKENDS = ("tensorflow", "jax", "torch", "numpy", "openvino")
@@ -307,169 +289,6 @@ def keras_scan(a, b):
     if keras_scan_traces():
         return ops.associative_scan(combine, (a, b), axis=1)
     return keras_hillis_steele(a, b)
-
-
-@functools.cache
-def _min_gru_class():
-    """Define the Keras layer on first use, so that the numpy helpers above never import TensorFlow."""
-    import keras
-    from keras import ops
-
-    @keras.saving.register_keras_serializable(package="rnn_helpers")
-    class MinGRU(keras.layers.Layer):
-        """A minGRU layer whose states come from a parallel scan (`keras_scan`) instead of a loop over time.
-
-        Introduced in notebook 09. Weights `W_xz, b_z, W_xh, b_h` in that order (`set_weights` takes the
-        numpy dict's arrays in that order). It needs a fixed sequence length: `keras.Input(shape=(T, n))`.
-        The scan does not compile under XLA, so `supports_jit` is False and `jit_compile=True` falls back.
-        """
-
-        def __init__(self, units, return_sequences=True, gate_bias=0.0, **kwargs):
-            super().__init__(**kwargs)
-            self.units = check_size("units", units)
-            self.return_sequences = check_bool("return_sequences", return_sequences)
-            self.gate_bias = check_float("gate_bias", gate_bias, minimum=-20.0, maximum=20.0)
-            self.supports_jit = False
-
-        def build(self, input_shape):
-            if len(input_shape) != 3 or input_shape[1] is None:
-                raise ValueError(f"MinGRU needs inputs (batch, time, features) with a fixed time length, got "
-                                 f"{tuple(input_shape)}. Use keras.Input(shape=(T, features)).")
-            self.time, features = int(input_shape[1]), int(input_shape[2])
-            self.W_xz = self.add_weight(name="W_xz", shape=(features, self.units), initializer="glorot_uniform")
-            self.b_z = self.add_weight(name="b_z", shape=(self.units,),
-                                       initializer=keras.initializers.Constant(self.gate_bias))
-            self.W_xh = self.add_weight(name="W_xh", shape=(features, self.units), initializer="glorot_uniform")
-            self.b_h = self.add_weight(name="b_h", shape=(self.units,), initializer="zeros")
-
-        def call(self, inputs):
-            z = ops.sigmoid(ops.matmul(inputs, self.W_xz) + self.b_z)  # update gate: input only
-            b = (1.0 - z) * (ops.matmul(inputs, self.W_xh) + self.b_h)  # (1 - z) times the candidate
-            _, H = keras_scan(z, b)  # every prefix (a, b) ∘ ... ∘ (a_t, b_t)
-            H = ops.reshape(H, (-1, self.time, self.units))  # the scan loses the static shape in a graph
-            return H if self.return_sequences else H[:, -1]
-
-        def compute_output_shape(self, input_shape):
-            batch = input_shape[0]
-            return (batch, input_shape[1], self.units) if self.return_sequences else (batch, self.units)
-
-        def get_config(self):
-            return {**super().get_config(), "units": self.units, "return_sequences": self.return_sequences,
-                    "gate_bias": self.gate_bias}
-
-    return MinGRU
-
-
-def __getattr__(name):
-    """`linear_recurrence.MinGRU`: the Keras layer class, defined (and Keras imported) when first asked for."""
-    if name == "MinGRU":
-        return _min_gru_class()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# --- what is lost: minGRU, GRU and LSTM on the memory tasks and on prefix parity -------------------------------
-
-
-def build_memory_model(cell, length, features, units=16, layers=1, return_sequences=False, gate_bias=0.0):
-    """`layers` recurrent layers of `cell` ("mingru", "gru", "lstm") and `Dense(1)`, for sequences of `length`.
-
-    Introduced in notebook 09. The minGRU's `gate_bias` is the initial bias of its update gate (positive: keep).
-    """
-    import keras
-
-    from . import keras_rnn
-
-    cell, layers = check_choice("cell", cell, MEMORY_CELLS), check_int("layers", layers, minimum=1, maximum=8)
-    length, features = check_count("length", length), check_size("features", features)
-    return_sequences = check_bool("return_sequences", return_sequences)
-    units, gate_bias = check_size("units", units), check_float("gate_bias", gate_bias, minimum=-20.0, maximum=20.0)
-    stack = [keras.Input(shape=(length, features))]
-    for k in range(layers):
-        sequences = return_sequences or k < layers - 1  # every layer but the last feeds the next one a sequence
-        stack.append(_min_gru_class()(units, return_sequences=sequences, gate_bias=gate_bias, name=f"mingru_{k}")
-                     if cell == "mingru" else keras_rnn.build_layer(cell, units, return_sequences=sequences,
-                                                                    name=f"{cell}_{k}"))
-    return keras.Sequential([*stack, keras.layers.Dense(1, name="dense")], name=cell)
-
-
-def memory_data(task, n_samples, length, seed=0):
-    """`(X, y)` of "recall_first", "adding" (one answer at the end) or "parity" (an answer at every step)."""
-    task = check_choice("task", task, MEMORY_TASKS)
-    if task == "parity":
-        return data.prefix_parity(n_samples, length, seed=seed)
-    return training.task_data(task, n_samples, length, seed=seed)
-
-
-def score(task, y_true, prediction):
-    """R² for the memory tasks; for parity, the share of sequences whose last running parity is right."""
-    task = check_choice("task", task, MEMORY_TASKS)
-    y_true, prediction = check_array("y_true", y_true), check_array("prediction", prediction)
-    check_shape("prediction", prediction, y_true.shape, "Predict one value for every target.")
-    if task == "parity" and y_true.ndim != 3:
-        raise ValueError(f"parity targets must be 3-D (batch, time, 1), got shape {y_true.shape}.")
-    if task != "parity":
-        return training.r2_score(y_true, prediction)
-    return float(np.mean((prediction[:, -1, 0] > 0.5) == (y_true[:, -1, 0] > 0.5)))
-
-
-def memory_run(cell, task, length, units=16, layers=1, epochs=10, n_train=2048, n_test=512, batch_size=64,
-               learning_rate=0.01, seed=0, gate_bias=0.0):
-    """Train one model on a memory task or prefix parity with the course's compiled mini-batch loop; score it.
-
-    Introduced in notebook 09. The data, the order of the batches and the initial weights depend on `seed`
-    only (the test set uses seed + 1), as in `training.race_memory`; every epoch is one pass in a new order.
-
-    Args:
-        cell: "mingru", "gru" or "lstm". task: "recall_first", "adding" or "parity".
-        length: steps per sequence; an int >= 2. units, layers: size and depth of the recurrent stack.
-        epochs, n_train, n_test, batch_size, learning_rate: the training budget (notebook 05's by default).
-        seed: an int >= 0. gate_bias: the minGRU's initial update-gate bias (ignored by GRU and LSTM).
-
-    Returns:
-        dict with `cell, task, length, layers, seed, gate_bias, score` (R², or the share of right final
-        parities), `params`, `losses` (per epoch) and `seconds` (cold: building and tracing included).
-    """
-    import time
-
-    import keras
-    import tensorflow as tf
-
-    task, seed = check_choice("task", task, MEMORY_TASKS), check_int("seed", seed, minimum=0)
-    length, epochs = check_count("length", length, minimum=2), check_count("epochs", epochs)
-    cell, units = check_choice("cell", cell, MEMORY_CELLS), check_size("units", units)
-    layers, gate_bias = check_int("layers", layers, minimum=1, maximum=8), check_float("gate_bias", gate_bias, minimum=-20.0, maximum=20.0)
-    batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
-    X, y = memory_data(task, n_train, length, seed=seed)
-    X_test, y_test = memory_data(task, check_count("n_test", n_test, minimum=2), length, seed=seed + 1)
-    start = time.perf_counter()
-    keras.utils.set_random_seed(seed)
-    model = build_memory_model(cell, length, X.shape[2], units=units, layers=layers,
-                               return_sequences=task == "parity", gate_bias=gate_bias)
-    run_epoch = training.minibatch_runner(model, learning_rate, batch_size)
-    order = np.random.default_rng(seed)
-    with training.quiet_tracing():
-        losses = [float(run_epoch(tf.constant(X[rows]), tf.constant(y[rows])))
-                  for rows in (order.permutation(len(X)) for _ in range(epochs))]
-    prediction = np.asarray(model(X_test), dtype=np.float64)
-    return {"cell": cell, "task": task, "length": length, "layers": layers, "seed": seed, "gate_bias": gate_bias,
-            "score": score(task, y_test, prediction), "params": int(model.count_params()) - (units + 1),
-            "losses": np.array(losses), "seconds": time.perf_counter() - start}
-
-
-def median_seconds(run, repeats=5):
-    """The median wall time of `repeats` calls of `run()` (warm if you called it once before)."""
-    import time
-
-    if not callable(run):
-        raise TypeError(f"run must be a function of no arguments, got {type(run).__name__}.")
-    repeats = check_int("repeats", repeats, minimum=1, maximum=10_000)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 # --- linear attention is a recurrent network (Katharopoulos et al., 2020) ---------------------------------------
@@ -544,58 +363,6 @@ def linear_attention_recurrent(Q, K, V):
     return out
 
 
-# --- generation: one new token with a growing cache against a fixed state ---------------------------------------
-
-
-def _softmax_token(q, K_cache, V_cache):
-    """One token of softmax attention over the cache: every earlier key and value is read again."""
-    scores = K_cache @ q / np.sqrt(q.size)
-    weights = np.exp(scores - scores.max())
-    return weights @ V_cache / weights.sum()
-
-
-def _linear_token(q, k, v, S, z):
-    """One token of linear attention: the state absorbs (k, v) and answers q; S and z are updated in place."""
-    phi_q, phi_k = np.maximum(q, 0.0) + np.exp(np.minimum(q, 0.0)), np.maximum(k, 0.0) + np.exp(np.minimum(k, 0.0))
-    S += np.outer(phi_k, v)
-    z += phi_k
-    return phi_q @ S / (phi_q @ z)
-
-
-def generation_cost(positions, d=64, repeats=200, seed=0):
-    """Time and memory of generating the token at each position: softmax cache against linear-attention state.
-
-    Introduced in notebook 09. For a token at position t, softmax attention reads a cache of t keys and t
-    values (2·t·d numbers) and the linear form a state of d·d + d numbers, whatever t is. Each time is the
-    median of `repeats` warm calls (the first call is made and dropped).
-
-    Args:
-        positions: increasing ints >= 1, e.g. (64, 256, 1024, 4096). d: model width; an int in [1, 4096].
-        repeats: calls per measurement; an int >= 1. seed: seeds the random queries, keys and values.
-
-    Returns:
-        DataFrame with columns `position, softmax_us, linear_us, softmax_floats, linear_floats`.
-    """
-    import pandas as pd
-
-    positions = [check_count("position", t) for t in np.atleast_1d(check_array("positions", positions, ndim=1))
-                 .astype(int).tolist()]
-    d, repeats = check_size("d", d), check_int("repeats", repeats, minimum=1, maximum=100_000)
-    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
-    K, V = rng.standard_normal((max(positions), d)), rng.standard_normal((max(positions), d))
-    q, k, v = rng.standard_normal((3, d)) / np.sqrt(d)
-    S, z = np.abs(rng.standard_normal((d, d))), np.abs(rng.standard_normal(d)) + 1.0
-    rows = []
-    for t in positions:
-        softmax = functools.partial(_softmax_token, q, K[:t], V[:t])
-        linear = functools.partial(_linear_token, q, k, v, S, z)
-        softmax(), linear()  # warm up
-        rows.append({"position": t, "softmax_us": 1e6 * median_seconds(softmax, repeats),
-                     "linear_us": 1e6 * median_seconds(linear, repeats),
-                     "softmax_floats": 2 * t * d, "linear_floats": d * d + d})
-    return pd.DataFrame(rows)
-
-
 # --- state-space models: one linear recurrence, two ways to compute it -------------------------------------------
 
 
@@ -642,58 +409,3 @@ def ssm_convolution(u, A, B, C):
     T = u.size
     K = ssm_kernel(A, B, C, T)
     return np.fft.irfft(np.fft.rfft(u, 2 * T) * np.fft.rfft(K, 2 * T), 2 * T)[:T]
-
-
-# --- measured, not promised: the loop against the scan on this machine ------------------------------------------
-
-TIMED_METHODS = ("numpy loop", "numpy scan", "tf loop", "keras scan", "tf loop (XLA)")
-
-
-def _timed_runs(a, b):
-    """One function of no arguments per method in TIMED_METHODS, each computing all states of h_t = a_t h_{t-1} + b_t."""
-    import tensorflow as tf
-
-    a_tf, b_tf = tf.constant(a), tf.constant(b)
-
-    def tf_loop(a, b):  # a compiled while loop over time (time-major for tf.scan)
-        step = lambda h, ab: ab[0] * h + ab[1]  # noqa: E731
-        return tf.transpose(tf.scan(step, (tf.transpose(a, (1, 0, 2)), tf.transpose(b, (1, 0, 2))),
-                                    initializer=tf.zeros_like(a[:, 0])), (1, 0, 2))
-
-    scan = tf.function(lambda a, b: keras_scan(a, b)[1])  # associative_scan; Hillis–Steele before Keras 3.14
-    loop, xla = tf.function(tf_loop), tf.function(tf_loop, jit_compile=True)
-    return {"numpy loop": lambda: linear_recurrence(a, b), "numpy scan": lambda: hillis_steele_scan(a, b),
-            "tf loop": lambda: loop(a_tf, b_tf).numpy(), "keras scan": lambda: scan(a_tf, b_tf).numpy(),
-            "tf loop (XLA)": lambda: xla(a_tf, b_tf).numpy()}
-
-
-def loop_and_scan_times(T, batch=32, units=64, repeats=5, methods=TIMED_METHODS, seed=0):
-    """Cold and warm wall time of every method for one sequence length, and their largest difference.
-
-    Introduced in notebook 09. Random gates a in (0, 1) and inputs b, float32 for the TensorFlow methods (the
-    numpy ones work in float64). Cold: the first call (TensorFlow traces and compiles its graph then); warm:
-    the median of `repeats` later calls.
-
-    Returns:
-        dict method -> `{"cold": seconds, "warm": seconds, "max_diff": largest |h - h_loop|}`.
-    """
-    import time
-
-    T, batch, units = check_count("T", T), check_size("batch", batch), check_size("units", units)
-    repeats = check_int("repeats", repeats, minimum=1, maximum=1000)
-    if not isinstance(methods, (tuple, list)) or not methods:
-        raise TypeError(f"methods must be a non-empty tuple of names from {TIMED_METHODS}, got {methods!r}.")
-    methods = [check_choice("method", m, TIMED_METHODS) for m in methods]
-    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
-    a = rng.uniform(0.5, 1.0, size=(batch, T, units)).astype(np.float32)
-    b = (0.1 * rng.standard_normal((batch, T, units))).astype(np.float32)
-    runs, reference = _timed_runs(a, b), linear_recurrence(a, b)
-    times = {}
-    for method in methods:
-        start = time.perf_counter()
-        out = runs[method]()
-        cold = time.perf_counter() - start
-        out = out[1] if isinstance(out, tuple) else out
-        times[method] = {"cold": cold, "warm": median_seconds(runs[method], repeats),
-                         "max_diff": float(np.abs(np.asarray(out, dtype=np.float64) - reference).max())}
-    return times

@@ -8,10 +8,11 @@ every cell, sequences of 5, 10, 20 and 40 steps.
 
 from . import training
 from ._validation import check_choice, check_count
+from .cells import CLASSIC
 from .progress import progress_bar
 
 LENGTHS = (5, 10, 20, 40)
-FULL_PLAN = tuple((task, training.CELLS, LENGTHS) for task in training.TASKS)
+FULL_PLAN = tuple((task, CLASSIC, LENGTHS) for task in training.TASKS)
 
 
 def _runs(plan):
@@ -28,7 +29,7 @@ def _runs(plan):
         if isinstance(cells, str) or isinstance(lengths, (int, str)):
             raise TypeError(f"cells and lengths must be lists, e.g. ['elman', 'gru'] and [10, 20]; got {cells!r} "
                             f"and {lengths!r}.")
-        cells = tuple(check_choice("cell", cell, training.CELLS) for cell in cells)
+        cells = tuple(check_choice("cell", cell, CLASSIC) for cell in cells)
         races += [(task, cells, check_count("length", length, minimum=2)) for length in lengths]
     if not any(cells for _, cells, _ in races):
         raise ValueError("plan must contain at least one (task, cell, length) run.")

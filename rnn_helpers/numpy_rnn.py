@@ -7,12 +7,9 @@ copy straight between numpy and Keras.
 
 import numpy as np
 
-from ._validation import (check_array, check_bool, check_choice, check_float, check_int, check_params, check_shape,
+from . import cells
+from ._validation import (check_array, check_bool, check_float, check_int, check_lstm_trace, check_params, check_shape,
                           check_size, check_state, weight_shape)
-
-
-_GATES = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h")}
-CELLS = ("elman", "jordan", "lstm", "gru")
 
 
 def param_names(cell, reset_after=True):
@@ -27,17 +24,17 @@ def param_names(cell, reset_after=True):
     Returns:
         tuple of names, e.g. `("W_xh", "W_hh", "b_h")` for Elman.
     """
-    cell = check_choice("cell", cell, CELLS)
+    gates = cells.get(cell, among=cells.CLASSIC).gates  # Keras' order inside its fused weights
     reset_after = check_bool("reset_after", reset_after)
     if cell == "elman":
         return ("W_xh", "W_hh", "b_h")
     if cell == "jordan":
         return ("W_xh", "W_yh", "b_h", "W_hy", "b_y")
     if cell == "lstm":
-        return tuple(name for g in _GATES["lstm"] for name in (f"W_x{g}", f"W_h{g}", f"b_{g}"))
+        return tuple(name for g in gates for name in (f"W_x{g}", f"W_h{g}", f"b_{g}"))
     if reset_after:
-        return tuple(name for g in _GATES["gru"] for name in (f"W_x{g}", f"W_h{g}", f"b_x{g}", f"b_h{g}"))
-    return tuple(name for g in _GATES["gru"] for name in (f"W_x{g}", f"W_h{g}", f"b_{g}"))
+        return tuple(name for g in gates for name in (f"W_x{g}", f"W_h{g}", f"b_x{g}", f"b_h{g}"))
+    return tuple(name for g in gates for name in (f"W_x{g}", f"W_h{g}", f"b_{g}"))
 
 
 def random_params(names, features, units, outputs=1, seed=0, scale=0.5):
@@ -301,3 +298,28 @@ def gru_forward(X, params, h0=None, reset_after=True):
         for name, value in g.items():
             gates[name][:, t] = value
     return H, gates
+
+
+def lstm_cell_values(trace, step, unit):
+    """Every part of LSTM unit `unit` at time `step` of a gate trace, as numbers.
+
+    Introduced in notebook 04: `rnn_helpers.plotting.lstm_cell_picture` draws them, the gate explorer shows them.
+
+    Args:
+        trace: dict from `rnn_helpers.gates.lstm_gate_trace`, arrays `(time, units)`.
+        step: time step, 0 <= step < time.
+        unit: unit, 0 <= unit < units.
+
+    Returns:
+        dict of floats: "x" (first input feature), "c_prev", "h_prev" (0 at step 0), "f", "i", "c_tilde",
+        "o", "c", "h".
+    """
+    trace = check_lstm_trace(trace)
+    time, units = trace["f"].shape
+    step = check_int("step", step, minimum=0, maximum=time - 1)
+    unit = check_int("unit", unit, minimum=0, maximum=units - 1)
+    values = {key: float(trace[key][step, unit]) for key in ("f", "i", "c_tilde", "o", "c", "h")}
+    values["x"] = float(trace["x"][step, 0])
+    values["c_prev"] = float(trace["c"][step - 1, unit]) if step > 0 else 0.0
+    values["h_prev"] = float(trace["h"][step - 1, unit]) if step > 0 else 0.0
+    return values

@@ -13,11 +13,11 @@ import time
 
 import numpy as np
 
-from . import text
+from . import cells, text
 from ._validation import (MAX_SIZE, SIZE_HINT, check_array, check_choice, check_count, check_float, check_int,
                           check_keras_model, check_size)
 
-KINDS = ("SimpleRNN", "LSTM", "GRU")
+KINDS = cells.KERAS_LAYERS  # the layers Keras ships, by class name: "SimpleRNN", "LSTM", "GRU"
 ORDERS = ("rows", "columns", "pixels")
 
 

@@ -3,7 +3,7 @@ timed races, and the scores.
 
 Introduced in notebooks 03-06. What is inside:
 
-- `CELLS`, `TASKS`: the names every lesson uses ("elman", "jordan", "lstm", "gru"; "recall_first", "adding").
+- `TASKS`: the memory tasks every lesson uses ("recall_first", "adding"); the cells come from `rnn_helpers.cells`.
 - `build_model`: a recurrent layer of any cell (`keras_rnn.build_layer`) followed by `Dense(1)`.
 - `full_bptt_runner` (one Adam step on a whole sequence per epoch) and `minibatch_runner` (one pass over a
   data set in mini-batches per epoch): compiled TensorFlow loops, far faster than `fit` on small models.
@@ -19,12 +19,12 @@ import time
 
 import numpy as np
 
-from . import data, numpy_rnn, stateful
+from . import data, stateful
 from ._validation import (check_array, check_bool, check_choice, check_count, check_float, check_int, check_keras_model,
                           check_size, check_text)
+from .cells import CLASSIC
 from .progress import progress_bar
 
-CELLS = numpy_rnn.CELLS  # ("elman", "jordan", "lstm", "gru"): one vocabulary, defined beside the cells
 TASKS = ("recall_first", "adding")  # the memory tasks of notebook 03, made by `rnn_helpers.data`
 _TASK_DATA = {"recall_first": data.recall_first, "adding": data.adding_problem}
 
@@ -266,12 +266,12 @@ def minibatch_runner(model, learning_rate, batch_size):
 
 
 def _check_cells(cells):
-    """Validate a tuple of cell names: non-empty, each one of CELLS, no repeats."""
+    """Validate a tuple of cell names: non-empty, each one of CLASSIC, no repeats."""
     if isinstance(cells, str) or not isinstance(cells, (tuple, list)):
-        raise TypeError(f"cells must be a tuple of cell names from {CELLS}, got {type(cells).__name__} {cells!r}.")
+        raise TypeError(f"cells must be a tuple of cell names from {CLASSIC}, got {type(cells).__name__} {cells!r}.")
     if not cells:
-        raise ValueError(f"cells must name at least one cell from {CELLS}, got an empty {type(cells).__name__}.")
-    cells = tuple(check_choice("each cell", cell, CELLS) for cell in cells)
+        raise ValueError(f"cells must name at least one cell from {CLASSIC}, got an empty {type(cells).__name__}.")
+    cells = tuple(check_choice("each cell", cell, CLASSIC) for cell in cells)
     if len(set(cells)) != len(cells):
         raise ValueError(f"cells must not repeat a cell, got {cells}.")
     return cells
@@ -321,7 +321,7 @@ def _take_turns(runners, epochs, chunk, desc, progress):
                    min(s / n for s, n in times[cell][1:])) for cell in runners}
 
 
-def race_sine(cells=CELLS, units=16, epochs=300, learning_rate=0.01, seed=0, progress=True):
+def race_sine(cells=CLASSIC, units=16, epochs=300, learning_rate=0.01, seed=0, progress=True):
     """Train one sine forecaster per cell on the article's data, side by side, and time their epochs fairly.
 
     Introduced in notebook 05 (notebook 04 trains the LSTM alone with `train_sine`). Every epoch is one Adam
@@ -380,12 +380,12 @@ def train_sine(cell, units=16, epochs=300, learning_rate=0.01, seed=0, progress=
     Returns:
         the result dict of `race_sine` for this cell.
     """
-    cell = check_choice("cell", cell, CELLS)
+    cell = check_choice("cell", cell, CLASSIC)
     return race_sine((cell,), units=units, epochs=epochs, learning_rate=learning_rate, seed=seed,
                      progress=progress)[cell]
 
 
-def race_memory(cells=CELLS, task="adding", length=20, units=16, epochs=10, n_train=2048, n_test=512,
+def race_memory(cells=CLASSIC, task="adding", length=20, units=16, epochs=10, n_train=2048, n_test=512,
                 batch_size=64, learning_rate=0.01, seed=0, progress=True):
     """Train one many-to-one model per cell on a memory task, side by side; score each on fresh sequences.
 
@@ -455,7 +455,7 @@ def train_memory(cell, task="adding", length=20, units=16, epochs=10, n_train=20
     Returns:
         the result dict of `race_memory` for this cell.
     """
-    cell = check_choice("cell", cell, CELLS)
+    cell = check_choice("cell", cell, CLASSIC)
     return race_memory((cell,), task=task, length=length, units=units, epochs=epochs, n_train=n_train,
                        n_test=n_test, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
                        progress=progress)[cell]

@@ -58,14 +58,14 @@ def lstm_gate_explorer(trace, step=0, unit=0):
     Returns:
         an `ipywidgets.VBox` to display. For code and tests it also carries `.step_slider`, `.unit_slider`,
         `.image` (the picture as PNG bytes in `.image.value`) and `.values()` (the numbers now shown, a
-        dict as from `rnn_helpers.plotting.lstm_cell_values`).
+        dict as from `rnn_helpers.numpy_rnn.lstm_cell_values`).
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
-    from . import plotting
+    from . import numpy_rnn, plotting
 
-    plotting.lstm_cell_values(trace, step, unit)  # validates the trace, the step and the unit
+    numpy_rnn.lstm_cell_values(trace, step, unit)  # validates the trace, the step and the unit
     time, units = np.shape(trace["f"])
     step, unit = int(step), int(unit)
     step_slider = widgets.IntSlider(value=step, min=0, max=time - 1, description="time step",
@@ -84,7 +84,7 @@ def lstm_gate_explorer(trace, step=0, unit=0):
     redraw()
     box = widgets.VBox([widgets.HBox([step_slider, unit_slider]), image])
     box.step_slider, box.unit_slider, box.image = step_slider, unit_slider, image
-    box.values = lambda: plotting.lstm_cell_values(trace, step_slider.value, unit_slider.value)
+    box.values = lambda: numpy_rnn.lstm_cell_values(trace, step_slider.value, unit_slider.value)
     return _with_fallback(box, lambda: {
         "image/png": _png_text(image.value),
         "text/plain": (f"Figure: the LSTM cell of unit {unit_slider.value} at time step {step_slider.value}, each "

@@ -25,7 +25,7 @@ import rnn_helpers as rh
 
 # The course's own Keras layers must be registered before a recorded model that uses them can be unpickled:
 # JordanCell (notebooks 02-03) is registered on import, MinGRU (notebook 09) when first asked for.
-_COURSE_LAYERS = (rh.keras_rnn.JordanCell, rh.linear_recurrence.MinGRU)
+_COURSE_LAYERS = (rh.keras_rnn.JordanCell, rh.min_gru.MinGRU)
 
 RECORD_ENV = "RNN_HELPERS_RECORD"           # the file one kernel writes (set only while it starts)
 RECORD_DIR_ENV = "RNN_HELPERS_RECORD_DIR"   # where make test keeps every notebook's record

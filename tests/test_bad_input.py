@@ -48,7 +48,7 @@ ACCEPTED = {
     ("gradient_flow.gradient_norms", "radius"): {"2.5"},
     ("one_step.OneStepResult", "mse"): {"0", "2.5", "10**12"},  # any error >= 0 can be a result
     ("one_step.OneStepResult", "seconds"): {"0", "2.5", "10**12"},
-    ("plotting.lstm_cell_values", "step"): {"0"}, ("plotting.lstm_cell_values", "unit"): {"0"},  # first step, unit
+    ("numpy_rnn.lstm_cell_values", "step"): {"0"}, ("numpy_rnn.lstm_cell_values", "unit"): {"0"},  # first step, unit
     ("plotting.lstm_cell_picture", "step"): {"0"}, ("plotting.lstm_cell_picture", "unit"): {"0"},
     ("plotting.plot_gate_traces", "marks"): {"0", "empty array"},  # mark step 0, or mark nothing
     ("training.full_bptt_runner", "learning_rate"): {"2.5"},  # large but allowed (<= 10)
@@ -73,11 +73,11 @@ ACCEPTED = {
     ("widgets.keyboard_box", "value"): {"string"},  # any text can be the box's first value
     ("widgets.date_box", "value"): {"string"},
     ("widgets.language_box", "value"): {"string"},
-    ("linear_recurrence.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
+    ("recurrence_costs.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
     ("linear_recurrence.g", "x"): {"-1", "0", "4-D array", "10**12", "2.5"},  # elementwise maths, like np.tanh
     ("linear_recurrence.feature_map", "x"): {"-1", "0", "4-D array", "10**12", "2.5"},
-    ("linear_recurrence.memory_run", "gate_bias"): {"-1", "0"},  # any bias in [-20, 20] (negative: forget)
-    ("linear_recurrence.build_memory_model", "gate_bias"): {"-1", "0"},
+    ("min_gru.memory_run", "gate_bias"): {"-1", "0"},  # any bias in [-20, 20] (negative: forget)
+    ("min_gru.build_memory_model", "gate_bias"): {"-1", "0"},
     ("writing.load_date_benchmark", "path"): {"string"},
     ("data.benchmark_results", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
     ("data.benchmark_results", "script"): {"string"}, ("data.benchmark_results", "duration"): {"string"},  # any text  # a missing file: FileNotFoundError naming the script
@@ -366,7 +366,7 @@ EXAMPLES = {
     "plotting.loss_curves": lambda: dict(losses={"bptt": np.ones(3)}),
     "plotting.plot_gate_traces": lambda: dict(trace=_trace()),
     "plotting.lstm_cell_diagram": lambda: dict(highlight="forget"),
-    "plotting.lstm_cell_values": lambda: dict(trace=_trace(), step=1, unit=0),
+    "numpy_rnn.lstm_cell_values": lambda: dict(trace=_trace(), step=1, unit=0),
     "plotting.lstm_cell_picture": lambda: dict(trace=_trace(), step=1, unit=0),
     "plotting.gru_cell_diagram": lambda: dict(highlight="reset"),
     "plotting.usage_modes_diagram": lambda: dict(),
@@ -469,7 +469,7 @@ EXAMPLES = {
     "data.prefix_parity": lambda: dict(n_samples=3, length=4, seed=1),
     "plotting.min_gru_cell_diagram": lambda: dict(),
     "plotting.scan_diagram": lambda: dict(steps=4),
-    "linear_recurrence.load_benchmark": lambda: dict(),
+    "recurrence_costs.load_benchmark": lambda: dict(),
     "linear_recurrence.min_param_names": lambda: dict(cell="minlstm"),
     "linear_recurrence.min_gru_gates": lambda: dict(X=_X(), params=_min_params("mingru")),
     "linear_recurrence.min_lstm_gates": lambda: dict(X=_X(), params=_min_params("minlstm")),
@@ -486,14 +486,14 @@ EXAMPLES = {
     "linear_recurrence.min_gru_forward": lambda: dict(X=_X(), params=_min_params("mingru"), h0=np.zeros((1, 3)),
                                                       method="scan"),
     "linear_recurrence.min_gru_gradient_norms": lambda: dict(X=_X(), params=_min_params("mingru")),
-    "linear_recurrence.build_memory_model": lambda: dict(cell="mingru", length=3, features=1, units=2, layers=1,
-                                                         return_sequences=True, gate_bias=1.0),
-    "linear_recurrence.memory_data": lambda: dict(task="parity", n_samples=2, length=3, seed=1),
-    "linear_recurrence.score": lambda: dict(task="parity", y_true=np.ones((2, 3, 1)), prediction=np.ones((2, 3, 1))),
-    "linear_recurrence.memory_run": lambda: dict(cell="gru", task="parity", length=2, units=1, layers=1, epochs=1,
-                                                 n_train=2, n_test=2, batch_size=2, learning_rate=0.01, seed=1,
-                                                 gate_bias=1.0),
-    "linear_recurrence.median_seconds": lambda: dict(run=lambda: None, repeats=2),
+    "min_gru.build_memory_model": lambda: dict(cell="mingru", length=3, features=1, units=2, layers=1,
+                                               return_sequences=True, gate_bias=1.0),
+    "min_gru.memory_data": lambda: dict(task="parity", n_samples=2, length=3, seed=1),
+    "min_gru.score": lambda: dict(task="parity", y_true=np.ones((2, 3, 1)), prediction=np.ones((2, 3, 1))),
+    "min_gru.memory_run": lambda: dict(cell="gru", task="parity", length=2, units=1, layers=1, epochs=1,
+                                       n_train=2, n_test=2, batch_size=2, learning_rate=0.01, seed=1,
+                                       gate_bias=1.0),
+    "recurrence_costs.median_seconds": lambda: dict(run=lambda: None, repeats=2),
     "linear_recurrence.feature_map": lambda: dict(x=np.array([-1.0, 1.0])),
     "linear_recurrence.softmax_attention_causal": lambda: dict(Q=np.ones((3, 2)), K=np.ones((3, 2)), V=np.ones((3, 1))),
     "linear_recurrence.linear_attention_masked": lambda: dict(Q=np.ones((3, 2)), K=np.ones((3, 2)), V=np.ones((3, 1))),
@@ -502,16 +502,17 @@ EXAMPLES = {
                                                                  V=np.ones((3, 1))),
     "linear_recurrence.linear_attention_step": lambda: dict(q=np.ones(2), k=np.ones(2), v=np.ones(1),
                                                             S=np.zeros((2, 1)), z=np.zeros(2)),
-    "linear_recurrence.generation_cost": lambda: dict(positions=[2, 4], d=2, repeats=1, seed=1),
+    "recurrence_costs.generation_cost": lambda: dict(positions=[2, 4], d=2, repeats=1, seed=1),
     "linear_recurrence.ssm_recurrence": lambda: dict(u=np.ones(4), A=np.array([0.5]), B=np.ones(1), C=np.ones(1)),
     "linear_recurrence.ssm_kernel": lambda: dict(A=np.array([0.5]), B=np.ones(1), C=np.ones(1), length=3),
     "linear_recurrence.ssm_convolution": lambda: dict(u=np.ones(4), A=np.array([0.5]), B=np.ones(1), C=np.ones(1)),
-    "linear_recurrence.loop_and_scan_times": lambda: dict(T=4, batch=1, units=1, repeats=1, methods=("numpy loop",),
-                                                          seed=1),
+    "recurrence_costs.loop_and_scan_times": lambda: dict(T=4, batch=1, units=1, repeats=1, methods=("numpy loop",),
+                                                         seed=1),
     "plotting.layered_rnn_diagram": lambda: dict(kind="stacked", steps=3, labels=["a", "b", "c"]),
     "reading.validation_split": lambda: dict(X=np.zeros((10, 2)), y=np.repeat([0, 1], 5), fraction=0.4, seed=1),
     "data.bracket_strings": lambda: dict(n=4, length=8, seed=1),
     "writing.load_date_benchmark": lambda: dict(),
+    "cells.get": lambda: dict(cell="gru"),
     "data.benchmark_results": lambda: dict(path=_date_benchmark_path(), script="benchmarks/date_translation.py",
                                            duration="minutes"),
 }
@@ -529,7 +530,8 @@ def public_callables():
         module = importlib.import_module(f"rnn_helpers.{info.name}")
         for attribute, obj in vars(module).items():
             name = f"{info.name}.{attribute}"
-            if attribute.startswith("_") or getattr(obj, "__module__", None) != module.__name__ or \
+            home = getattr(obj, "__module__", None) or ""  # a subpackage's names live in its modules
+            if attribute.startswith("_") or (home != module.__name__ and not home.startswith(f"{module.__name__}.")) or \
                     not (inspect.isfunction(obj) or inspect.isclass(obj)) or name in NOT_SWEPT:
                 continue
             signature = inspect.signature(obj.__init__ if inspect.isclass(obj) else obj)

@@ -71,8 +71,8 @@ def test_04_on_the_adding_problem_the_input_gates_react_to_markers_but_few_switc
     assert np.mean((unmarked_i > 0.3) & (unmarked_i < 0.7)) > 0.5  # "most sit half open at the unmarked steps"
     # the explorer's frozen picture: open at the first marker, shut one step later
     first_marker = int(np.flatnonzero(marked[0])[0])
-    assert rh.plotting.lstm_cell_values(one, first_marker, k)["i"] > 0.8
-    assert rh.plotting.lstm_cell_values(one, first_marker + 1, k)["i"] < 0.3
+    assert rh.numpy_rnn.lstm_cell_values(one, first_marker, k)["i"] > 0.8
+    assert rh.numpy_rnn.lstm_cell_values(one, first_marker + 1, k)["i"] < 0.3
 
 
 # --- notebook 04, exercises -----------------------------------------------------------------------------------

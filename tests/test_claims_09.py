@@ -29,7 +29,7 @@ def nb09():
 
 @pytest.fixture(scope="module")
 def bench09():
-    path = rh.linear_recurrence.BENCHMARK_RESULTS
+    path = rh.recurrence_costs.BENCHMARK_RESULTS
     return json.loads(path.read_text())
 
 
@@ -91,8 +91,8 @@ def test_09_prefix_parity_separates_the_cells_with_every_seed(nb09, seed):
     if seed == S09["SEED"]:
         scores = nb09["parity_scores"]
     else:
-        scores = {cell: rh.linear_recurrence.memory_run(cell, "parity", S09["PARITY_LENGTH"], units=S09["UNITS"],
-                                                        seed=seed)["score"] for cell in ("mingru", "gru", "lstm")}
+        scores = {cell: rh.min_gru.memory_run(cell, "parity", S09["PARITY_LENGTH"], units=S09["UNITS"],
+                                              seed=seed)["score"] for cell in ("mingru", "gru", "lstm")}
     assert scores["gru"] > 0.9 and scores["lstm"] > 0.9, scores  # "almost every time"
     assert abs(scores["mingru"] - 0.5) < 0.1, scores  # "the 50% of a coin toss"
 
@@ -133,7 +133,7 @@ def test_09_exercises_1_to_4():
     assert cost["scan_depth"] == 12 and cost["scan_work"] == 45057 and round(cost["scan_work"] / 4096) == 11
     x = np.random.default_rng(S09["SEED"]).standard_normal((S09["GRADIENT_LENGTH"], 1))  # exercise 4
     keras.utils.set_random_seed(S09["SEED"])
-    layer = rh.linear_recurrence.MinGRU(S09["UNITS"], gate_bias=5.0)
+    layer = rh.min_gru.MinGRU(S09["UNITS"], gate_bias=5.0)
     layer.build((None, S09["GRADIENT_LENGTH"], 1))
     params = dict(zip(("W_xz", "b_z", "W_xh", "b_h"), layer.get_weights()))
     assert rh.linear_recurrence.min_gru_gradient_norms(x[None], params)[-1] > 0.1

@@ -6,7 +6,7 @@ import pytest
 
 from random_weights import elman_params, random_jordan
 
-from rnn_helpers import keras_rnn, numpy_rnn
+from rnn_helpers import cells, keras_rnn, numpy_rnn
 
 SHAPES = [(1, 1, 1, 1, 1), (3, 5, 2, 4, 1), (2, 9, 3, 6, 2), (5, 4, 1, 16, 3)]  # batch, time, features, units, outputs
 DTYPES = [("float64", 1e-12), ("float32", 1e-6)]
@@ -83,9 +83,9 @@ def test_float32_conversion_rounds_each_weight_once(cell, reset_after):
         np.testing.assert_array_equal(back[name], params[name].astype(np.float32).astype(np.float64), err_msg=name)
 
 
-@pytest.mark.parametrize("cell, gate_order", [("lstm", keras_rnn.LSTM_GATE_ORDER), ("gru", keras_rnn.GRU_GATE_ORDER)])
-def test_params_from_fused_cuts_blocks_in_keras_gate_order(cell, gate_order):
-    features, units = 2, 3
+@pytest.mark.parametrize("cell", keras_rnn.FUSED_CELLS)
+def test_params_from_fused_cuts_blocks_in_keras_gate_order(cell):
+    features, units, gate_order = 2, 3, cells.get(cell).gates
     blocks = len(gate_order)
     # every column holds its gate's index, so a block from the wrong gate shows at once
     column_gate = np.repeat(np.arange(blocks), units).astype(float)
@@ -98,7 +98,6 @@ def test_params_from_fused_cuts_blocks_in_keras_gate_order(cell, gate_order):
         np.testing.assert_array_equal(p[f"W_x{gate}"], np.full((features, units), k))
         np.testing.assert_array_equal(p[f"W_h{gate}"], np.full((units, units), k + 10))
         np.testing.assert_array_equal(p[f"b_{gate}"], np.full(units, k + 20))
-    assert keras_rnn.LSTM_GATE_ORDER == ("i", "f", "c", "o") and keras_rnn.GRU_GATE_ORDER == ("z", "r", "h")
 
 
 def test_params_from_fused_splits_the_two_gru_biases_by_row():

@@ -8,7 +8,7 @@ import rnn_helpers as rh
 from rnn_helpers import linear_recurrence as lr
 
 
-def min_gru(seed=0, features=3, units=5, batch=2, time=37):
+def random_min_gru(seed=0, features=3, units=5, batch=2, time=37):
     p = rh.numpy_rnn.random_params(lr.min_param_names("mingru"), features, units, seed=seed)
     return np.random.default_rng(seed).normal(size=(batch, time, features)), p
 
@@ -25,7 +25,7 @@ def gru_loop_without_state_in_the_gates(X, p):
 
 @pytest.mark.parametrize("time", [1, 2, 3, 5, 8, 37, 64])
 def test_scan_equals_loop_equals_the_gru_without_state_in_its_gates(time):
-    X, p = min_gru(time=time)
+    X, p = random_min_gru(time=time)
     loop = lr.min_gru_forward(X, p)
     np.testing.assert_allclose(loop, gru_loop_without_state_in_the_gates(X, p), atol=1e-12)
     np.testing.assert_allclose(lr.min_gru_forward(X, p, method="scan"), loop, atol=1e-12)
@@ -79,7 +79,7 @@ def test_g_is_continuous_and_positive():
 
 
 def test_the_gradient_of_a_min_gru_is_the_product_of_its_gates():
-    X, p = min_gru(seed=3, batch=1, time=20)
+    X, p = random_min_gru(seed=3, batch=1, time=20)
     a, b = lr.min_gru_gates(X, p)
     norms = lr.min_gru_gradient_norms(X, p)
     assert norms.shape == (20,)
@@ -88,21 +88,6 @@ def test_the_gradient_of_a_min_gru_is_the_product_of_its_gates():
         nudged = lr.linear_recurrence(a[:, -k:], b[:, -k:], h0=h_before + 1e-3)[0, -1]
         plain = lr.linear_recurrence(a[:, -k:], b[:, -k:], h0=h_before)[0, -1]
         assert (nudged - plain).max() / 1e-3 == pytest.approx(norms[k - 1], rel=1e-9)
-
-
-def test_keras_layer_equals_the_numpy_loop_in_float64_and_builds_a_model_with_a_static_shape():
-    X, p = min_gru(time=33)
-    inputs = keras.Input(shape=(33, 3), dtype="float64")
-    layer = lr.MinGRU(5, dtype="float64")
-    model = keras.Model(inputs, layer(inputs))
-    layer.set_weights([p["W_xz"], p["b_z"], p["W_xh"], p["b_h"]])
-    assert model.output_shape == (None, 33, 5) and layer.supports_jit is False
-    np.testing.assert_allclose(np.asarray(model(X)), lr.min_gru_forward(X, p), atol=1e-12)
-    last = keras.Model(inputs, lr.MinGRU(5, return_sequences=False, dtype="float64")(inputs))
-    last.set_weights(model.get_weights())
-    np.testing.assert_allclose(np.asarray(last(X)), lr.min_gru_forward(X, p)[:, -1], atol=1e-12)
-    clone = lr.MinGRU.from_config(layer.get_config())
-    assert (clone.units, clone.return_sequences) == (5, True)
 
 
 def coefficients(seed, time, dtype):
@@ -145,37 +130,6 @@ def test_keras_scan_takes_the_path_the_switch_picks(monkeypatch):
         np.testing.assert_array_equal(np.asarray(ours), theirs)
 
 
-def test_the_min_gru_layer_on_the_fallback_equals_the_loop(monkeypatch):
-    import tensorflow as tf
-
-    monkeypatch.setattr(lr, "keras_scan_traces", lambda: False)  # as on Keras 3.13 with TensorFlow
-    X, p = min_gru(time=33)
-    inputs = keras.Input(shape=(33, 3), dtype="float64")
-    layer = lr.MinGRU(5, dtype="float64")
-    model = keras.Model(inputs, layer(inputs))
-    layer.set_weights([p["W_xz"], p["b_z"], p["W_xh"], p["b_h"]])
-    assert model.output_shape == (None, 33, 5)
-    in_a_graph = tf.function(model)(tf.constant(X))
-    np.testing.assert_allclose(np.asarray(in_a_graph), lr.min_gru_forward(X, p), atol=1e-12)
-
-
-@pytest.mark.slow  # traces and trains a Keras model: make test
-def test_keras_layer_trains_in_a_graph_and_falls_back_from_xla():
-    model = lr.build_memory_model("mingru", 12, 2, units=4, layers=2)
-    with pytest.warns(UserWarning, match="jit_compile"):  # the scan cannot compile under XLA: Keras falls back
-        model.compile(optimizer="adam", loss="mse", jit_compile=True)
-    X, y = rh.data.adding_problem(64, 12, seed=0)
-    history = model.fit(X, y, epochs=2, verbose=0)
-    assert np.all(np.isfinite(history.history["loss"])) and model.output_shape == (None, 1)
-
-
-@pytest.mark.slow  # trains for about a second: make test
-def test_memory_run_learns_parity_with_a_gru_and_reports_its_settings():
-    result = lr.memory_run("gru", "parity", 4, units=8, n_test=128)
-    assert result["score"] > 0.9 and result["params"] == rh.gates.param_count("gru", 1, 8)
-    assert (result["cell"], result["task"], result["length"], len(result["losses"])) == ("gru", "parity", 4, 10)
-
-
 def test_prefix_parity_labels_every_step_with_the_running_parity():
     X, y = rh.data.prefix_parity(50, 9, seed=1)
     assert X.shape == y.shape == (50, 9, 1) and X.dtype == np.float32
@@ -211,29 +165,6 @@ def test_ssm_recurrence_equals_its_fft_convolution_and_its_kernel_is_c_a_to_the_
     np.testing.assert_allclose(lr.ssm_recurrence(impulse, A, B, C), lr.ssm_kernel(A, B, C, 10), atol=1e-15)
 
 
-def test_generation_cost_counts_the_numbers_kept_and_times_every_position():
-    table = lr.generation_cost([8, 64], d=16, repeats=3)
-    assert list(table.position) == [8, 64] and list(table.softmax_floats) == [256, 2048]
-    assert list(table.linear_floats) == [16 * 16 + 16] * 2 and np.all(table[["softmax_us", "linear_us"]] > 0)
-
-
-def test_the_fast_token_step_is_the_checked_one():
-    rng = np.random.default_rng(8)
-    q, k, v = rng.normal(size=(3, 5))
-    S, z = np.abs(rng.normal(size=(5, 5))), np.abs(rng.normal(size=5)) + 1
-    expected, S_new, z_new = lr.linear_attention_step(q, k, v, S, z)
-    assert lr._linear_token(q, k, v, S, z) == pytest.approx(expected, abs=1e-12)
-    np.testing.assert_allclose(S, S_new, atol=1e-12)  # the fast step updated S and z in place
-    np.testing.assert_allclose(z, z_new, atol=1e-12)
-
-
-def test_loop_and_scan_times_agree_with_the_loop_and_time_each_method():
-    times = lr.loop_and_scan_times(16, batch=2, units=3, repeats=2, methods=("numpy scan", "keras scan"))
-    assert set(times) == {"numpy scan", "keras scan"}
-    assert times["numpy scan"]["max_diff"] < 1e-12 and times["keras scan"]["max_diff"] < 1e-5
-    assert all(t["cold"] > 0 and t["warm"] > 0 for t in times.values())
-
-
 @pytest.mark.parametrize(
     "call, error, match",
     [
@@ -245,7 +176,7 @@ def test_loop_and_scan_times_agree_with_the_loop_and_time_each_method():
         (lambda: lr.combine((1.0, 2.0), 3.0), TypeError, "pair"),
         (lambda: lr.scan_cost(0), ValueError, ">= 1"),
         (lambda: lr.min_gru_forward(np.zeros((1, 2, 1)), {}, method="fast"), ValueError, "loop"),
-        (lambda: lr.min_gru_gradient_norms(*min_gru(batch=2)), ValueError, "one sequence"),
+        (lambda: lr.min_gru_gradient_norms(*random_min_gru(batch=2)), ValueError, "one sequence"),
         (lambda: lr.log_space_recurrence(np.zeros((1, 2, 1)), np.zeros((1, 3, 1))), ValueError, "same shape"),
         (lambda: lr.linear_attention_cumsum(np.zeros((4, 2)), np.zeros((4, 3)), np.zeros((4, 2))), ValueError, "same d"),
         (lambda: lr.linear_attention_masked(np.zeros((4, 2)), np.zeros((4, 2)), np.zeros((3, 2))), ValueError,
@@ -254,16 +185,7 @@ def test_loop_and_scan_times_agree_with_the_loop_and_time_each_method():
          ValueError, "S must have shape"),
         (lambda: lr.ssm_recurrence(np.zeros(5), np.zeros(2), np.zeros(3), np.zeros(2)), ValueError, "B must"),
         (lambda: lr.ssm_kernel(np.zeros(2), np.zeros(2), np.zeros(2), 0), ValueError, ">= 1"),
-        (lambda: lr.generation_cost([0, 4]), ValueError, ">= 1"),
-        (lambda: lr.median_seconds(3), TypeError, "function"),
-        (lambda: lr.loop_and_scan_times(8, methods="numpy loop"), TypeError, "tuple"),
-        (lambda: lr.memory_run("elman", "parity", 4), ValueError, "must be one of"),
-        (lambda: lr.memory_data("copy", 4, 4), ValueError, "must be one of"),
-        (lambda: lr.build_memory_model("gru", 8, 1, layers=0), ValueError, ">= 1"),
-        (lambda: lr.MinGRU(0), ValueError, ">= 1"),
-        (lambda: lr.MinGRU(4)(keras.Input(shape=(None, 2))), ValueError, "fixed time length"),
         (lambda: rh.data.prefix_parity(0, 4), ValueError, ">= 1"),
-        (lambda: lr.not_there, AttributeError, "not_there"),
     ],
 )
 def test_bad_input_is_explained(call, error, match):
@@ -271,13 +193,3 @@ def test_bad_input_is_explained(call, error, match):
         call()
 
 
-def test_the_committed_benchmark_has_every_part_the_notebook_reads(tmp_path):
-    results = lr.load_benchmark()
-    assert {"machine", "timing", "memory", "parity"} <= set(results)
-    assert {row["T"] for row in results["timing"]} == {64, 128, 256, 512, 1024, 2048, 4096}
-    assert {row["method"] for row in results["timing"]} == set(lr.TIMED_METHODS)
-    assert {(row["task"], row["length"]) for row in results["memory"]} == {
-        (task, lag) for task in ("recall_first", "adding") for lag in (10, 30, 100)}
-    assert {row["seed"] for row in results["parity"]} == {0, 1, 2}
-    with pytest.raises(FileNotFoundError, match="benchmarks/linear_recurrence.py"):
-        lr.load_benchmark(tmp_path / "missing.json")

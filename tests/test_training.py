@@ -12,7 +12,7 @@ from rnn_helpers import data, gates, training
 
 
 def test_one_vocabulary_of_cells_and_tasks():
-    assert training.CELLS == ("elman", "jordan", "lstm", "gru")
+    assert rh.cells.CLASSIC == ("elman", "jordan", "lstm", "gru")
     assert training.TASKS == ("recall_first", "adding")
 
 
@@ -40,7 +40,7 @@ def test_evaluate_forecast():
     assert_allclose(scores["abs_err_by_horizon"], [0.0, 0.5, 0.0])
 
 
-@pytest.mark.parametrize("cell", training.CELLS)
+@pytest.mark.parametrize("cell", rh.cells.CLASSIC)
 def test_build_model_answers_once_or_at_every_step(cell):
     X = np.zeros((4, 5, 2), dtype="float32")
     many_to_one = training.build_model(cell, units=3, features=2)
@@ -51,7 +51,7 @@ def test_build_model_answers_once_or_at_every_step(cell):
     assert many_to_one.layers[0].count_params() == gates.param_count(cell, 2, 3)
 
 
-@pytest.mark.parametrize("cell", training.CELLS)
+@pytest.mark.parametrize("cell", rh.cells.CLASSIC)
 def test_a_sequence_model_generates_by_feeding_back_its_own_forecasts(cell):
     keras.utils.set_random_seed(0)
     model = training.build_model(cell, units=4, return_sequences=True)

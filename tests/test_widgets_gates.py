@@ -8,7 +8,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from rnn_helpers import gates, plotting, widgets
+from rnn_helpers import gates, numpy_rnn, plotting, widgets
 
 matplotlib.use("Agg")
 
@@ -46,11 +46,11 @@ def test_moving_the_sliders_redraws_and_updates_the_values(trace):
 
 
 def test_cell_values_at_the_first_step_start_from_zero(trace):
-    values = plotting.lstm_cell_values(trace, 0, 1)
+    values = numpy_rnn.lstm_cell_values(trace, 0, 1)
     assert values["c_prev"] == 0.0 and values["h_prev"] == 0.0
     assert values["x"] == pytest.approx(trace["x"][0, 0])
     # the picture's arithmetic: c = f c_prev + i c_tilde and h = o tanh(c)
-    v = plotting.lstm_cell_values(trace, 4, 1)
+    v = numpy_rnn.lstm_cell_values(trace, 4, 1)
     assert v["c"] == pytest.approx(v["f"] * v["c_prev"] + v["i"] * v["c_tilde"])
     assert v["h"] == pytest.approx(v["o"] * np.tanh(v["c"]))
 
@@ -93,9 +93,9 @@ def test_explorer_rejects_bad_input(trace):
     with pytest.raises(ValueError, match="step must be <= 8"):
         widgets.lstm_gate_explorer(trace, step=9)
     with pytest.raises(ValueError, match="unit must be >= 0"):
-        plotting.lstm_cell_values(trace, 0, -1)
+        numpy_rnn.lstm_cell_values(trace, 0, -1)
     with pytest.raises(TypeError, match="step must be an int"):
         plotting.lstm_cell_picture(trace, 1.5, 0)
     bad = dict(trace, o=trace["o"][:4])
     with pytest.raises(ValueError, match=r"trace\['o'\] must have shape \(9, 3\)"):
-        plotting.lstm_cell_values(bad, 0, 0)
+        numpy_rnn.lstm_cell_values(bad, 0, 0)
