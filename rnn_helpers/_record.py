@@ -98,16 +98,28 @@ def start(shell, path):
     shell.events.register("post_run_cell", write)
 
 
+def notebook_shell():
+    """The shell of the Jupyter kernel this code runs in, or None in a terminal, a plain script or IPython.
+
+    The package's one test for "in a notebook": the progress bars, the training summaries and the recorder ask it.
+    Colab's shell is a subclass of ipykernel's, so the test is `isinstance`, not the class's name.
+    """
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    if shell is None:
+        return None
+    try:
+        from ipykernel.zmqshell import ZMQInteractiveShell
+    except ImportError:  # IPython without Jupyter: a terminal
+        return None
+    return shell if isinstance(shell, ZMQInteractiveShell) else None
+
+
 def start_if_asked():
     """Start recording in this IPython kernel if `RNN_HELPERS_RECORD` names a file (the tests set it)."""
     path = os.environ.get(ENV)
     if not path:
         return
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
+    shell = notebook_shell()
     if shell is not None and not getattr(shell, "_rnn_helpers_recording", False):
         shell._rnn_helpers_recording = True
         start(shell, path)

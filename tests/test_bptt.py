@@ -143,7 +143,7 @@ P_OK = bptt.init_elman(1, 2, 1)
          "truncate must be an int"),
         (lambda: bptt.elman_backward(np.ones((2, 3, 1)), {"X": 1}), TypeError, "cache must be"),
         (lambda: bptt.elman_backward(np.ones((2, 4, 1)), bptt.elman_forward(X_OK, P_OK)[1]), ValueError,
-         "dY must have the shape"),
+         "dY must have shape"),
         (lambda: bptt.jordan_backward(np.ones((2, 3, 1)), bptt.elman_forward(X_OK, P_OK)[1]), TypeError,
          "jordan_forward"),
         (lambda: bptt.gradient_check("lstm", X_OK, Y_OK, P_OK), ValueError, r"one of \['elman', 'jordan'\]"),
