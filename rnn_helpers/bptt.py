@@ -64,7 +64,7 @@ def init_elman(features, units, outputs=1, seed=0, scale=0.5):
 
 
 @validate(X=Array(ndim=3), checked_in_body=("params", "h0"))
-def elman_forward(X, params, h0=None):
+def elman_forward_with_cache(X, params, h0=None):
     """Run an Elman network over `X` and keep everything the backward pass needs.
 
     Introduced in notebook 03.
@@ -102,7 +102,7 @@ def elman_backward(dY, cache, truncate=None):
 
     Args:
         dY: gradient of the loss with respect to the outputs, `(batch, time, outputs)`.
-        cache: the cache returned by `elman_forward`.
+        cache: the cache returned by `elman_forward_with_cache`.
         truncate: None for full BPTT, or an int >= 1.
 
     Returns:
@@ -154,7 +154,7 @@ def elman_loss_and_grads(X, Y_target, params, truncate=None, h0=None):
         `(loss, grads)`: a float and a dict of gradients shaped like `params`.
     """
     X, Y_target = _check_data(X, Y_target)
-    Y, cache = elman_forward(X, params, h0=h0)
+    Y, cache = elman_forward_with_cache(X, params, h0=h0)
     loss, dY = _sequence_loss(Y, Y_target)
     return loss, elman_backward(dY, cache, truncate=truncate)
 
@@ -184,7 +184,7 @@ def init_jordan(features, units, outputs=1, seed=0, scale=0.5):
 
 
 @validate(X=Array(ndim=3), checked_in_body=("params", "y0"))
-def jordan_forward(X, params, y0=None):
+def jordan_forward_with_cache(X, params, y0=None):
     """Run a Jordan network over `X` and keep everything the backward pass needs.
 
     Introduced in notebook 03.
@@ -221,14 +221,14 @@ def jordan_backward(dY, cache, truncate=None):
 
     Args:
         dY: gradient of the loss with respect to the outputs, `(batch, time, outputs)`.
-        cache: the cache returned by `jordan_forward`.
+        cache: the cache returned by `jordan_forward_with_cache`.
         truncate: None for full BPTT, or an int >= 1.
 
     Returns:
         dict of gradients with the same keys and shapes as the parameters.
     """
     if not isinstance(cache, dict) or "Yfull" not in cache:
-        raise TypeError("cache must be the dict returned by jordan_forward(X, params); call that first.")
+        raise TypeError("cache must be the dict returned by jordan_forward_with_cache(X, params); call that first.")
     X, H, p = _check_cache(cache)
     Yfull = cache["Yfull"]
     check_shape("dY", dY, Yfull[:, 1:].shape, _OUTPUTS_HINT)
@@ -275,7 +275,7 @@ def jordan_loss_and_grads(X, Y_target, params, truncate=None, y0=None):
         `(loss, grads)`: a float and a dict of gradients shaped like `params`.
     """
     X, Y_target = _check_data(X, Y_target)
-    Y, cache = jordan_forward(X, params, y0=y0)
+    Y, cache = jordan_forward_with_cache(X, params, y0=y0)
     loss, dY = _sequence_loss(Y, Y_target)
     return loss, jordan_backward(dY, cache, truncate=truncate)
 
@@ -424,6 +424,7 @@ def _sequence_loss(Y, Y_target):
 
 def _check_cache(cache):
     if not isinstance(cache, dict) or not {"X", "H", "params"} <= set(cache):
-        raise TypeError("cache must be the dict returned by the matching forward pass; call elman_forward first.")
+        raise TypeError("cache must be the dict returned by the matching forward pass; "
+                        "call elman_forward_with_cache or jordan_forward_with_cache first.")
     return cache["X"], cache["H"], cache["params"]
 

@@ -121,7 +121,8 @@ def _built(cell):
 def _cache(cell):
     from rnn_helpers import bptt
 
-    return (bptt.elman_forward if cell == "elman" else bptt.jordan_forward)(_X(), _network(cell))[1]
+    forward = bptt.elman_forward_with_cache if cell == "elman" else bptt.jordan_forward_with_cache
+    return forward(_X(), _network(cell))[1]
 
 
 def _learner_fn(*args):
@@ -254,8 +255,8 @@ def _date_frame():
 EXAMPLES = {
     "bptt.init_elman": lambda: dict(features=2, units=3),
     "bptt.init_jordan": lambda: dict(features=2, units=3),
-    "bptt.elman_forward": lambda: dict(X=_X(), params=_network("elman")),
-    "bptt.jordan_forward": lambda: dict(X=_X(), params=_network("jordan")),
+    "bptt.elman_forward_with_cache": lambda: dict(X=_X(), params=_network("elman")),
+    "bptt.jordan_forward_with_cache": lambda: dict(X=_X(), params=_network("jordan")),
     "bptt.elman_backward": lambda: dict(dY=np.ones((1, 3, 1)), cache=_cache("elman")),
     "bptt.jordan_backward": lambda: dict(dY=np.ones((1, 3, 1)), cache=_cache("jordan")),
     "bptt.elman_loss_and_grads": lambda: dict(X=_X(), Y_target=np.ones((1, 3, 1)), params=_network("elman")),
