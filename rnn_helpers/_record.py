@@ -1,11 +1,14 @@
 """Record a notebook's named results while it runs, so the test suite reads them instead of training again.
 
-Nothing here runs in a learner's kernel: it starts only when the environment variable `RNN_HELPERS_RECORD`
+Nothing is recorded in a learner's kernel: recording starts only when the environment variable `RNN_HELPERS_RECORD`
 names a file, which the test suite sets for each notebook that nbval executes (`conftest.py`). After every
 cell, the notebook's plain results — numbers, strings, arrays, pandas tables, trained Keras models, and lists,
 tuples, dicts and dataclasses of them — are written to that file with pickle. Functions and figures are left
 out. A model is pickled again only when its weights have changed, so a cell costs milliseconds.
 The claims in `tests/test_claims_NN.py` then read, say, `record["clipped"]` from the run nbval just checked.
+
+`notebook_shell` is the package's one test for running in a Jupyter kernel (the recorder, the progress bars and
+the training summaries ask it); it lives here because this is the lowest module that needs it.
 """
 
 import dataclasses

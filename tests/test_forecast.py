@@ -181,8 +181,8 @@ def test_cli_prints_one_json_object(tmp_path):
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert {"method": "bptt", "epochs": 10, "cells": 4, "seed": 2}.items() <= result.items()
-    for key in ("train_seconds", "generate_seconds", "mse_36", "max_abs_err_36"):
-        assert isinstance(result[key], float)
+    assert result["train_seconds"] > 0 and result["generate_seconds"] > 0
+    assert 0 < result["mse_36"] <= result["max_abs_err_36"] ** 2  # a mean of squares is at most the largest square
     assert png.stat().st_size > 10_000
     assert done.stderr == ""  # no TensorFlow log lines
 
