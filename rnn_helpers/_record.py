@@ -1,11 +1,14 @@
 """Record a notebook's named results while it runs, so the test suite reads them instead of training again.
 
-Nothing here runs in a learner's kernel: it starts only when the environment variable `RNN_HELPERS_RECORD`
+Nothing is recorded in a learner's kernel: recording starts only when the environment variable `RNN_HELPERS_RECORD`
 names a file, which the test suite sets for each notebook that nbval executes (`conftest.py`). After every
 cell, the notebook's plain results — numbers, strings, arrays, pandas tables, trained Keras models, and lists,
 tuples, dicts and dataclasses of them — are written to that file with pickle. Functions and figures are left
 out. A model is pickled again only when its weights have changed, so a cell costs milliseconds.
 The claims in `tests/test_claims_NN.py` then read, say, `record["clipped"]` from the run nbval just checked.
+
+`notebook_shell` is the package's one test for running in a Jupyter kernel (the recorder, the progress bars and
+the training summaries ask it); it lives here because this is the lowest module that needs it.
 """
 
 import dataclasses
@@ -98,16 +101,28 @@ def start(shell, path):
     shell.events.register("post_run_cell", write)
 
 
+def notebook_shell():
+    """The shell of the Jupyter kernel this code runs in, or None in a terminal, a plain script or IPython.
+
+    The package's one test for "in a notebook": the progress bars, the training summaries and the recorder ask it.
+    Colab's shell is a subclass of ipykernel's, so the test is `isinstance`, not the class's name.
+    """
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    if shell is None:
+        return None
+    try:
+        from ipykernel.zmqshell import ZMQInteractiveShell
+    except ImportError:  # IPython without Jupyter: a terminal
+        return None
+    return shell if isinstance(shell, ZMQInteractiveShell) else None
+
+
 def start_if_asked():
     """Start recording in this IPython kernel if `RNN_HELPERS_RECORD` names a file (the tests set it)."""
     path = os.environ.get(ENV)
     if not path:
         return
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
+    shell = notebook_shell()
     if shell is not None and not getattr(shell, "_rnn_helpers_recording", False):
         shell._rnn_helpers_recording = True
         start(shell, path)

@@ -261,3 +261,154 @@ def check_lstm_trace(trace):
     if checked["x"].shape[0] != shape[0]:
         raise ValueError(f"trace['x'] must have {shape[0]} time steps like the gates, got {checked['x'].shape[0]}.")
     return checked
+# ------------------------------------------------------------------------------------ declared checks
+# A public function declares each parameter's contract once, above its definition:
+#
+#     @validate(units=Size(), learning_rate=Float(strictly_positive=True, maximum=10), cell=Choice(CELLS))
+#     def train(cell, units, learning_rate=0.01): ...
+#
+# The decorator runs the checks before the body and passes the checked values on (an int for an int, a float64
+# array for an array), so the body uses them as they are. The declarations stay readable on the function as
+# `train.constraints` (parameter -> Constraint): tests/test_bad_input.py makes its bad values from them.
+
+
+class Constraint:
+    """One parameter's contract: a `check_*(name, value, **options)` function and its options.
+
+    Calling the constraint checks a value and returns the checked one; `options` (minimum, maximum, choices,
+    ndim, ...) stay readable, so a test can aim just outside them.
+    """
+
+    def __init__(self, check, **options):
+        self.check = check
+        self.options = options
+
+    def __call__(self, name, value):
+        return self.check(name, value, **self.options)
+
+    def __repr__(self):
+        options = ", ".join(f"{key}={value!r}" for key, value in self.options.items())
+        return f"{self.check.__name__}({options})"
+
+
+def check_optional(name, value, constraint):
+    """None passes as it is; anything else must satisfy `constraint`."""
+    return None if value is None else constraint(name, value)
+
+
+def Int(minimum=None, maximum=None, hint=""):
+    """An int in [minimum, maximum] (see `check_int`)."""
+    return Constraint(check_int, minimum=minimum, maximum=maximum, hint=hint)
+
+
+def Size():
+    """A size (features, units, outputs, steps): an int in [1, MAX_SIZE]."""
+    return Int(minimum=1, maximum=MAX_SIZE, hint=SIZE_HINT)
+
+
+def Count(minimum=1):
+    """A count (samples, steps, epochs, a sequence's length): an int in [minimum, MAX_COUNT]."""
+    return Int(minimum=minimum, maximum=MAX_COUNT, hint=COUNT_HINT)
+
+
+def Seed():
+    """A random seed: any int >= 0, as numpy's generators take."""
+    return Int(minimum=0)
+
+
+def Float(minimum=None, maximum=None, strictly_positive=False):
+    """A finite real number in range (see `check_float`)."""
+    return Constraint(check_float, minimum=minimum, maximum=maximum, strictly_positive=strictly_positive)
+
+
+def Choice(choices):
+    """One of the strings `choices`."""
+    return Constraint(check_choice, choices=tuple(choices))
+
+
+def Bool():
+    """True or False."""
+    return Constraint(check_bool)
+
+
+def Text(allow_empty=False):
+    """A string, non-empty unless `allow_empty`."""
+    return Constraint(check_text, allow_empty=allow_empty)
+
+
+def Array(ndim=None, allow_empty=False):
+    """A finite float64 array of rank `ndim` (see `check_array`)."""
+    return Constraint(check_array, ndim=ndim, allow_empty=allow_empty)
+
+
+def Sequence():
+    """One input sequence, `(time, features)` or 1-D (see `check_sequence`)."""
+    return Constraint(check_sequence)
+
+
+def Function(example="a function"):
+    """Something callable; `example` names what is expected in the message."""
+    return Constraint(check_callable, example=example)
+
+
+def KerasModel():
+    """A built `keras.Model`."""
+    return Constraint(check_keras_model)
+
+
+def KerasLayer(*class_names):
+    """A built Keras layer of one of `class_names`, e.g. `KerasLayer("LSTM", "GRU")`."""
+    return Constraint(check_keras_layer, class_names=class_names)
+
+
+def Optional(constraint):
+    """None, or a value that satisfies `constraint`."""
+    return Constraint(check_optional, constraint=constraint)
+
+
+def Check(check, **options):
+    """Any other `check(name, value, **options)` function, e.g. `Check(check_words)`."""
+    return Constraint(check, **options)
+
+
+def validate(checked_in_body=(), **constraints):
+    """Declare the contract of a function's parameters; the decorated function checks them on every call.
+
+    Args:
+        checked_in_body: names of parameters that the body checks itself, because their check needs the
+            other arguments (a weight dict that must fit `X`, a cache from a forward pass) or belongs to that
+            function alone; listed so that the declaration names every parameter.
+        **constraints: parameter name -> `Constraint` (`Int`, `Size`, `Float`, `Choice`, `Array`, ...).
+
+    Returns:
+        A decorator. The decorated function has the same signature and `constraints` (a dict) and
+        `checked_in_body` (a tuple) attributes.
+    """
+    import functools
+    import inspect
+
+    def decorate(function):
+        signature = inspect.signature(function)
+        named = set(constraints) | set(checked_in_body)
+        unknown = sorted(named - set(signature.parameters))
+        if unknown:
+            raise TypeError(f"validate() names {unknown}, which {function.__name__}() does not take; "
+                            f"its parameters are {list(signature.parameters)}.")
+        for name, constraint in constraints.items():
+            if not isinstance(constraint, Constraint):
+                raise TypeError(f"the constraint of {name} must be a Constraint such as Int() or Array(ndim=3), "
+                                f"got {_describe(constraint)}.")
+
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            for name, constraint in constraints.items():
+                bound.arguments[name] = constraint(name, bound.arguments[name])
+            return function(*bound.args, **bound.kwargs)
+
+        checked.constraints = dict(constraints)
+        checked.checked_in_body = tuple(checked_in_body)
+        return checked
+
+    return decorate

@@ -14,11 +14,14 @@ kernel layout `(inputs, outputs)`, so they copy straight into `keras.layers.Simp
 
 import numpy as np
 
-from ._validation import check_array, check_callable, check_choice, check_float, check_int, check_params, check_state
+from ._validation import (Array, Choice, Float, Function, Int, Optional, Seed, Size, check_array, check_params,
+                          check_shape, check_state, validate)
 from .numpy_rnn import elman_step, jordan_step, param_names, random_params
 
 ELMAN_PARAMS = param_names("elman") + ("W_hy", "b_y")  # the cell plus a linear output layer
 JORDAN_PARAMS = param_names("jordan")  # the output layer is part of the Jordan cell
+CELLS = ("elman", "jordan")
+_OUTPUTS_HINT = "dY is dL/dY: one value per output of the forward pass."
 
 
 # ----------------------------------------------------------------------------------------------- checks
@@ -29,8 +32,7 @@ def _check_network(params, names, features):
 
 
 def _check_data(X, Y_target):
-    X = check_array("X", X, ndim=3)
-    Y_target = check_array("Y_target", Y_target, ndim=3)
+    """Raise unless the targets have one row per input step; return both."""
     if Y_target.shape[:2] != X.shape[:2]:
         raise ValueError(
             f"Y_target must have the same batch and time sizes as X {X.shape[:2]}, got {Y_target.shape[:2]}. "
@@ -39,11 +41,9 @@ def _check_data(X, Y_target):
     return X, Y_target
 
 
-def _check_truncate(truncate):
-    return None if truncate is None else check_int("truncate", truncate, minimum=1)
-
-
 # --------------------------------------------------------------------------------------------- Elman
+@validate(features=Size(), units=Size(), outputs=Size(), seed=Seed(),
+          scale=Float(strictly_positive=True, maximum=10))
 def init_elman(features, units, outputs=1, seed=0, scale=0.5):
     """Random Elman parameters drawn from `N(0, scale²)`.
 
@@ -63,7 +63,8 @@ def init_elman(features, units, outputs=1, seed=0, scale=0.5):
     return random_params(ELMAN_PARAMS, features, units, outputs=outputs, seed=seed, scale=scale)
 
 
-def elman_forward(X, params, h0=None):
+@validate(X=Array(ndim=3), checked_in_body=("params", "h0"))
+def elman_forward_with_cache(X, params, h0=None):
     """Run an Elman network over `X` and keep everything the backward pass needs.
 
     Introduced in notebook 03.
@@ -80,7 +81,6 @@ def elman_forward(X, params, h0=None):
         `(Y, cache)`: outputs `(batch, time, outputs)` and a dict with `X`, `H` (`(batch, time + 1, units)`,
         where `H[:, 0]` is `h0`) and the parameters.
     """
-    X = check_array("X", X, ndim=3)
     p, units = _check_network(params, ELMAN_PARAMS, X.shape[2])
     cell = {name: p[name] for name in param_names("elman")}  # the output layer is not part of the cell
     batch, time, _ = X.shape
@@ -92,6 +92,7 @@ def elman_forward(X, params, h0=None):
     return Y, {"X": X, "H": H, "params": p}
 
 
+@validate(dY=Array(ndim=3), truncate=Optional(Int(minimum=1)), checked_in_body=("cache",))
 def elman_backward(dY, cache, truncate=None):
     """Backpropagate `dL/dY` through time in an Elman network.
 
@@ -101,16 +102,14 @@ def elman_backward(dY, cache, truncate=None):
 
     Args:
         dY: gradient of the loss with respect to the outputs, `(batch, time, outputs)`.
-        cache: the cache returned by `elman_forward`.
+        cache: the cache returned by `elman_forward_with_cache`.
         truncate: None for full BPTT, or an int >= 1.
 
     Returns:
         dict of gradients with the same keys and shapes as the parameters.
     """
     X, H, p = _check_cache(cache)
-    dY = check_array("dY", dY, ndim=3)
-    _check_dY(dY, H[:, 1:].shape[:2] + p["b_y"].shape)
-    truncate = _check_truncate(truncate)
+    check_shape("dY", dY, H[:, 1:].shape[:2] + p["b_y"].shape, _OUTPUTS_HINT)
     g = {name: np.zeros_like(value) for name, value in p.items()}
     time = X.shape[1]
     g["W_hy"] = np.einsum("btu,bto->uo", H[:, 1:], dY)      # dL/dW_hy = sum_t h_t^T dy_t
@@ -137,6 +136,8 @@ def elman_backward(dY, cache, truncate=None):
     return g
 
 
+@validate(X=Array(ndim=3), Y_target=Array(ndim=3), truncate=Optional(Int(minimum=1)),
+          checked_in_body=("params", "h0"))
 def elman_loss_and_grads(X, Y_target, params, truncate=None, h0=None):
     """The sequence loss of an Elman network and its gradients by (truncated) BPTT.
 
@@ -153,7 +154,7 @@ def elman_loss_and_grads(X, Y_target, params, truncate=None, h0=None):
         `(loss, grads)`: a float and a dict of gradients shaped like `params`.
     """
     X, Y_target = _check_data(X, Y_target)
-    Y, cache = elman_forward(X, params, h0=h0)
+    Y, cache = elman_forward_with_cache(X, params, h0=h0)
     loss, dY = _sequence_loss(Y, Y_target)
     return loss, elman_backward(dY, cache, truncate=truncate)
 
@@ -161,6 +162,8 @@ def elman_loss_and_grads(X, Y_target, params, truncate=None, h0=None):
 # -------------------------------------------------------------------------------------------- Jordan
 # The Jordan functions below mirror the Elman ones line for line on purpose: a learner reads the two
 # backward passes side by side and sees that only the state (h_{t-1} or y_{t-1}) differs.
+@validate(features=Size(), units=Size(), outputs=Size(), seed=Seed(),
+          scale=Float(strictly_positive=True, maximum=10))
 def init_jordan(features, units, outputs=1, seed=0, scale=0.5):
     """Random Jordan parameters drawn from `N(0, scale²)`.
 
@@ -180,7 +183,8 @@ def init_jordan(features, units, outputs=1, seed=0, scale=0.5):
     return random_params(JORDAN_PARAMS, features, units, outputs=outputs, seed=seed, scale=scale)
 
 
-def jordan_forward(X, params, y0=None):
+@validate(X=Array(ndim=3), checked_in_body=("params", "y0"))
+def jordan_forward_with_cache(X, params, y0=None):
     """Run a Jordan network over `X` and keep everything the backward pass needs.
 
     Introduced in notebook 03.
@@ -197,7 +201,6 @@ def jordan_forward(X, params, y0=None):
         `(Y, cache)`: outputs `(batch, time, outputs)` and a dict with `X`, `H` (`(batch, time, units)`),
         `Yfull` (`(batch, time + 1, outputs)`, where `Yfull[:, 0]` is `y0`) and the parameters.
     """
-    X = check_array("X", X, ndim=3)
     p, outputs = _check_network(params, JORDAN_PARAMS, X.shape[2])
     batch, time, _ = X.shape
     units = p["W_hy"].shape[0]
@@ -209,6 +212,7 @@ def jordan_forward(X, params, y0=None):
     return Yfull[:, 1:].copy(), {"X": X, "H": H, "Yfull": Yfull, "params": p}
 
 
+@validate(dY=Array(ndim=3), truncate=Optional(Int(minimum=1)), checked_in_body=("cache",))
 def jordan_backward(dY, cache, truncate=None):
     """Backpropagate `dL/dY` through time in a Jordan network (the state is the previous output).
 
@@ -217,19 +221,17 @@ def jordan_backward(dY, cache, truncate=None):
 
     Args:
         dY: gradient of the loss with respect to the outputs, `(batch, time, outputs)`.
-        cache: the cache returned by `jordan_forward`.
+        cache: the cache returned by `jordan_forward_with_cache`.
         truncate: None for full BPTT, or an int >= 1.
 
     Returns:
         dict of gradients with the same keys and shapes as the parameters.
     """
     if not isinstance(cache, dict) or "Yfull" not in cache:
-        raise TypeError("cache must be the dict returned by jordan_forward(X, params); call that first.")
+        raise TypeError("cache must be the dict returned by jordan_forward_with_cache(X, params); call that first.")
     X, H, p = _check_cache(cache)
     Yfull = cache["Yfull"]
-    dY = check_array("dY", dY, ndim=3)
-    _check_dY(dY, Yfull[:, 1:].shape)
-    truncate = _check_truncate(truncate)
+    check_shape("dY", dY, Yfull[:, 1:].shape, _OUTPUTS_HINT)
     g = {name: np.zeros_like(value) for name, value in p.items()}
     time = X.shape[1]
 
@@ -255,6 +257,8 @@ def jordan_backward(dY, cache, truncate=None):
     return g
 
 
+@validate(X=Array(ndim=3), Y_target=Array(ndim=3), truncate=Optional(Int(minimum=1)),
+          checked_in_body=("params", "y0"))
 def jordan_loss_and_grads(X, Y_target, params, truncate=None, y0=None):
     """The sequence loss of a Jordan network and its gradients by (truncated) BPTT.
 
@@ -271,12 +275,14 @@ def jordan_loss_and_grads(X, Y_target, params, truncate=None, y0=None):
         `(loss, grads)`: a float and a dict of gradients shaped like `params`.
     """
     X, Y_target = _check_data(X, Y_target)
-    Y, cache = jordan_forward(X, params, y0=y0)
+    Y, cache = jordan_forward_with_cache(X, params, y0=y0)
     loss, dY = _sequence_loss(Y, Y_target)
     return loss, jordan_backward(dY, cache, truncate=truncate)
 
 
 # ------------------------------------------------------------------------------------ gradient check
+@validate(loss_fn=Function("a function params -> loss"), eps=Float(strictly_positive=True, maximum=0.1),
+          checked_in_body=("params",))
 def numerical_gradients(loss_fn, params, eps=1e-5):
     """Central finite differences: `dL/dw ≈ (L(w + eps) - L(w - eps)) / (2 eps)` for every single weight.
 
@@ -291,10 +297,8 @@ def numerical_gradients(loss_fn, params, eps=1e-5):
     Returns:
         dict of numerical gradients shaped like `params`.
     """
-    check_callable("loss_fn", loss_fn, "a function params -> loss")
     if not isinstance(params, dict) or not params:
         raise TypeError(f"params must be a non-empty dict of arrays, got {type(params).__name__}.")
-    eps = check_float("eps", eps, strictly_positive=True, maximum=0.1)  # a difference quotient needs a small step
     work = {name: check_array(name, value).copy() for name, value in params.items()}
     grads = {}
     for name, w in work.items():
@@ -311,6 +315,7 @@ def numerical_gradients(loss_fn, params, eps=1e-5):
     return grads
 
 
+@validate(checked_in_body=("grads_a", "grads_b"))
 def relative_error(grads_a, grads_b):
     """Largest relative difference `||a - b|| / (||a|| + ||b||)` over the parameters of two gradient dicts.
 
@@ -339,6 +344,8 @@ def relative_error(grads_a, grads_b):
     return worst
 
 
+@validate(cell=Choice(CELLS), X=Array(ndim=3), Y_target=Array(ndim=3), eps=Float(strictly_positive=True, maximum=0.1),
+          checked_in_body=("params",))
 def gradient_check(cell, X, Y_target, params, eps=1e-5):
     """Compare full BPTT with central finite differences; return the largest relative error.
 
@@ -354,13 +361,15 @@ def gradient_check(cell, X, Y_target, params, eps=1e-5):
     Returns:
         float: `relative_error(bptt, finite differences)`; below 1e-7 means BPTT is right.
     """
-    loss_and_grads = _loss_and_grads_for(cell)
+    loss_and_grads = elman_loss_and_grads if cell == "elman" else jordan_loss_and_grads
     X, Y_target = _check_data(X, Y_target)
     _, grads = loss_and_grads(X, Y_target, params)
     numeric = numerical_gradients(lambda p: loss_and_grads(X, Y_target, p)[0], params, eps=eps)
     return relative_error(grads, numeric)
 
 
+@validate(cell=Choice(CELLS), X=Array(ndim=3), Y_target=Array(ndim=3), dtype=Choice(("float32", "float64")),
+          checked_in_body=("params",))
 def keras_gradients(cell, X, Y_target, params, dtype="float32"):
     """The same loss and gradients computed by `tf.GradientTape` on a Keras model holding `params`.
 
@@ -378,7 +387,6 @@ def keras_gradients(cell, X, Y_target, params, dtype="float32"):
     Returns:
         `(loss, grads)`: a float and a dict of numpy gradients with the keys of `params`.
     """
-    _loss_and_grads_for(cell)
     X, Y_target = _check_data(X, Y_target)
     p, _ = _check_network(params, ELMAN_PARAMS if cell == "elman" else JORDAN_PARAMS, X.shape[2])
     from . import keras_rnn
@@ -403,11 +411,6 @@ def keras_gradients(cell, X, Y_target, params, dtype="float32"):
 
 
 # --------------------------------------------------------------------------------------------- helpers
-def _loss_and_grads_for(cell):
-    cell = check_choice("cell", cell, ("elman", "jordan"))
-    return elman_loss_and_grads if cell == "elman" else jordan_loss_and_grads
-
-
 def _sequence_loss(Y, Y_target):
     """L = 1/(2B) sum ||Y - Y_target||² and dL/dY."""
     if Y.shape != Y_target.shape:
@@ -421,10 +424,7 @@ def _sequence_loss(Y, Y_target):
 
 def _check_cache(cache):
     if not isinstance(cache, dict) or not {"X", "H", "params"} <= set(cache):
-        raise TypeError("cache must be the dict returned by the matching forward pass; call elman_forward first.")
+        raise TypeError("cache must be the dict returned by the matching forward pass; "
+                        "call elman_forward_with_cache or jordan_forward_with_cache first.")
     return cache["X"], cache["H"], cache["params"]
 
-
-def _check_dY(dY, shape):
-    if dY.shape != shape:
-        raise ValueError(f"dY must have the shape of the outputs {shape}, got {dY.shape}.")

@@ -16,7 +16,7 @@ both. The references are the package's own cells (`numpy_rnn`, `bptt.numerical_g
 
 import numpy as np
 
-from ._validation import check_callable, check_int
+from ._validation import Function, Int, validate
 from .numpy_rnn import param_names, sigmoid
 
 _TOLERANCE = 1e-6
@@ -45,9 +45,9 @@ def _report(title, rows):
     return passed
 
 
-def _check_callable(name, fn):
-    """The learner's function itself (not its result), or a TypeError that says how to pass it."""
-    return check_callable(name, fn, f"a function: write checks.{name}(my_function), not checks.{name}(my_function(...))")
+def _learner_function(name):
+    """The declaration of a check's `fn`: the learner's function itself (not its result)."""
+    return Function(f"a function: write checks.{name}(my_function), not checks.{name}(my_function(...))")
 
 
 def _run(fn, args, label):
@@ -91,6 +91,7 @@ def _random_weights(rng, *shapes):
 # ----------------------------------------------------------------------------------------------------
 
 
+@validate(fn=_learner_function("windows"))
 def windows(fn):
     """Check `fn(series, window) -> (X, y)`: `X[i] = series[i : i + window]`, `y[i] = series[i + window]`.
 
@@ -102,7 +103,6 @@ def windows(fn):
     Returns:
         True if every check passes.
     """
-    fn = _check_callable("windows", fn)
     series = np.sin(0.7 * np.arange(12) + 0.3)
     rows = []
     for window in (1, 3):
@@ -127,6 +127,7 @@ def windows(fn):
 # ----------------------------------------------------------------------------------------------------
 
 
+@validate(fn=_learner_function("elman_step"))
 def elman_step(fn):
     """Check `fn(x_t, h_prev, W_xh, W_hh, b_h) -> h_t` with `h_t = tanh(x_t W_xh + h_prev W_hh + b_h)`.
 
@@ -138,7 +139,6 @@ def elman_step(fn):
     """
     from .numpy_rnn import elman_step as reference
 
-    fn = _check_callable("elman_step", fn)
     rng = np.random.default_rng(2)
     rows = []
     for batch, features, units in ((1, 1, 1), (4, 3, 5)):
@@ -153,6 +153,7 @@ def elman_step(fn):
     return _report("elman_step", rows)
 
 
+@validate(fn=_learner_function("jordan_step"))
 def jordan_step(fn):
     """Check `fn(x_t, y_prev, W_xh, W_yh, b_h, W_hy, b_y) -> (y_t, h_t)`.
 
@@ -164,7 +165,6 @@ def jordan_step(fn):
     """
     from .numpy_rnn import jordan_step as reference
 
-    fn = _check_callable("jordan_step", fn)
     rng = np.random.default_rng(3)
     batch, features, units, outputs = 4, 2, 5, 1
     x_t, y_prev = rng.normal(size=(batch, features)), rng.normal(size=(batch, outputs))
@@ -189,6 +189,7 @@ def jordan_step(fn):
 # ----------------------------------------------------------------------------------------------------
 
 
+@validate(fn=_learner_function("elman_bptt"))
 def elman_bptt(fn):
     """Check `fn(X, W_xh, W_hh, b_h, dH) -> (dW_xh, dW_hh, db_h)` against finite differences.
 
@@ -203,7 +204,6 @@ def elman_bptt(fn):
     from .bptt import numerical_gradients
     from .numpy_rnn import elman_forward
 
-    fn = _check_callable("elman_bptt", fn)
     rng = np.random.default_rng(4)
     batch, time, features, units = 2, 4, 2, 3
     X, dH = rng.normal(size=(batch, time, features)), rng.normal(size=(batch, time, units))
@@ -230,6 +230,7 @@ def elman_bptt(fn):
 # ----------------------------------------------------------------------------------------------------
 
 
+@validate(fn=_learner_function("forget_gate"))
 def forget_gate(fn):
     """Check `fn(x_t, h_prev, W_xf, W_hf, b_f) -> f_t` with `f_t = sigmoid(x_t W_xf + h_prev W_hf + b_f)`.
 
@@ -238,7 +239,6 @@ def forget_gate(fn):
     Returns:
         True if every check passes.
     """
-    fn = _check_callable("forget_gate", fn)
     rng = np.random.default_rng(5)
     batch, features, units = 3, 2, 4
     x_t, h_prev = rng.normal(size=(batch, features)), rng.normal(size=(batch, units))
@@ -254,6 +254,7 @@ def forget_gate(fn):
     return _report("forget_gate", rows)
 
 
+@validate(fn=_learner_function("lstm_step"))
 def lstm_step(fn):
     """Check `fn(x_t, h_prev, c_prev, W, U, b) -> (h_t, c_t)` in the Keras LSTM layout.
 
@@ -264,7 +265,6 @@ def lstm_step(fn):
     Returns:
         True if every check passes.
     """
-    fn = _check_callable("lstm_step", fn)
     rng = np.random.default_rng(6)
     batch, features, units = 3, 2, 4
     x_t, h_prev, c_prev = (rng.normal(size=(batch, n)) for n in (features, units, units))
@@ -293,6 +293,7 @@ def lstm_step(fn):
 # ----------------------------------------------------------------------------------------------------
 
 
+@validate(fn=_learner_function("gru_step"))
 def gru_step(fn):
     """Check `fn(x_t, h_prev, W, U, b) -> h_t` in the Keras GRU layout (`reset_after=False`).
 
@@ -304,7 +305,6 @@ def gru_step(fn):
     Returns:
         True if every check passes.
     """
-    fn = _check_callable("gru_step", fn)
     rng = np.random.default_rng(7)
     batch, features, units = 3, 2, 4
     x_t, h_prev = rng.normal(size=(batch, features)), rng.normal(size=(batch, units))
@@ -362,6 +362,8 @@ class _RecordingModel:
         return _History(1.0 / (1 + sum(kind == "fit" for kind, _ in self.events)))
 
 
+@validate(fn=_learner_function("stateful_training"),
+          epochs=Int(minimum=1, maximum=100, hint="A few epochs show the pattern of the loop."))
 def stateful_training(fn, epochs=3):
     """Check `fn(model, x, y, epochs) -> losses` trains a stateful model the way the article does.
 
@@ -377,8 +379,6 @@ def stateful_training(fn, epochs=3):
     Returns:
         True if every check passes.
     """
-    fn = _check_callable("stateful_training", fn)
-    epochs = check_int("epochs", epochs, minimum=1, maximum=100, hint="A few epochs show the pattern of the loop.")
     model = _RecordingModel()
     x, y = np.zeros((5, 1, 1)), np.zeros((5, 1))
     losses, failed = _run(fn, (model, x, y, epochs), "training loop")

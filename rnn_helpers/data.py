@@ -6,12 +6,13 @@ Nothing here downloads anything; every data set of the course is a few lines of 
 
 import numpy as np
 
-from ._validation import check_array, check_count, check_float, check_int, check_text
+from ._validation import Array, Count, Float, Int, Optional, Seed, Text, check_choice, check_int, validate
 
 ARTICLE_POINTS = 36  # the article's series: sin(0) .. sin(35)
 ARTICLE_HORIZON = 36  # the values a forecaster generates after it: sin(36) .. sin(71)
 
 
+@validate(n=Count(), start=Float(minimum=-1e6, maximum=1e6), step=Float(strictly_positive=True, maximum=1e3))
 def sine_series(n, start=0.0, step=1.0):
     """Return `sin(start + step * k)` for `k = 0 .. n-1`.
 
@@ -25,12 +26,10 @@ def sine_series(n, start=0.0, step=1.0):
     Returns:
         1-D float64 array of length `n`.
     """
-    n = check_count("n", n)
-    start = check_float("start", start, minimum=-1e6, maximum=1e6)
-    step = check_float("step", step, strictly_positive=True, maximum=1e3)
     return np.sin(start + step * np.arange(n))
 
 
+@validate(series=Array(ndim=1))
 def supervised_pairs(series):
     """Split a series into inputs and one-step-ahead targets: `x[t] = s[t]`, `y[t] = s[t+1]`.
 
@@ -43,12 +42,12 @@ def supervised_pairs(series):
     Returns:
         `(x, y)`, two 1-D float64 arrays of length `len(series) - 1`.
     """
-    series = check_array("series", series, ndim=1)
     if series.size < 2:
         raise ValueError(f"series must hold at least 2 values to make a pair, got {series.size}.")
     return series[:-1].copy(), series[1:].copy()
 
 
+@validate()
 def article_data():
     """The article's training data: inputs sin(0..35) and targets sin(1..36).
 
@@ -60,6 +59,7 @@ def article_data():
     return supervised_pairs(sine_series(ARTICLE_POINTS + 1))
 
 
+@validate()
 def article_continuation():
     """What a perfect forecaster generates after the article's series: sin(36..71).
 
@@ -71,6 +71,7 @@ def article_continuation():
     return sine_series(ARTICLE_HORIZON, start=ARTICLE_POINTS)
 
 
+@validate(n_windows=Count(), length=Count(), step=Float(strictly_positive=True, maximum=1e3), seed=Seed())
 def sine_windows(n_windows, length, step=1.0, seed=0):
     """Return windows of `sin(phase + step * k)` with phases drawn uniformly from [0, 2π).
 
@@ -86,14 +87,11 @@ def sine_windows(n_windows, length, step=1.0, seed=0):
     Returns:
         float64 array of shape `(n_windows, length)`.
     """
-    n_windows = check_count("n_windows", n_windows)
-    length = check_count("length", length)
-    step = check_float("step", step, strictly_positive=True, maximum=1e3)
-    seed = check_int("seed", seed, minimum=0)
     phase = np.random.default_rng(seed).uniform(0.0, 2.0 * np.pi, size=(n_windows, 1))
     return np.sin(phase + step * np.arange(length))
 
 
+@validate(windows=Array(ndim=2), checked_in_body=("lags",))
 def lagged_pairs(windows, lags):
     """Cut windows into feed-forward examples: `lags` consecutive values in, the next value out.
 
@@ -107,7 +105,6 @@ def lagged_pairs(windows, lags):
     Returns:
         `(X, y)` with `X` of shape `(n, lags)` and `y` of shape `(n, 1)`, `n = n_windows · (length - lags)`.
     """
-    windows = check_array("windows", windows, ndim=2)
     lags = check_int("lags", lags, minimum=1, maximum=windows.shape[1] - 1)
     length = windows.shape[1]
     X = np.stack([windows[:, k : length - lags + k] for k in range(lags)], axis=-1).reshape(-1, lags)
@@ -115,6 +112,7 @@ def lagged_pairs(windows, lags):
     return X, y
 
 
+@validate(windows=Array(ndim=2))
 def sequence_pairs(windows):
     """Turn windows into recurrent examples: the sequence in, the sequence shifted by one out.
 
@@ -126,12 +124,12 @@ def sequence_pairs(windows):
     Returns:
         `(X, Y)`, both `(n_windows, length - 1, 1)`; `Y[:, t]` is the value that follows `X[:, t]`.
     """
-    windows = check_array("windows", windows, ndim=2)
     if windows.shape[1] < 2:
         raise ValueError(f"windows must hold at least 2 values each, got length {windows.shape[1]}.")
     return windows[:, :-1, None], windows[:, 1:, None]
 
 
+@validate(n_samples=Count(), length=Count(), seed=Seed())
 def recall_first(n_samples, length, seed=0):
     """The "recall the first value" memory task: read `length` random values, then say what the first was.
 
@@ -147,13 +145,11 @@ def recall_first(n_samples, length, seed=0):
     Returns:
         `(X, y)`: `X` float32 `(n_samples, length, 1)` and `y = X[:, 0, :]` float32 `(n_samples, 1)`.
     """
-    n_samples = check_count("n_samples", n_samples)
-    length = check_count("length", length)
-    seed = check_int("seed", seed, minimum=0)
     X = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n_samples, length, 1)).astype(np.float32)
     return X, X[:, 0, :].copy()
 
 
+@validate(n_samples=Count(), length=Count(minimum=2), seed=Seed())
 def adding_problem(n_samples, length, seed=0):
     """The adding problem: add the two values that carry a marker in a long random sequence.
 
@@ -170,9 +166,6 @@ def adding_problem(n_samples, length, seed=0):
     Returns:
         `(X, y)`: `X` float32 `(n_samples, length, 2)` and `y` float32 `(n_samples, 1)`.
     """
-    n_samples = check_count("n_samples", n_samples)
-    length = check_count("length", length, minimum=2)
-    seed = check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     values = rng.uniform(0.0, 1.0, size=(n_samples, length))
     half = length // 2
@@ -192,9 +185,8 @@ def adding_problem(n_samples, length, seed=0):
 # `frequent_words` is committed first and is stable; notebook 08 uses it too.
 # ---------------------------------------------------------------------------------------------------------
 
-from ._validation import check_choice  # noqa: E402  (kept in this section so the file grows by appending)
 
-
+@validate(n=Int(minimum=1), min_length=Int(minimum=1), checked_in_body=("language", "max_length"))
 def frequent_words(language, n, min_length=1, max_length=None):
     """The `n` most frequent words of a language, with their frequencies, from `wordfreq`'s lists.
 
@@ -223,8 +215,6 @@ def frequent_words(language, n, min_length=1, max_length=None):
     import wordfreq
 
     language = check_choice("language", language, set(wordfreq.available_languages()))
-    n = check_int("n", n, minimum=1)
-    min_length = check_int("min_length", min_length, minimum=1)
     if max_length is not None:
         max_length = check_int("max_length", max_length, minimum=min_length)
     longest = max_length if max_length is not None else float("inf")
@@ -244,6 +234,7 @@ def frequent_words(language, n, min_length=1, max_length=None):
     return pd.DataFrame({"word": words, "frequency": frequencies})
 
 
+@validate(test_fraction=Float(strictly_positive=True, maximum=0.9), seed=Seed())
 def digit_images(test_fraction=0.25, seed=0):
     """scikit-learn's 8×8 handwritten digits, scaled to [0, 1] and split once into training and test images.
 
@@ -261,8 +252,6 @@ def digit_images(test_fraction=0.25, seed=0):
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
-    test_fraction = check_float("test_fraction", test_fraction, strictly_positive=True, maximum=0.9)
-    seed = check_int("seed", seed, minimum=0)
     digits = load_digits()
     images = (digits.images / 16.0).astype(np.float32)  # pixel values are 0..16
     labels = digits.target.astype(np.int64)
@@ -271,6 +260,8 @@ def digit_images(test_fraction=0.25, seed=0):
     )
 
 
+@validate(n_per_language=Int(minimum=1), min_length=Int(minimum=1), max_length=Optional(Int(minimum=1)),
+          checked_in_body=("languages",))
 def language_words(languages, n_per_language, min_length=3, max_length=12):
     """Frequent words of several languages, labelled, without the words two languages share.
 
@@ -325,6 +316,7 @@ DATE_FORMATS = {
 FIRST_DATE, LAST_DATE = "1950-01-01", "2049-12-31"
 
 
+@validate(n_train=Int(minimum=1), n_test=Int(minimum=0), seed=Seed())
 def date_pairs(n_train, n_test, seed=0):
     """Random dates written in one of `DATE_FORMATS`, with their ISO 8601 form, for training and testing.
 
@@ -346,9 +338,6 @@ def date_pairs(n_train, n_test, seed=0):
 
     import pandas as pd
 
-    n_train = check_int("n_train", n_train, minimum=1)
-    n_test = check_int("n_test", n_test, minimum=0)
-    seed = check_int("seed", seed, minimum=0)
     first, last = (datetime.date.fromisoformat(day) for day in (FIRST_DATE, LAST_DATE))
     days = (last - first).days + 1
     if n_train + n_test > days:
@@ -368,6 +357,7 @@ def date_pairs(n_train, n_test, seed=0):
 # ---------------------------------------------------------------------------------------------------------
 
 
+@validate(n_samples=Count(), length=Count(), seed=Seed())
 def prefix_parity(n_samples, length, seed=0):
     """Random bit strings and, at every step, the parity of the bits so far (1 if an odd number of ones).
 
@@ -382,9 +372,6 @@ def prefix_parity(n_samples, length, seed=0):
     Returns:
         `(X, y)`: `X` float32 `(n_samples, length, 1)` of 0/1 bits and `y` float32 `(n_samples, length, 1)`.
     """
-    n_samples = check_count("n_samples", n_samples)
-    length = check_count("length", length)
-    seed = check_int("seed", seed, minimum=0)
     bits = np.random.default_rng(seed).integers(0, 2, size=(n_samples, length, 1))
     return bits.astype(np.float32), (np.cumsum(bits, axis=1) % 2).astype(np.float32)
 # Notebook 07 · Reading sequences: a task where order over the whole sequence decides the label.
@@ -393,6 +380,7 @@ def prefix_parity(n_samples, length, seed=0):
 BRACKET_LABELS = ("balanced", "unbalanced")
 
 
+@validate(n=Int(minimum=2), length=Int(minimum=6, maximum=200), seed=Seed())
 def bracket_strings(n, length=32, seed=0):
     """Strings of brackets, half of them balanced, that no short piece of the string can tell apart.
 
@@ -417,11 +405,8 @@ def bracket_strings(n, length=32, seed=0):
     """
     import pandas as pd
 
-    n = check_int("n", n, minimum=2)
-    length = check_int("length", length, minimum=6, maximum=200)
     if length % 2:
         raise ValueError(f"length must be even (as many closing as opening brackets), got {length}.")
-    seed = check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     wanted = {"balanced": n // 2, "unbalanced": n - n // 2}
     found = {label: {} for label in BRACKET_LABELS}   # dicts keep the order of arrival and drop repeats
@@ -443,6 +428,7 @@ def bracket_strings(n, length=32, seed=0):
     return pd.DataFrame({"word": np.array(words)[order], "language": np.array(labels)[order]})
 
 
+@validate(script=Text(), duration=Text(), checked_in_body=("path",))
 def benchmark_results(path, script, duration):
     """Read the committed results of a benchmark script (package data next to this module).
 
@@ -465,7 +451,6 @@ def benchmark_results(path, script, duration):
 
     if not isinstance(path, (str, pathlib.Path)):
         raise TypeError(f"path must be a file path, got {type(path).__name__}. Leave it out for the course's file.")
-    script, duration = check_text("script", script), check_text("duration", duration)
     path = pathlib.Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no benchmark results at {path}. Run `python {script}` from the course folder to "

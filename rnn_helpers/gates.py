@@ -13,10 +13,10 @@ The models these functions inspect are trained by `rnn_helpers.training` (`train
 import numpy as np
 
 from . import cells, keras_rnn, numpy_rnn
-from ._validation import (check_array, check_bool, check_choice, check_keras_layer, check_sequence,
-                          check_size)
+from ._validation import Array, Bool, Choice, KerasLayer, Optional, Sequence, Size, validate
 
 
+@validate(cell=Choice(cells.CLASSIC), features=Size(), units=Size(), reset_after=Bool())
 def param_count(cell, features, units, reset_after=True):
     """The number of weights of one recurrent layer, from the formula (no Keras needed).
 
@@ -39,10 +39,6 @@ def param_count(cell, features, units, reset_after=True):
     Returns:
         int, equal to `keras_param_count(cell, features, units, reset_after)`.
     """
-    cell = check_choice("cell", cell, cells.CLASSIC)
-    features = check_size("features", features)
-    units = check_size("units", units)
-    reset_after = check_bool("reset_after", reset_after)
     if cell == "elman":
         return units * (features + units + 1)
     if cell == "jordan":
@@ -52,6 +48,7 @@ def param_count(cell, features, units, reset_after=True):
     return 3 * units * (features + units + (2 if reset_after else 1))
 
 
+@validate(cell=Choice(cells.CLASSIC), features=Size(), units=Size(), reset_after=Bool())
 def keras_param_count(cell, features, units, reset_after=True):
     """`count_params()` of the Keras layer of `cell` (`keras_rnn.build_layer`), built on `features` inputs.
 
@@ -64,7 +61,6 @@ def keras_param_count(cell, features, units, reset_after=True):
     Returns:
         int, the number of weights Keras creates.
     """
-    features = check_size("features", features)
     layer = keras_rnn.build_layer(cell, units, reset_after=reset_after)
     layer.build((None, None, features))
     return int(layer.count_params())
@@ -73,6 +69,7 @@ def keras_param_count(cell, features, units, reset_after=True):
 # --- gate traces (notebooks 04-05) ---------------------------------------------------------------------------
 
 
+@validate(layer=KerasLayer(cells.get("lstm").keras_class), x=Sequence(), h0=Optional(Array(ndim=1)), c0=Optional(Array(ndim=1)))
 def lstm_gate_trace(layer, x, h0=None, c0=None):
     """Run the numpy copy of a Keras LSTM over one sequence and keep every gate at every step.
 
@@ -87,15 +84,13 @@ def lstm_gate_trace(layer, x, h0=None, c0=None):
         dict of `(time, units)` float64 arrays: "f", "i", "c_tilde", "o", "c" (cell state), "h" (output),
         plus "x" `(time, features)`.
     """
-    layer = check_keras_layer("layer", layer, ("LSTM",))
-    x = check_sequence("x", x)
-    H, C, g = numpy_rnn.lstm_forward(x[None], keras_rnn.params_from_keras(layer), h0=_one_row("h0", h0),
-                                     c0=_one_row("c0", c0))
+    H, C, g = numpy_rnn.lstm_forward(x[None], keras_rnn.params_from_keras(layer), h0=_one_row(h0), c0=_one_row(c0))
     trace = {name: value[0] for name, value in g.items()}
     trace.update(c=C[0], h=H[0], x=x)
     return trace
 
 
+@validate(layer=KerasLayer(cells.get("gru").keras_class), x=Sequence(), h0=Optional(Array(ndim=1)))
 def gru_gate_trace(layer, x, h0=None):
     """Run the numpy copy of a Keras GRU over one sequence and keep every gate at every step.
 
@@ -110,20 +105,19 @@ def gru_gate_trace(layer, x, h0=None):
         dict of `(time, units)` float64 arrays: "z" (update gate), "r" (reset gate), "h_tilde" (candidate),
         "h" (state), plus "x" `(time, features)`.
     """
-    layer = check_keras_layer("layer", layer, ("GRU",))
-    x = check_sequence("x", x)
-    H, g = numpy_rnn.gru_forward(x[None], keras_rnn.params_from_keras(layer), h0=_one_row("h0", h0),
+    H, g = numpy_rnn.gru_forward(x[None], keras_rnn.params_from_keras(layer), h0=_one_row(h0),
                                  reset_after=layer.reset_after)
     trace = {name: value[0] for name, value in g.items()}
     trace.update(h=H[0], x=x)
     return trace
 
 
-def _one_row(name, state):
+def _one_row(state):
     """A start state `(units,)` of one sequence as the batch of one `(1, units)` the numpy cells take."""
-    return None if state is None else check_array(name, state, ndim=1)[None, :]
+    return None if state is None else state[None, :]
 
 
+@validate(layer=KerasLayer(*(cells.get(cell).keras_class for cell in keras_rnn.FUSED_CELLS)), X=Array(ndim=3), checked_in_body=("mask",))
 def gate_means_by_mask(layer, X, mask):
     """Average every gate of an LSTM or GRU, unit by unit, over the steps where `mask` is on and where it is off.
 
@@ -140,8 +134,6 @@ def gate_means_by_mask(layer, X, mask):
         dict gate name -> `(on, off)`, two `(units,)` arrays of means; the names are "f", "i", "c_tilde", "o"
         for an LSTM and "z", "r", "h_tilde" for a GRU.
     """
-    layer = check_keras_layer("layer", layer, tuple(cells.get(cell).keras_class for cell in keras_rnn.FUSED_CELLS))
-    X = check_array("X", X, ndim=3)
     mask = np.asarray(mask)
     if mask.dtype != bool:
         raise TypeError(f"mask must be an array of booleans, got dtype {mask.dtype}. Use e.g. X[:, :, 1] == 1.")

@@ -7,7 +7,7 @@ every cell, sequences of 5, 10, 20 and 40 steps.
 """
 
 from . import training
-from ._validation import check_choice, check_count
+from ._validation import Bool, check_choice, check_count, validate
 from .cells import CLASSIC
 from .progress import progress_bar
 
@@ -36,6 +36,7 @@ def _runs(plan):
     return races
 
 
+@validate(progress=Bool(), checked_in_body=("plan",))
 def memory_experiment(plan=FULL_PLAN, progress=True, **settings):
     """Train every cell of a plan at every length of its triple; return the results as a DataFrame.
 

@@ -9,31 +9,17 @@ that such readers show instead.) Outside a notebook it is tqdm's usual bar on st
 """
 
 import io
-import sys
 
 from tqdm.std import tqdm
 
-from ._validation import check_bool, check_count, check_text
+from . import _record
+from ._validation import Bool, Count, Text, validate
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-def _in_notebook():
-    """True inside a Jupyter kernel (where display handles exist), False in a terminal or a plain script.
-
-    Colab's shell is a subclass of ipykernel's, so the check is `isinstance`, not the class's name.
-    """
-    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
-    if shell is None:
-        return False
-    try:
-        from ipykernel.zmqshell import ZMQInteractiveShell
-    except ImportError:  # IPython without Jupyter: a terminal
-        return False
-    return isinstance(shell, ZMQInteractiveShell)
-
-
+@validate(checked_in_body=("widget", "fallback"))
 def widget_bundle(widget, fallback):
     """The display data of an ipywidget together with `fallback`, what readers without a kernel show instead.
 
@@ -74,6 +60,7 @@ class _StoredBar(tqdm):
         return True
 
 
+@validate(total=Count(), desc=Text(), unit=Text(), enabled=Bool())
 def progress_bar(total, desc, unit="epoch", enabled=True):
     """A tqdm bar over `total` steps; use it as a context manager and call `bar.update(n)`.
 
@@ -88,10 +75,8 @@ def progress_bar(total, desc, unit="epoch", enabled=True):
     Returns:
         a `tqdm` object that stays on screen, finished, after the loop.
     """
-    total = check_count("total", total)
-    desc, unit = check_text("desc", desc), check_text("unit", unit)
-    options = {"total": total, "desc": desc, "unit": unit, "disable": not check_bool("enabled", enabled)}
-    if options["disable"] or not _in_notebook():
+    options = {"total": total, "desc": desc, "unit": unit, "disable": not enabled}
+    if options["disable"] or _record.notebook_shell() is None:
         return tqdm(**options, leave=False)
     # tqdm's own writes (a final newline) go to a dummy file: the display handle shows the bar.
     return _StoredBar(**options, leave=True, ascii=False, ncols=80, mininterval=0.2, file=io.StringIO())

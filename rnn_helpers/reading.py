@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from . import cells, text
+from . import _record, cells, text
 from ._validation import (MAX_SIZE, SIZE_HINT, check_array, check_choice, check_count, check_float, check_int,
                           check_keras_model, check_size)
 
@@ -148,14 +148,10 @@ def _bar_then_summary():
     viewers without widget state. Outside IPython nothing is displayed.
     """
     summary = {"text": ""}
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:
-        get_ipython = None
-    if get_ipython is None or get_ipython() is None or not hasattr(get_ipython(), "kernel"):
+    if _record.notebook_shell() is None:
         yield summary
         return
+    from IPython.display import display
     import ipywidgets
 
     from .progress import widget_bundle

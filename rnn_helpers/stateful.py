@@ -7,7 +7,7 @@ plain calls all update and never reset on their own; `reset_rnn_states` is the r
 
 import numpy as np
 
-from ._validation import check_array, check_count, check_keras_model
+from ._validation import Array, Count, KerasModel, validate
 
 
 def _rnn_layers(model):
@@ -16,6 +16,7 @@ def _rnn_layers(model):
     return [layer for layer in model.layers if isinstance(layer, keras.layers.RNN)]
 
 
+@validate(model=KerasModel())
 def reset_rnn_states(model):
     """Reset the state of every stateful recurrent layer of `model` to zeros.
 
@@ -27,13 +28,13 @@ def reset_rnn_states(model):
     Returns:
         The number of layers whose state was reset.
     """
-    model = check_keras_model("model", model)
     stateful = [layer for layer in _rnn_layers(model) if layer.stateful]
     for layer in stateful:
         layer.reset_state()
     return len(stateful)
 
 
+@validate(model=KerasModel(), batch_size=Count())
 def stateful_twin(model, batch_size=1):
     """Copy a trained `keras.Sequential` into a stateful model that takes any number of steps at a time.
 
@@ -52,8 +53,6 @@ def stateful_twin(model, batch_size=1):
     """
     import keras
 
-    model = check_keras_model("model", model)
-    batch_size = check_count("batch_size", batch_size)
     if not isinstance(model, keras.Sequential):
         raise TypeError(
             f"model must be a keras.Sequential, got {type(model).__name__}. "
@@ -99,6 +98,7 @@ def _compiled_call(model):
     return call
 
 
+@validate(model=KerasModel(), warmup=Array(ndim=1), steps=Count())
 def generate(model, warmup, steps):
     """Forecast `steps` values by feeding each prediction back as the next input.
 
@@ -122,9 +122,6 @@ def generate(model, warmup, steps):
         ValueError: if `warmup` is empty or holds NaN, `steps` < 1, or the model has no recurrent layer or
             does not take one value per step.
     """
-    model = check_keras_model("model", model)
-    warmup = check_array("warmup", warmup, ndim=1)
-    steps = check_count("steps", steps)
     input_shape = model.inputs[0].shape
     rnn_layers = _rnn_layers(model)
     if not rnn_layers:

@@ -13,18 +13,18 @@ confused with a character of the text. Every other symbol is one character.
 
 import numpy as np
 
-from ._validation import check_array, check_bool, check_count, check_text
+from ._validation import Array, Bool, Check, Count, Optional, Text, validate
 
 PAD, START, END = 0, 1, 2
 MARKERS = ("<pad>", "<start>", "<end>")
 
 
+@validate(name=Text(), checked_in_body=("words",))
 def check_words(name, words):
     """Return `words` as a list of str, or raise: a single string or a non-string item is a mistake.
 
     Introduced in notebook 07.
     """
-    check_text("name", name)
     if isinstance(words, str):
         raise TypeError(f"{name} must be a list of strings, got the single string {words!r}. Use [{words!r}].")
     if isinstance(words, dict) or (isinstance(words, np.ndarray) and words.dtype.kind not in "UO"):
@@ -43,6 +43,7 @@ def check_words(name, words):
     return words
 
 
+@validate(checked_in_body=("alphabet",))
 def check_alphabet(alphabet):
     """Return `alphabet` as a tuple after checking it is one that `build_alphabet` could have made.
 
@@ -70,6 +71,7 @@ def check_alphabet(alphabet):
     return alphabet
 
 
+@validate(words=Check(check_words))
 def build_alphabet(words):
     """Return the alphabet of `words`: the three markers, then every character that occurs, sorted.
 
@@ -86,23 +88,24 @@ def build_alphabet(words):
         >>> build_alphabet(["cab", "ba"])
         ('<pad>', '<start>', '<end>', 'a', 'b', 'c')
     """
-    words = check_words("words", words)
     characters = sorted(set("".join(words)))
     if not characters:
         raise ValueError("words must hold at least one character, got only empty strings or an empty list.")
     return MARKERS + tuple(characters)
 
 
+@validate(words=Check(check_words), checked_in_body=("alphabet",))
 def unknown_characters(words, alphabet):
     """Return the sorted characters of `words` that are not in `alphabet` (an empty list if none).
 
     Introduced in notebook 07; a text box uses it to explain an input instead of failing on it.
     """
-    words = check_words("words", words)
     alphabet = check_alphabet(alphabet)
     return sorted(set("".join(words)) - set(alphabet[3:]))
 
 
+@validate(words=Check(check_words), length=Optional(Count()), start=Bool(), end=Bool(),
+          checked_in_body=("alphabet",))
 def encode(words, alphabet, length=None, start=False, end=False):
     """Turn words into a padded array of character ids.
 
@@ -123,9 +126,7 @@ def encode(words, alphabet, length=None, start=False, end=False):
         ValueError: if a word holds a character the alphabet lacks (the message names it and says how to
             fix it), if `words` is empty, or if a word does not fit in `length`.
     """
-    words = check_words("words", words)
     alphabet = check_alphabet(alphabet)
-    start, end = check_bool("start", start), check_bool("end", end)
     if not words:
         raise ValueError("words must hold at least one string, got an empty list.")
     unknown = unknown_characters(words, alphabet)
@@ -139,7 +140,7 @@ def encode(words, alphabet, length=None, start=False, end=False):
     index = {symbol: i for i, symbol in enumerate(alphabet)}
     rows = [[START] * start + [index[c] for c in word] + [END] * end for word in words]
     longest = max(len(row) for row in rows)
-    length = longest if length is None else check_count("length", length)
+    length = longest if length is None else length
     if longest > length:
         too_long = words[[len(row) for row in rows].index(longest)]
         raise ValueError(
@@ -152,6 +153,7 @@ def encode(words, alphabet, length=None, start=False, end=False):
     return ids
 
 
+@validate(ids=Array(ndim=2), checked_in_body=("alphabet",))
 def decode(ids, alphabet):
     """Turn rows of character ids back into strings.
 
@@ -168,7 +170,6 @@ def decode(ids, alphabet):
         ValueError: if `ids` is not 2-D, is not whole numbers, or holds an id outside the alphabet.
     """
     alphabet = check_alphabet(alphabet)
-    ids = check_array("ids", ids, ndim=2)
     if np.any(ids != np.round(ids)):
         raise ValueError("ids must be whole numbers (character ids). Use np.argmax(probabilities, axis=-1).")
     ids = ids.astype(np.int64)

@@ -15,7 +15,8 @@ import re
 
 import numpy as np
 
-from ._validation import check_callable, check_choice, check_int, check_text
+from . import text
+from ._validation import Check, Int, Text, check_callable, check_choice, check_int, validate
 
 
 def _figure_png(fig, dpi=80):
@@ -43,9 +44,31 @@ def _png_text(png):
     return base64.b64encode(png).decode("ascii")
 
 
+def _check_predictors(name, predictors):
+    """Return `predictors` if it is a non-empty dict label -> predictor function, else raise."""
+    if not isinstance(predictors, dict) or not predictors:
+        raise TypeError(f"{name} must be a non-empty dict label -> predictor, got {type(predictors).__name__}. "
+                        "Pass e.g. {'LSTM': rh.writing.lstm_predictor(model)}.")
+    for label, predict_next in predictors.items():
+        check_callable(f"{name}[{label!r}]", predict_next, "a predictor from rh.writing.lstm_predictor or "
+                                                                "table_predictor")
+    return predictors
+
+
+def _check_names(name, names):
+    """Return `names` as a dict code -> name (empty for None), else raise."""
+    if names is None:
+        return {}
+    if not isinstance(names, dict) or not all(isinstance(value, str) for value in names.values()):
+        raise TypeError(f"{name} must be None or a dict language code -> name, got {names!r}. "
+                        "Pass e.g. {'de': 'German', 'en': 'English'}.")
+    return dict(names)
+
+
 # --- LSTM gate explorer (notebook 04) ----------------------------------------------------------------------
 
 
+@validate(checked_in_body=("trace", "step", "unit"))  # by plotting.lstm_cell_values
 def lstm_gate_explorer(trace, step=0, unit=0):
     """Sliders over time steps and units that redraw the LSTM cell picture.
 
@@ -92,6 +115,7 @@ def lstm_gate_explorer(trace, step=0, unit=0):
                        "explorer as first shown: run the notebook to move its sliders.)")})
 
 
+@validate(cells=Int(minimum=1, maximum=64), seed=Int(minimum=0, maximum=99), checked_in_body=("method", "epochs"))
 def forecast_explorer(method="bptt", epochs=None, cells=16, seed=0):
     """Sliders for epochs and cells, a method and a seed, and a Train button that re-runs the sine forecast.
 
@@ -120,8 +144,6 @@ def forecast_explorer(method="bptt", epochs=None, cells=16, seed=0):
 
     method = check_choice("method", method, forecast.METHODS)
     epochs = forecast.DEFAULTS[method]["epochs"] if epochs is None else check_int("epochs", epochs, 1, 2000)
-    cells = check_int("cells", cells, minimum=1, maximum=64)
-    seed = check_int("seed", seed, minimum=0, maximum=99)
 
     box = _forecast_controls(method, epochs, cells, seed)
     box.image, box.results = widgets.Image(format="png"), []
@@ -200,6 +222,8 @@ def _train_and_draw(box, progress):
 # ---------------------------------------------------------------------------------------------------------
 
 
+@validate(prefix=Text(allow_empty=True), predictors=Check(_check_predictors), known_words=Check(text.check_words),
+          checked_in_body=("alphabet", "k", "alpha"))  # by text.check_alphabet and writing.complete
 def keyboard_text(prefix, predictors, alphabet, k=3, known_words=(), alpha=0.0):
     """The text the keyboard box shows for `prefix`: each predictor's `k` best completions, one line each.
 
@@ -217,13 +241,10 @@ def keyboard_text(prefix, predictors, alphabet, k=3, known_words=(), alpha=0.0):
     Returns:
         A plain-text string.
     """
-    from . import text, writing
+    from . import writing
 
-    if not isinstance(prefix, str):
-        raise TypeError(f"prefix must be a string, got {type(prefix).__name__}.")
-    predictors = _check_predictors(predictors)
     alphabet = text.check_alphabet(alphabet)
-    known = set(text.check_words("known_words", known_words))
+    known = set(known_words)
     typed = prefix.strip().lower()
     if not typed:
         return "Type the first letters of a word to see suggestions."
@@ -240,30 +261,20 @@ def keyboard_text(prefix, predictors, alphabet, k=3, known_words=(), alpha=0.0):
     return "\n".join(lines)
 
 
-def _check_predictors(predictors):
-    """Return `predictors` if it is a non-empty dict label -> predictor function, else raise."""
-    if not isinstance(predictors, dict) or not predictors:
-        raise TypeError(f"predictors must be a non-empty dict label -> predictor, got {type(predictors).__name__}. "
-                        "Pass e.g. {'LSTM': rh.writing.lstm_predictor(model)}.")
-    for label, predict_next in predictors.items():
-        check_callable(f"predictors[{label!r}]", predict_next, "a predictor from rh.writing.lstm_predictor or "
-                                                                "table_predictor")
-    return predictors
-
-
+@validate(value=Text(allow_empty=True), checked_in_body=("predictors", "alphabet", "k", "known_words", "alpha"))
 def keyboard_box(predictors, alphabet, k=3, known_words=(), value="", alpha=0.0):
     """A text box that suggests completions as you type (see `keyboard_text`). Introduced in notebook 08.
 
     Returns:
         the box of `_reply_box`: `.text` (description "Type:"), `.reply` and `.reply_text()`.
     """
-    value = check_text("value", value, allow_empty=True)
     reply = lambda typed: keyboard_text(typed, predictors, alphabet, k=k, known_words=known_words,  # noqa: E731
                                         alpha=alpha)
     return _reply_box(reply, "Type:", "the start of a word, e.g. wor", value, continuous_update=True,
                       min_height="3.5em")
 
 
+@validate(written=Text(allow_empty=True), checked_in_body=("translator",))  # by writing.check_translator
 def date_text(written, translator):
     """The reply of the date box for `written`: its ISO translation, or a message saying what is wrong.
 
@@ -277,10 +288,8 @@ def date_text(written, translator):
     """
     import datetime
 
-    from . import text, writing
+    from . import writing
 
-    if not isinstance(written, str):
-        raise TypeError(f"written must be a string, got {type(written).__name__}.")
     translator = writing.check_translator(translator)
     written = written.strip()
     if not written:
@@ -298,13 +307,13 @@ def date_text(written, translator):
     return f"{written}  →  {iso}"
 
 
+@validate(value=Text(allow_empty=True), checked_in_body=("translator",))
 def date_box(translator, value="Thu 26 Nov 2026"):
     """A text box that translates a date into ISO form as you type (see `date_text`). Notebook 08.
 
     Returns:
         the box of `_reply_box`: `.text` (description "Date:"), `.reply` and `.reply_text()`.
     """
-    value = check_text("value", value, allow_empty=True)
     return _reply_box(lambda typed: date_text(typed, translator), "Date:", "e.g. 26 November 2026", value,
                       continuous_update=False, min_height="2em")
 
@@ -314,6 +323,9 @@ def date_box(translator, value="Thu 26 Nov 2026"):
 # ---------------------------------------------------------------------------------------------------------
 
 
+@validate(word=Text(allow_empty=True), names=Check(_check_names),
+          width=Int(minimum=1, maximum=200, hint="A bar wider than a screen cannot be read."),
+          checked_in_body=("model", "alphabet", "languages"))  # by reading.language_probabilities
 def language_text(word, model, alphabet, languages, names=None, width=30):
     """The reply of the language box for `word`: one bar per language, most likely first, or a message.
 
@@ -331,10 +343,6 @@ def language_text(word, model, alphabet, languages, names=None, width=30):
     """
     from . import reading
 
-    if not isinstance(word, str):
-        raise TypeError(f"word must be a string, got {type(word).__name__}.")
-    width = check_int("width", width, minimum=1, maximum=200, hint="A bar wider than a screen cannot be read.")
-    names = _check_names(names)
     try:
         probabilities = reading.language_probabilities(model, alphabet, languages, word)
     except ValueError as error:
@@ -346,16 +354,7 @@ def language_text(word, model, alphabet, languages, names=None, width=30):
     return "\n".join(lines)
 
 
-def _check_names(names):
-    """Return `names` as a dict code -> name (empty for None), else raise."""
-    if names is None:
-        return {}
-    if not isinstance(names, dict) or not all(isinstance(name, str) for name in names.values()):
-        raise TypeError(f"names must be None or a dict language code -> name, got {names!r}. "
-                        "Pass e.g. {'de': 'German', 'en': 'English'}.")
-    return dict(names)
-
-
+@validate(value=Text(allow_empty=True), checked_in_body=("model", "alphabet", "languages", "names"))
 def language_box(model, alphabet, languages, names=None, value=""):
     """A text box that shows the language probabilities of the typed word (see `language_text`).
 
@@ -364,7 +363,6 @@ def language_box(model, alphabet, languages, names=None, value=""):
     Returns:
         the box of `_reply_box`: `.text` (description "Word:"), `.reply` and `.reply_text()`.
     """
-    value = check_text("value", value, allow_empty=True)
     reply = lambda typed: language_text(typed, model, alphabet, languages, names=names)  # noqa: E731
     return _reply_box(reply, "Word:", "type one word, e.g. wasser", value, continuous_update=True,
                       min_height="7em")

@@ -29,14 +29,16 @@ BAD_VALUES = {
     "True": True, "2.5": 2.5,
 }
 
+# Modules whose public functions declare their parameters with `rnn_helpers._validation.validate`. For a declared
+# parameter the sweep takes its cases from the declaration: BAD_VALUES plus values just outside the declared bounds,
+# choices and ranks; each value the declaration rejects must be rejected with a message naming the parameter, and
+# ACCEPTED has no row for it. Parameters a declaration leaves to the body (`checked_in_body`) are swept as below.
+DECLARED_MODULES = {"bptt", "checks", "data", "gates", "memory", "progress", "stateful", "text", "widgets"}
+
 # Values from BAD_VALUES that are right for one parameter, with the reason. Everything else must be rejected.
 ACCEPTED = {
     ("numpy_rnn.sigmoid", "a"): {"-1", "0", "nan", "inf", "empty array", "4-D array", "10**12", "True", "2.5"},
     # sigmoid is elementwise maths, like np.tanh: any array of numbers is a valid input, NaN gives NaN
-    ("bptt.elman_backward", "truncate"): {"10**12"},  # longer than the sequence is full BPTT
-    ("bptt.jordan_backward", "truncate"): {"10**12"},
-    ("bptt.elman_loss_and_grads", "truncate"): {"10**12"},
-    ("bptt.jordan_loss_and_grads", "truncate"): {"10**12"},
     ("bptt.numerical_gradients", "params"): {"dict"},  # {"bad": 1} is a dict of numbers, which it differentiates
     ("one_step.best_one_value_prediction", "x"): {"-1", "0", "4-D array"},  # sine values, elementwise
     ("gradient_flow.clipping_run", "clip_norm"): {"2.5", "10**12"},  # a huge norm simply never clips
@@ -44,7 +46,6 @@ ACCEPTED = {
     ("gradient_flow.clipping_params", "radius"): {"2.5"},
     ("gradient_flow.clipping_run", "radius"): {"2.5"},
     ("gradient_flow.clipping_run", "nudge"): {"0"},  # no nudge: the run of notebook 03 as it is
-    ("data.sine_series", "start"): {"-1", "0"},  # any phase
     ("gradient_flow.gradient_norms", "radius"): {"2.5"},
     ("one_step.OneStepResult", "mse"): {"0", "2.5", "10**12"},  # any error >= 0 can be a result
     ("one_step.OneStepResult", "seconds"): {"0", "2.5", "10**12"},
@@ -59,20 +60,12 @@ ACCEPTED = {
     ("forecast.train_compiled", "learning_rate"): {"2.5"},  # large but allowed (<= 10), as in training
     ("forecast.train_bptt", "learning_rate"): {"2.5"},
     ("forecast.run_ablation_row", "learning_rate"): {"2.5"},
-    ("data.date_pairs", "n_test"): {"0"},  # no test dates, as documented
     ("data.frequent_words", "max_length"): {"10**12"},  # longer than any word: no limit, like None
-    ("data.language_words", "max_length"): {"None", "10**12"},  # None is no limit, as in frequent_words
     ("writing.keyboard_words", "max_length"): {"None", "10**12"},
     ("writing.letter_table", "context"): {"0", "10**12"},  # 0: plain letter counts; longer than a word: whole prefix
     ("writing.with_temperature", "temperature"): {"2.5"},  # above 1 flattens the probabilities (notebook 08)
-    ("widgets.keyboard_text", "prefix"): {"string"},  # whatever is typed gets a reply (here: no word starts so)
-    ("widgets.date_text", "written"): {"string"},  # whatever is typed gets a reply (here: the unknown letters)
-    ("widgets.language_text", "word"): {"string"},  # "bad" is a word the model can score
     ("writing.wrong_fields", "predicted"): {"string"},  # a translation may be anything: "not a date", as documented
     ("plotting.attention_map", "source"): {"string"},  # "bad" has 3 characters, as many as the weights' columns
-    ("widgets.keyboard_box", "value"): {"string"},  # any text can be the box's first value
-    ("widgets.date_box", "value"): {"string"},
-    ("widgets.language_box", "value"): {"string"},
     ("recurrence_costs.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
     ("linear_recurrence.g", "x"): {"-1", "0", "4-D array", "10**12", "2.5"},  # elementwise maths, like np.tanh
     ("linear_recurrence.feature_map", "x"): {"-1", "0", "4-D array", "10**12", "2.5"},
@@ -80,7 +73,6 @@ ACCEPTED = {
     ("min_gru.build_memory_model", "gate_bias"): {"-1", "0"},
     ("writing.load_date_benchmark", "path"): {"string"},
     ("data.benchmark_results", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
-    ("data.benchmark_results", "script"): {"string"}, ("data.benchmark_results", "duration"): {"string"},  # any text  # a missing file: FileNotFoundError naming the script
     ("writing.complete", "alpha"): {"0"},  # no length normalisation: rank by probability, as documented
     ("widgets.keyboard_text", "alpha"): {"0"}, ("widgets.keyboard_box", "alpha"): {"0"},
 }
@@ -129,7 +121,8 @@ def _built(cell):
 def _cache(cell):
     from rnn_helpers import bptt
 
-    return (bptt.elman_forward if cell == "elman" else bptt.jordan_forward)(_X(), _network(cell))[1]
+    forward = bptt.elman_forward_with_cache if cell == "elman" else bptt.jordan_forward_with_cache
+    return forward(_X(), _network(cell))[1]
 
 
 def _learner_fn(*args):
@@ -262,8 +255,8 @@ def _date_frame():
 EXAMPLES = {
     "bptt.init_elman": lambda: dict(features=2, units=3),
     "bptt.init_jordan": lambda: dict(features=2, units=3),
-    "bptt.elman_forward": lambda: dict(X=_X(), params=_network("elman")),
-    "bptt.jordan_forward": lambda: dict(X=_X(), params=_network("jordan")),
+    "bptt.elman_forward_with_cache": lambda: dict(X=_X(), params=_network("elman")),
+    "bptt.jordan_forward_with_cache": lambda: dict(X=_X(), params=_network("jordan")),
     "bptt.elman_backward": lambda: dict(dY=np.ones((1, 3, 1)), cache=_cache("elman")),
     "bptt.jordan_backward": lambda: dict(dY=np.ones((1, 3, 1)), cache=_cache("jordan")),
     "bptt.elman_loss_and_grads": lambda: dict(X=_X(), Y_target=np.ones((1, 3, 1)), params=_network("elman")),
@@ -594,12 +587,66 @@ def outcome(name, fn, parameter, label):
             "it to ACCEPTED with the reason it is right)")
 
 
+def declared(fn, parameter):
+    """The declared constraint of `parameter`, or None if `fn` leaves it to its body (or declares nothing)."""
+    return getattr(fn, "constraints", {}).get(parameter)
+
+
+def values_outside(constraint):
+    """Values just outside what `constraint` declares: below its minimum, above its maximum, not a choice, ..."""
+    options = constraint.options
+    values = {}
+    if options.get("minimum") is not None:
+        values["minimum - 1"] = options["minimum"] - 1
+    if options.get("maximum") is not None:
+        values["maximum + 1"] = options["maximum"] + 1
+    if options.get("strictly_positive"):
+        values["0.0"] = 0.0
+    if options.get("choices"):
+        values["not a choice"] = "no such choice"
+    if options.get("ndim"):
+        values["one rank more"] = np.zeros((2,) * (options["ndim"] + 1))
+    if "constraint" in options:  # Optional(inner): None is fine, the inner constraint's edges are not
+        values.update(values_outside(options["constraint"]))
+    return values
+
+
+def declaration_rejects(constraint, value):
+    try:
+        constraint("x", value)
+    except (TypeError, ValueError):
+        return True
+    return False
+
+
+def declared_outcome(name, fn, parameter, label, value):
+    """None if `fn` rejects `value` for `parameter` with a TypeError/ValueError naming it, else what went wrong."""
+    arguments = examples_for(name)
+    arguments[parameter] = value
+    try:
+        result = call_with_timeout(fn, arguments)
+    except (TypeError, ValueError) as error:
+        return None if parameter in str(error) else f"{parameter}={label}: the message does not name it: {error}"
+    except BaseException as error:  # noqa: BLE001 - the point is to name whatever else escaped
+        return f"{parameter}={label}: raised {type(error).__name__}: {str(error)[:200]}"
+    return f"{parameter}={label}: returned {type(result).__name__} although its declaration rejects it"
+
+
 CASES = [pytest.param(name, fn, parameter, id=f"{name}-{parameter}")
          for name, fn, parameters in CALLABLES for parameter in parameters]
 
 
 @pytest.mark.parametrize("name, fn, parameter", CASES)
 def test_bad_values_raise_a_clear_type_or_value_error(name, fn, parameter):
+    constraint = declared(fn, parameter)
+    if constraint is not None:
+        candidates = {**BAD_VALUES, **values_outside(constraint)}
+        rejected = {label: value for label, value in candidates.items() if declaration_rejects(constraint, value)}
+        assert rejected, f"{name}: the declaration of {parameter} ({constraint}) rejects none of the sweep's values"
+        failures = [problem for label, value in rejected.items()
+                    if (problem := declared_outcome(name, fn, parameter, label, value))]
+        assert not failures, f"{name}:\n  " + "\n  ".join(failures)
+        return
     accepted = ACCEPTED.get((name, parameter), set()) | ACCEPTED_FOR_PARAMETER.get(parameter, set())
     labels = [label for label in BAD_VALUES if label not in accepted]
     failures = [problem for label in labels if (problem := outcome(name, fn, parameter, label))]
@@ -618,6 +665,21 @@ def test_every_entry_of_the_tables_names_a_swept_function():
     named = set(EXAMPLES) | {name for name, _ in ACCEPTED}
     stale = sorted(named - swept)
     assert not stale, f"remove these entries of EXAMPLES/ACCEPTED, no public function has that name now: {stale}"
+    functions = {name: fn for name, fn, _ in CALLABLES}
+    declared_rows = sorted(f"{name}-{parameter}" for name, parameter in ACCEPTED
+                           if name in functions and declared(functions[name], parameter) is not None)
+    assert not declared_rows, f"remove these rows of ACCEPTED, their declarations say what they accept: {declared_rows}"
+
+
+@pytest.mark.parametrize("name, fn, parameters", [c for c in CALLABLES if c[0].split(".")[0] in DECLARED_MODULES],
+                         ids=[c[0] for c in CALLABLES if c[0].split(".")[0] in DECLARED_MODULES])
+def test_every_public_function_of_a_declared_module_declares_every_parameter(name, fn, parameters):
+    assert hasattr(fn, "constraints"), (
+        f"{name} has no declaration: decorate it with @validate(parameter=Constraint(), ...) from "
+        "rnn_helpers._validation, as the other functions of its module are.")
+    named = set(fn.constraints) | set(fn.checked_in_body)
+    assert named == set(parameters), (f"{name}: declare {sorted(set(parameters) - named)} (a constraint, or "
+                                      "checked_in_body=(...) if the body checks it)")
 
 
 @pytest.fixture(autouse=True)

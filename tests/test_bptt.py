@@ -41,12 +41,12 @@ def test_bptt_matches_gradient_tape(cell, shape):
 def test_forward_passes_match_the_numpy_cells_of_notebook_02():
     X, _ = random_problem((3, 6, 2, 4, 2), seed=1)
     p = bptt.init_elman(2, 4, 2, seed=1)
-    Y, cache = bptt.elman_forward(X, p)
+    Y, cache = bptt.elman_forward_with_cache(X, p)
     H = numpy_rnn.elman_forward(X, {name: p[name] for name in numpy_rnn.param_names("elman")})
     np.testing.assert_allclose(cache["H"][:, 1:], H, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(Y, H @ p["W_hy"] + p["b_y"], rtol=1e-12, atol=1e-12)
     q = bptt.init_jordan(2, 4, 2, seed=1)
-    Y_j, cache_j = bptt.jordan_forward(X, q)
+    Y_j, cache_j = bptt.jordan_forward_with_cache(X, q)
     Y_ref, H_ref = numpy_rnn.jordan_forward(X, q)
     np.testing.assert_allclose(Y_j, Y_ref, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(cache_j["H"], H_ref, rtol=1e-12, atol=1e-12)
@@ -56,8 +56,8 @@ def test_initial_state_is_used_and_differentiated_through():
     X, Y_target = random_problem((2, 4, 1, 3, 1), seed=2)
     p = bptt.init_elman(1, 3, 1, seed=2)
     h0 = np.full((2, 3), 0.3)
-    Y0, _ = bptt.elman_forward(X, p)
-    Y1, _ = bptt.elman_forward(X, p, h0=h0)
+    Y0, _ = bptt.elman_forward_with_cache(X, p)
+    Y1, _ = bptt.elman_forward_with_cache(X, p, h0=h0)
     assert not np.allclose(Y0, Y1)
     error = bptt.relative_error(
         bptt.elman_loss_and_grads(X, Y_target, p, h0=h0)[1],
@@ -91,7 +91,7 @@ def test_one_step_truncation_treats_the_previous_state_as_a_constant():
     """truncate=1: the gradient of W_hh is sum_t h_{t-1}^T da_t with no path to earlier steps."""
     X, Y_target = random_problem((2, 5, 1, 3, 1), seed=6)
     p = bptt.init_elman(1, 3, 1, seed=6)
-    Y, cache = bptt.elman_forward(X, p)
+    Y, cache = bptt.elman_forward_with_cache(X, p)
     H = cache["H"]
     dY = (Y - Y_target) / 2
     da = (1 - H[:, 1:] ** 2) * (dY @ p["W_hy"].T)
@@ -127,25 +127,25 @@ P_OK = bptt.init_elman(1, 2, 1)
         (lambda: bptt.init_elman(1, 2.5), TypeError, "units must be an int"),
         (lambda: bptt.init_jordan(1, 2, seed=-1), ValueError, "seed must be >= 0"),
         (lambda: bptt.init_jordan(1, 2, scale=0), ValueError, "scale must be > 0"),
-        (lambda: bptt.elman_forward(X_OK[0], P_OK), ValueError, "must be 3-D"),
-        (lambda: bptt.elman_forward(X_OK, [1, 2]), TypeError, "params must be a dict"),
-        (lambda: bptt.elman_forward(X_OK, {"W_xh": P_OK["W_xh"]}), ValueError, r"missing \['W_hh'"),
-        (lambda: bptt.elman_forward(X_OK, {**P_OK, "W_hh": np.ones((3, 3))}), ValueError, "W_hh must have shape"),
-        (lambda: bptt.elman_forward(np.ones((2, 3, 4)), P_OK), ValueError, "W_xh must have shape"),
-        (lambda: bptt.elman_forward(X_OK, {**P_OK, "b_h": np.array([np.nan, 0])}), ValueError, "finite"),
-        (lambda: bptt.elman_forward(X_OK, P_OK, h0=np.zeros((5, 2))), ValueError, "h0 must have shape"),
-        (lambda: bptt.jordan_forward(X_OK, P_OK), ValueError, r"missing \['W_yh'\], unexpected \['W_hh'\]"),
-        (lambda: bptt.jordan_forward(X_OK, bptt.init_jordan(1, 2), y0=np.zeros(2)), ValueError, "must be 2-D"),
+        (lambda: bptt.elman_forward_with_cache(X_OK[0], P_OK), ValueError, "must be 3-D"),
+        (lambda: bptt.elman_forward_with_cache(X_OK, [1, 2]), TypeError, "params must be a dict"),
+        (lambda: bptt.elman_forward_with_cache(X_OK, {"W_xh": P_OK["W_xh"]}), ValueError, r"missing \['W_hh'"),
+        (lambda: bptt.elman_forward_with_cache(X_OK, {**P_OK, "W_hh": np.ones((3, 3))}), ValueError, "W_hh must have shape"),
+        (lambda: bptt.elman_forward_with_cache(np.ones((2, 3, 4)), P_OK), ValueError, "W_xh must have shape"),
+        (lambda: bptt.elman_forward_with_cache(X_OK, {**P_OK, "b_h": np.array([np.nan, 0])}), ValueError, "finite"),
+        (lambda: bptt.elman_forward_with_cache(X_OK, P_OK, h0=np.zeros((5, 2))), ValueError, "h0 must have shape"),
+        (lambda: bptt.jordan_forward_with_cache(X_OK, P_OK), ValueError, r"missing \['W_yh'\], unexpected \['W_hh'\]"),
+        (lambda: bptt.jordan_forward_with_cache(X_OK, bptt.init_jordan(1, 2), y0=np.zeros(2)), ValueError, "must be 2-D"),
         (lambda: bptt.elman_loss_and_grads(X_OK, Y_OK[:, :2], P_OK), ValueError, "same batch and time"),
         (lambda: bptt.elman_loss_and_grads(X_OK, np.ones((2, 3, 2)), P_OK), ValueError, "Y_target must have shape"),
         (lambda: bptt.elman_loss_and_grads(X_OK, Y_OK, P_OK, truncate=0), ValueError, "truncate must be >= 1"),
         (lambda: bptt.jordan_loss_and_grads(X_OK, Y_OK, bptt.init_jordan(1, 2), truncate=1.5), TypeError,
          "truncate must be an int"),
         (lambda: bptt.elman_backward(np.ones((2, 3, 1)), {"X": 1}), TypeError, "cache must be"),
-        (lambda: bptt.elman_backward(np.ones((2, 4, 1)), bptt.elman_forward(X_OK, P_OK)[1]), ValueError,
-         "dY must have the shape"),
-        (lambda: bptt.jordan_backward(np.ones((2, 3, 1)), bptt.elman_forward(X_OK, P_OK)[1]), TypeError,
-         "jordan_forward"),
+        (lambda: bptt.elman_backward(np.ones((2, 4, 1)), bptt.elman_forward_with_cache(X_OK, P_OK)[1]), ValueError,
+         "dY must have shape"),
+        (lambda: bptt.jordan_backward(np.ones((2, 3, 1)), bptt.elman_forward_with_cache(X_OK, P_OK)[1]), TypeError,
+         "jordan_forward_with_cache"),
         (lambda: bptt.gradient_check("lstm", X_OK, Y_OK, P_OK), ValueError, r"one of \['elman', 'jordan'\]"),
         (lambda: bptt.gradient_check(3, X_OK, Y_OK, P_OK), TypeError, "cell must be a string"),
         (lambda: bptt.keras_gradients("gru", X_OK, Y_OK, P_OK), ValueError, r"one of \['elman', 'jordan'\]"),

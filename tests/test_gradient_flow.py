@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_helpers import gradient_flow
+from rnn_helpers import bptt, gradient_flow
 
 
 def elman_jacobian_by_hand(W_xh, W_hh, b_h, x):
@@ -57,8 +57,20 @@ def test_lstm_gradient_counts_the_cell_state_path():
 
 
 def test_clipping_keeps_every_step_short():
-    run = gradient_flow.clipping_run(clip_norm=0.5, steps=20, length=10)
-    assert not run["diverged"] and len(run["loss"]) == 20
+    clip_norm, learning_rate, steps = 0.5, 0.1, 20
+    run = gradient_flow.clipping_run(clip_norm=clip_norm, learning_rate=learning_rate, steps=steps, length=10)
+    assert not run["diverged"] and len(run["loss"]) == steps
+    assert np.any(run["grad_norm"] > clip_norm)  # some raw gradients are longer than the clip: clipping acts
+    # replay the run's updates: the losses match the run's, so its steps are these, and each is at most lr * clip
+    replay = gradient_flow.clipping_params()
+    X_run, Y_run = gradient_flow.clipping_data(10)
+    for t in range(steps):
+        loss, grads = bptt.elman_loss_and_grads(X_run, Y_run, replay)
+        assert loss == pytest.approx(run["loss"][t], rel=1e-9)
+        norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+        step = {name: -learning_rate * min(1.0, clip_norm / norm) * g for name, g in grads.items()}
+        assert np.sqrt(sum(np.sum(s**2) for s in step.values())) <= learning_rate * clip_norm * (1 + 1e-9)
+        replay = {name: replay[name] + step[name] for name in replay}
     params = gradient_flow.clipping_params()
     X, Y = gradient_flow.clipping_data(10)
     assert X.shape == Y.shape == (32, 10, 1)

@@ -43,6 +43,6 @@ def test_a_subclass_of_the_jupyter_shell_counts_as_a_notebook(monkeypatch):
     shells = {"subclass": object.__new__(ColabLikeShell), "terminal": object.__new__(InteractiveShell)}
     for name, expected in (("subclass", True), ("terminal", False)):
         monkeypatch.setattr(IPython, "get_ipython", lambda: shells[name])
-        assert rh.progress._in_notebook() is expected, name
+        assert (rh._record.notebook_shell() is shells[name]) is expected, name
     monkeypatch.setattr(IPython, "get_ipython", lambda: None)
-    assert rh.progress._in_notebook() is False
+    assert rh._record.notebook_shell() is None

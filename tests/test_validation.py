@@ -104,3 +104,31 @@ def test_check_keras_layer_wants_a_built_layer_with_biases():
     no_bias.build((None, None, 1))
     with pytest.raises(ValueError, match="use_bias=False"):
         v.check_keras_layer("layer", no_bias, ("LSTM",))
+
+
+# --- declared checks (validate) ------------------------------------------------------------------------------
+from rnn_helpers._validation import Count, Float, Optional, validate  # noqa: E402
+
+
+@validate(steps=Count(), rate=Float(strictly_positive=True, maximum=10), h0=Optional(Count()))
+def _declared(steps, rate=0.5, h0=None):
+    return steps, rate, h0
+
+
+def test_a_declared_function_gets_checked_values_and_keeps_its_signature():
+    import inspect
+
+    assert _declared(np.int64(3)) == (3, 0.5, None) and type(_declared(np.int64(3))[0]) is int
+    assert list(inspect.signature(_declared).parameters) == ["steps", "rate", "h0"]
+    assert set(_declared.constraints) == {"steps", "rate", "h0"}
+    with pytest.raises(ValueError, match="rate must be > 0, got 0.0"):
+        _declared(3, rate=0)
+    with pytest.raises(TypeError, match="h0 must be an int"):
+        _declared(3, h0="x")
+
+
+def test_a_declaration_naming_a_parameter_the_function_lacks_fails_at_definition():
+    with pytest.raises(TypeError, match=r"validate\(\) names \['step'\]"):
+        validate(step=Count())(lambda steps: steps)
+    with pytest.raises(TypeError, match="must be a Constraint"):
+        validate(steps=int)(lambda steps: steps)
