@@ -142,3 +142,22 @@ def test_no_module_is_longer_than_500_lines():
                                          "split each by job into modules of one job.")
     assert not OVER_500_PENDING - over, (f"{sorted(OVER_500_PENDING - over)} are {MAX_MODULE_LINES} lines or fewer "
                                          "now: take them off OVER_500_PENDING in tests/test_layout.py.")
+
+
+# --- the README's layout table names every module, and only modules that exist ------------------------------
+
+def readme_layout_files():
+    """The `name.py` files the README's "Layout" section lists under rnn_helpers/ (plotting's on its own line)."""
+    import re
+
+    readme = (PACKAGE.parent / "README.md").read_text()
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    listed = layout.split("rnn_helpers/", 1)[1].split("\n    tests/", 1)[0]
+    return set(re.findall(r"(?<![\w/])([a-z_]+)\.py\b", listed))
+
+
+def test_the_readme_layout_lists_every_module_and_no_other():
+    files = {path.stem for path in PACKAGE.rglob("*.py") if path.stem != "__init__"}
+    listed = readme_layout_files()
+    assert not files - listed, f"README's Layout does not describe {sorted(files - listed)}: add a row for each."
+    assert not listed - files, f"README's Layout lists {sorted(listed - files)}, which rnn_helpers does not have."
