@@ -239,3 +239,8 @@ COUNT_HINT = "More would take hours or more memory than a laptop has; the course
 def check_count(name, value, minimum=1):
     """Return `value` as a count (samples, steps, epochs, sequence length): an int in [minimum, MAX_COUNT]."""
     return check_int(name, value, minimum=minimum, maximum=MAX_COUNT, hint=COUNT_HINT)
+
+
+def check_learning_rate(value, name="learning_rate"):
+    """Return `value` as an optimizer's step size: a finite float in (0, 10] (larger steps only diverge)."""
+    return check_float(name, value, strictly_positive=True, maximum=10.0)

@@ -34,9 +34,10 @@ import numpy as np
 
 from . import data, training
 from ._validation import check_array, check_bool, check_choice, check_count, check_float, check_int, check_size
+from ._validation import check_learning_rate
 from .progress import progress_bar
 from .stateful import _compiled_call, generate, reset_rnn_states, stateful_twin
-from .training import run_in_chunks
+from .fitting import build_adam, cut_state_runner, per_value_runner, quiet_tracing, run_in_chunks
 
 # Inside the package (package data), so that an installed course — on Colab, from a wheel — has it too.
 BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent / "sine_forecast_results.json"
@@ -115,19 +116,16 @@ def _restart(model, build, cells, seed, optimizer, optimizer_start):
     reset_rnn_states(model)
 
 
-def _built_optimizer(model, learning_rate):
-    """An Adam optimizer built for the model's weights, and a copy of its starting values (for `_restart`)."""
-    import keras
-
-    optimizer = keras.optimizers.Adam(learning_rate)
-    optimizer.build(model.trainable_variables)
+def _adam_and_start(model, learning_rate):
+    """`build_adam(model, learning_rate)` and a copy of its starting values (for `_restart`)."""
+    optimizer = build_adam(model, learning_rate)
     return optimizer, [variable.numpy() for variable in optimizer.variables]
 
 
 def _article_trainer(x, y, cells, learning_rate):
     """`(model, train)`: `train(epochs, seed, progress)` runs the article's loop (see `train_article`)."""
     model = build_article_model(cells)
-    optimizer, optimizer_start = _built_optimizer(model, learning_rate)
+    optimizer, optimizer_start = _adam_and_start(model, learning_rate)
     model.compile(loss="mean_squared_error", optimizer=optimizer)
 
     def train(epochs, seed, progress):
@@ -147,13 +145,13 @@ def _article_trainer(x, y, cells, learning_rate):
 def _compiled_trainer(x, y, cells, learning_rate, reset_states=True, shuffle=False):
     """`(model, train)`: `train(epochs, seed, progress)` makes the article's updates in one graph loop."""
     model = build_article_model(cells)
-    optimizer, optimizer_start = _built_optimizer(model, learning_rate)
-    run_epochs, restart_runner = _one_step_runner(model, optimizer, x, y, reset_states, shuffle)
+    optimizer, optimizer_start = _adam_and_start(model, learning_rate)
+    run_epochs, restart_runner = per_value_runner(model, optimizer, x, y, reset_states, shuffle)
 
     def train(epochs, seed, progress):
         _restart(model, build_article_model, cells, seed, optimizer, optimizer_start)
         restart_runner(seed)
-        with training.quiet_tracing():  # every model traces its own loop; no need to warn about it
+        with quiet_tracing():  # every model traces its own loop; no need to warn about it
             losses = run_in_chunks(run_epochs, epochs, "compiled", progress)
         reset_rnn_states(model)
         return losses
@@ -164,13 +162,13 @@ def _compiled_trainer(x, y, cells, learning_rate, reset_states=True, shuffle=Fal
 def _bptt_trainer(x, y, cells, learning_rate):
     """`(model, train)`: `train(epochs, seed, progress)` runs notebook 06's recipe (see `train_bptt`)."""
     model = build_sequence_model(cells)
-    optimizer, optimizer_start = _built_optimizer(model, learning_rate)
+    optimizer, optimizer_start = _adam_and_start(model, learning_rate)
     model.compile(optimizer=optimizer, loss="mean_squared_error", steps_per_execution=STEPS_PER_EXECUTION)
     X, Y = x.reshape(1, -1, 1).astype("float32"), y.reshape(1, -1, 1).astype("float32")
 
     def train(epochs, seed, progress):
         _restart(model, build_sequence_model, cells, seed, optimizer, optimizer_start)
-        with training.quiet_tracing():  # every model traces its own training function; no need to warn about it
+        with quiet_tracing():  # every model traces its own training function; no need to warn about it
             model.fit(np.repeat(X, epochs, axis=0), np.repeat(Y, epochs, axis=0), batch_size=1, shuffle=False,
                       verbose=0)
         return np.array([float(np.mean((np.asarray(_compiled_call(model)(X)) - Y) ** 2))])
@@ -230,47 +228,6 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
     return model, train(epochs, seed, check_bool("progress", progress))
 
 
-def _one_step_runner(model, optimizer, x, y, reset_states, shuffle):
-    """`(run_epochs, restart)`: a compiled `run_epochs(n)` making the article's updates (see `train_compiled`),
-    which returns the n losses, and `restart(seed)`, which zeroes its carried state and reseeds its order."""
-    import tensorflow as tf
-
-    lstm, dense = model.layers
-    variables = model.trainable_variables
-    X = tf.constant(x.reshape(-1, 1, 1), dtype=tf.float32)  # (steps, batch=1, features=1)
-    Y = tf.constant(y.reshape(-1, 1, 1), dtype=tf.float32)
-    zeros = tf.zeros((1, lstm.units))
-    state = [tf.Variable(zeros), tf.Variable(zeros)]  # survives between chunks when reset_states=False
-    order_rng = tf.random.Generator.from_seed(0)
-    n_steps = X.shape[0]
-
-    @tf.function
-    def run_epochs(n_epochs):
-        losses = tf.TensorArray(tf.float32, size=n_epochs)
-        for epoch in tf.range(n_epochs):
-            h, c = (zeros, zeros) if reset_states else (state[0].read_value(), state[1].read_value())
-            order = tf.argsort(order_rng.uniform([n_steps])) if shuffle else tf.range(n_steps)
-            total = tf.constant(0.0)
-            for t in order:
-                with tf.GradientTape() as tape:
-                    out, (h_next, c_next) = lstm.cell(X[t], (h, c))
-                    loss = tf.reduce_mean(tf.square(dense(out) - Y[t]))
-                optimizer.apply(tape.gradient(loss, variables), variables)
-                h, c = h_next, c_next  # the state moves on; its gradient path ends here
-                total += loss
-            state[0].assign(h)
-            state[1].assign(c)
-            losses = losses.write(epoch, total / n_steps)
-        return losses.stack()
-
-    def restart(seed):
-        for variable in state:
-            variable.assign(zeros)
-        order_rng.reset_from_seed(seed)
-
-    return run_epochs, restart
-
-
 def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None):
     """Fast default, notebook 06's recipe: `fit` on the whole series, full BPTT, one Adam step per epoch.
 
@@ -299,41 +256,6 @@ def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None
     learning_rate = _learning_rate(learning_rate, "bptt")
     model, train = _bptt_trainer(x, y, check_size("cells", cells), learning_rate)
     return model, train(epochs, seed, False)
-
-
-def _cut_state_runner(model, x, y, learning_rate, cut=True):
-    """A compiled `run_epochs(n)`: n Adam steps, each on the mean error over the whole sequence (one update per
-    sequence, as full BPTT), with the gradient through the carried state cut after one step when `cut`.
-
-    The ablation's "one step, per sequence" row: notebook 03's truncated BPTT with `truncate=1`. With
-    `cut=False` it is full BPTT written as the same loop (a test checks it equals `train_bptt`).
-    """
-    import tensorflow as tf
-
-    lstm, dense = model.layers
-    optimizer, _ = _built_optimizer(model, learning_rate)
-    variables = model.trainable_variables
-    X = tf.constant(x.reshape(1, -1, 1), dtype=tf.float32)
-    Y = tf.constant(y.reshape(1, -1, 1), dtype=tf.float32)
-
-    @tf.function
-    def run_epochs(n_epochs):
-        losses = tf.TensorArray(tf.float32, size=n_epochs)
-        for epoch in tf.range(n_epochs):
-            with tf.GradientTape() as tape:
-                h = c = tf.zeros((1, lstm.units))
-                outputs = []
-                for t in range(X.shape[1]):  # unrolled: 36 copies of the cell
-                    if cut:  # the state arrives as a plain number: no gradient flows back through it
-                        h, c = tf.stop_gradient(h), tf.stop_gradient(c)
-                    out, (h, c) = lstm.cell(X[:, t], (h, c))
-                    outputs.append(out)
-                loss = tf.reduce_mean(tf.square(dense(tf.stack(outputs, axis=1)) - Y))
-            optimizer.apply(tape.gradient(loss, variables), variables)
-            losses = losses.write(epoch, loss)
-        return losses.stack()
-
-    return run_epochs
 
 
 def fit_ar2(series):
@@ -495,7 +417,7 @@ def run_ablation_row(truncation, learning_rate, updates, seed=0, cells=16, progr
     truncation = check_choice("truncation", truncation, TRUNCATIONS)
     schedule = SCHEDULES[truncation != "one step"] if schedule is None else check_choice("schedule", schedule,
                                                                                           SCHEDULES)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    learning_rate = check_learning_rate(learning_rate)
     updates = check_count("updates", updates)
     progress = check_bool("progress", progress)
     seed, cells = check_int("seed", seed, minimum=0), check_size("cells", cells)
@@ -523,13 +445,13 @@ def run_ablation_row(truncation, learning_rate, updates, seed=0, cells=16, progr
 
 
 def _train_cut_state(x, y, updates, cells, seed, learning_rate, cut=True):
-    """A sequence model trained by `_cut_state_runner` from the weights `seed` gives; returns the model."""
+    """A sequence model trained by `cut_state_runner` from the weights `seed` gives; returns the model."""
     import keras
 
     keras.utils.set_random_seed(seed)
     model = build_sequence_model(cells)
-    with training.quiet_tracing():
-        run_in_chunks(_cut_state_runner(model, x, y, learning_rate, cut=cut), updates, "one step", progress=False,
+    with quiet_tracing():
+        run_in_chunks(cut_state_runner(model, x, y, learning_rate, cut=cut), updates, "one step", progress=False,
                       chunk=1000)
     return model
 
@@ -538,7 +460,7 @@ def _learning_rate(learning_rate, method):
     """The method's default learning rate for None, else a checked positive float."""
     if learning_rate is None:
         return DEFAULTS[method]["learning_rate"]
-    return check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    return check_learning_rate(learning_rate)
 
 
 def _pair(coefficients):

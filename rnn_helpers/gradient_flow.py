@@ -13,6 +13,7 @@ import numpy as np
 
 from . import bptt, data, keras_rnn
 from ._validation import check_array, check_choice, check_count, check_float, check_int, check_size
+from ._validation import check_learning_rate
 
 GRADIENT_CELLS = ("elman", "lstm", "gru")
 
@@ -184,7 +185,7 @@ def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, lengt
     """
     if clip_norm is not None:
         clip_norm = check_float("clip_norm", clip_norm, strictly_positive=True)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    learning_rate = check_learning_rate(learning_rate)
     steps = check_count("steps", steps)
     nudge = check_float("nudge", nudge, minimum=-1e-3, maximum=1e-3)
     X, Y = clipping_data(length, seed)

@@ -21,9 +21,10 @@ import pathlib
 
 import numpy as np
 
-from . import data, numpy_rnn, training
+from . import data, fitting, numpy_rnn, training
 from ._validation import (check_array, check_bool, check_choice, check_count, check_float, check_int, check_params,
                           check_shape, check_size, check_state)
+from ._validation import check_learning_rate
 
 MIN_CELLS = ("mingru", "minlstm")
 MEMORY_CELLS = ("mingru", "gru", "lstm")
@@ -439,16 +440,16 @@ def memory_run(cell, task, length, units=16, layers=1, epochs=10, n_train=2048, 
     cell, units = check_choice("cell", cell, MEMORY_CELLS), check_size("units", units)
     layers, gate_bias = check_int("layers", layers, minimum=1, maximum=8), check_float("gate_bias", gate_bias, minimum=-20.0, maximum=20.0)
     batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    learning_rate = check_learning_rate(learning_rate)
     X, y = memory_data(task, n_train, length, seed=seed)
     X_test, y_test = memory_data(task, check_count("n_test", n_test, minimum=2), length, seed=seed + 1)
     start = time.perf_counter()
     keras.utils.set_random_seed(seed)
     model = build_memory_model(cell, length, X.shape[2], units=units, layers=layers,
                                return_sequences=task == "parity", gate_bias=gate_bias)
-    run_epoch = training.minibatch_runner(model, learning_rate, batch_size)
+    run_epoch = fitting.minibatch_runner(model, learning_rate, batch_size)
     order = np.random.default_rng(seed)
-    with training.quiet_tracing():
+    with fitting.quiet_tracing():
         losses = [float(run_epoch(tf.constant(X[rows]), tf.constant(y[rows])))
                   for rows in (order.permutation(len(X)) for _ in range(epochs))]
     prediction = np.asarray(model(X_test), dtype=np.float64)

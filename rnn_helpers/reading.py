@@ -16,6 +16,7 @@ import numpy as np
 from . import text
 from ._validation import (MAX_SIZE, SIZE_HINT, check_array, check_choice, check_count, check_float, check_int,
                           check_keras_model, check_size)
+from ._validation import check_learning_rate
 
 KINDS = ("SimpleRNN", "LSTM", "GRU")
 ORDERS = ("rows", "columns", "pixels")
@@ -97,7 +98,7 @@ def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, des
     """Train a classifier with Adam and cross-entropy, then score it on the test part of `data`.
 
     Introduced in notebook 07. `fit` runs a whole epoch per call into TensorFlow (`steps_per_execution`)
-    and shows a progress bar that disappears when done (`rnn_helpers.training.fit_progress`).
+    and shows a progress bar that disappears when done (`rnn_helpers.fitting.fit_progress`).
 
     Args:
         model: a built, uncompiled Keras model that outputs class probabilities.
@@ -113,13 +114,13 @@ def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, des
     """
     import keras
 
-    from .training import fit_progress
+    from .fitting import fit_progress
 
     model = check_keras_model("model", model)
     X_train, X_test, y_train, y_test = _check_data(data)
     epochs = check_count("epochs", epochs)
     batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    learning_rate = check_learning_rate(learning_rate)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                   steps_per_execution=int(np.ceil(len(X_train) / batch_size)))
     ends = []

@@ -5,85 +5,26 @@ Introduced in notebooks 03-06. What is inside:
 
 - `CELLS`, `TASKS`: the names every lesson uses ("elman", "jordan", "lstm", "gru"; "recall_first", "adding").
 - `build_model`: a recurrent layer of any cell (`keras_rnn.build_layer`) followed by `Dense(1)`.
-- `full_bptt_runner` (one Adam step on a whole sequence per epoch) and `minibatch_runner` (one pass over a
-  data set in mini-batches per epoch): compiled TensorFlow loops, far faster than `fit` on small models.
 - `race_sine`/`train_sine` (the article's sine forecast) and `race_memory`/`train_memory` (the memory tasks):
   several cells trained in turns, with fair timing; `train_*` trains one cell exactly as its race would.
-- `r2_score`, `evaluate_forecast`, `task_data`, and the progress helpers `run_in_chunks`, `fit_progress`.
+- `r2_score`, `evaluate_forecast`, `task_data`. The races train with `fitting`'s compiled loops.
 
 Lesson modules (`memory`, `gates`, `forecast`, ...) build on this module, never the other way round.
 """
 
-import contextlib
 import time
 
 import numpy as np
 
 from . import data, numpy_rnn, stateful
-from ._validation import (check_array, check_bool, check_choice, check_count, check_float, check_int, check_keras_model,
-                          check_size, check_text)
+from ._validation import (check_array, check_bool, check_choice, check_count, check_int, check_size)
+from ._validation import check_learning_rate
+from .fitting import full_bptt_runner, minibatch_runner, quiet_tracing
 from .progress import progress_bar
 
 CELLS = numpy_rnn.CELLS  # ("elman", "jordan", "lstm", "gru"): one vocabulary, defined beside the cells
 TASKS = ("recall_first", "adding")  # the memory tasks of notebook 03, made by `rnn_helpers.data`
 _TASK_DATA = {"recall_first": data.recall_first, "adding": data.adding_problem}
-
-
-def run_in_chunks(run_epochs, epochs, desc, progress=True, chunk=50):
-    """Call a compiled `run_epochs(n)` (returns `n` losses) in chunks, updating a progress bar between calls.
-
-    Introduced in notebook 06. A compiled loop runs many epochs without returning to Python, which is
-    what makes it fast; returning every `chunk` epochs keeps the progress bar alive.
-
-    Args:
-        run_epochs: a `tf.function` taking an int tensor `n` and returning `n` losses.
-        epochs: total epochs; an int >= 1.
-        desc: the bar's label. progress: show the bar. chunk: epochs per call; an int >= 1.
-
-    Returns:
-        1-D float array of the `epochs` losses.
-    """
-    import tensorflow as tf
-
-    epochs = check_count("epochs", epochs)
-    chunk = check_size("chunk", chunk)
-    losses = []
-    with progress_bar(epochs, desc, enabled=progress) as bar:
-        while len(losses) < epochs:
-            n = min(chunk, epochs - len(losses))
-            losses.extend(run_epochs(tf.constant(n)).numpy().tolist())
-            bar.update(n)
-    return np.array(losses)
-
-
-def fit_progress(epochs, desc):
-    """A Keras callback that shows `fit`'s epochs as one progress bar (use with `fit(..., verbose=0)`).
-
-    Introduced in notebook 07.
-
-    Args:
-        epochs: the `epochs` given to `fit`; an int >= 1.
-        desc: the bar's label.
-
-    Returns:
-        A `keras.callbacks.Callback`.
-    """
-    import keras
-
-    epochs = check_count("epochs", epochs)
-    desc = check_text("desc", desc)
-
-    class _EpochBar(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.bar = progress_bar(epochs, desc)
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.bar.update(1)
-
-        def on_train_end(self, logs=None):
-            self.bar.close()
-
-    return _EpochBar()
 
 
 # --- data and scores ----------------------------------------------------------------------------------------
@@ -182,86 +123,6 @@ def build_model(cell, units=16, features=1, return_sequences=False, reset_after=
                             name=cell)
 
 
-def _adam_for(model, learning_rate):
-    """An Adam optimizer built for the model's trainable variables, and those variables."""
-    import keras
-
-    model = check_keras_model("model", model)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
-    optimizer = keras.optimizers.Adam(learning_rate)
-    variables = model.trainable_variables
-    optimizer.build(variables)
-    return optimizer, variables
-
-
-def full_bptt_runner(model, x, y, learning_rate):
-    """A compiled `run_epochs(n)` that takes n Adam steps on the whole sequence and returns the n losses.
-
-    Introduced in notebook 06 (the fast forecaster); notebooks 04-05 train their sine forecasters with it.
-    Each step feeds all of `x` as one batch, compares the output at every step with `y`, and backpropagates
-    through every time step (full BPTT). Use it with `run_in_chunks`.
-
-    Args:
-        model: a built Keras model `(1, time, 1) -> (1, time, 1)`. x, y: 1-D inputs and targets of equal length.
-        learning_rate: Adam's step size; > 0.
-
-    Returns:
-        a `tf.function` taking an int tensor `n` and returning `n` losses.
-    """
-    import tensorflow as tf
-
-    x, y = check_array("x", x, ndim=1), check_array("y", y, ndim=1)
-    if x.shape != y.shape:
-        raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}.")
-    optimizer, variables = _adam_for(model, learning_rate)
-    X = tf.constant(x.reshape(1, -1, 1), dtype=tf.float32)  # one batch: the whole sequence
-    Y = tf.constant(y.reshape(1, -1, 1), dtype=tf.float32)
-
-    @tf.function
-    def run_epochs(n_epochs):
-        losses = tf.TensorArray(tf.float32, size=n_epochs)
-        for epoch in tf.range(n_epochs):
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(tf.square(model(X, training=True) - Y))
-            optimizer.apply(tape.gradient(loss, variables), variables)  # gradient through all time steps
-            losses = losses.write(epoch, loss)
-        return losses.stack()
-
-    return run_epochs
-
-
-def minibatch_runner(model, learning_rate, batch_size):
-    """A compiled `run_epoch(X, y)`: one pass over `X` in mini-batches, one Adam step on the MSE per batch.
-
-    Introduced in notebook 03 (the memory tasks). The caller shuffles; the batches are taken in order.
-
-    Args:
-        model: a built Keras model. learning_rate: Adam's step size; > 0.
-        batch_size: sequences per Adam step; an int >= 1.
-
-    Returns:
-        a `tf.function` taking tensors `X`, `y` and returning the mean batch loss (what `fit` reports).
-    """
-    import tensorflow as tf
-
-    batch_size = check_count("batch_size", batch_size)
-    optimizer, variables = _adam_for(model, learning_rate)
-
-    @tf.function
-    def run_epoch(X, y):
-        n_batches = (tf.shape(X)[0] + batch_size - 1) // batch_size
-        total = tf.constant(0.0)
-        for k in tf.range(n_batches):
-            X_batch, y_batch = X[k * batch_size:(k + 1) * batch_size], y[k * batch_size:(k + 1) * batch_size]
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(tf.square(model(X_batch, training=True) - y_batch))
-            optimizer.apply(tape.gradient(loss, variables), variables)
-            total += loss
-        return total / tf.cast(n_batches, tf.float32)
-
-    return run_epoch
-
-
 # --- races: several cells trained in turns, timed fairly --------------------------------------------------------
 
 
@@ -275,24 +136,6 @@ def _check_cells(cells):
     if len(set(cells)) != len(cells):
         raise ValueError(f"cells must not repeat a cell, got {cells}.")
     return cells
-
-
-@contextlib.contextmanager
-def quiet_tracing():
-    """Silence TensorFlow's "frequent retracing" warning inside the block.
-
-    Introduced in notebook 05: a race traces every model's loop once, on purpose, and so does every fresh model
-    of notebook 06; the warning would only be noise in a learner's notebook.
-    """
-    import tensorflow as tf
-
-    logger = tf.get_logger()
-    level = logger.level
-    logger.setLevel("ERROR")
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _take_turns(runners, epochs, chunk, desc, progress):
@@ -346,7 +189,7 @@ def race_sine(cells=CELLS, units=16, epochs=300, learning_rate=0.01, seed=0, pro
 
     cells, units = _check_cells(cells), check_size("units", units)
     epochs = check_count("epochs", epochs, minimum=2)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    learning_rate = check_learning_rate(learning_rate)
     seed, progress = check_int("seed", seed, minimum=0), check_bool("progress", progress)
     x, y = data.article_data()
     models, runners = {}, {}
@@ -418,7 +261,7 @@ def race_memory(cells=CELLS, task="adding", length=20, units=16, epochs=10, n_tr
     length, units = check_count("length", length, minimum=2), check_size("units", units)
     epochs, n_train = check_count("epochs", epochs, minimum=2), check_count("n_train", n_train)
     n_test, batch_size = check_count("n_test", n_test, minimum=2), check_count("batch_size", batch_size)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    learning_rate = check_learning_rate(learning_rate)
     seed, progress = check_int("seed", seed, minimum=0), check_bool("progress", progress)
     X, y = task_data(task, n_train, length, seed=seed)
     X_test, y_test = task_data(task, n_test, length, seed=seed + 1)

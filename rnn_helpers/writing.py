@@ -20,7 +20,8 @@ import numpy as np
 from . import data, text
 from ._validation import (MAX_COUNT, MAX_SIZE, SIZE_HINT, check_array, check_bool, check_choice, check_count,
                           check_float, check_int, check_keras_model, check_size, check_text)
-from .training import fit_progress
+from ._validation import check_learning_rate
+from .fitting import fit_progress
 
 # --- the keyboard: data, the LSTM and the letter table -----------------------------------------------------
 
@@ -126,7 +127,7 @@ def train_keyboard(words, weights, alphabet, units=64, epochs=6, seed=0, learnin
         raise ValueError(f"weights must have one value per word ({X.shape[0]}), got {weights.shape[0]}.")
     epochs = check_count("epochs", epochs)
     batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    learning_rate = check_learning_rate(learning_rate)
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
     model = build_keyboard_model(len(alphabet), units)
     model.compile(keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
@@ -526,7 +527,7 @@ def train_translator(model, inputs, target_ids, epochs, seed=0, learning_rate=0.
     model = check_keras_model("model", model)
     epochs = check_count("epochs", epochs)
     batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    learning_rate = check_learning_rate(learning_rate)
     desc = model.name if desc is None else check_text("desc", desc)
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
     model.compile(keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")

@@ -51,8 +51,10 @@ ACCEPTED = {
     ("plotting.lstm_cell_values", "step"): {"0"}, ("plotting.lstm_cell_values", "unit"): {"0"},  # first step, unit
     ("plotting.lstm_cell_picture", "step"): {"0"}, ("plotting.lstm_cell_picture", "unit"): {"0"},
     ("plotting.plot_gate_traces", "marks"): {"0", "empty array"},  # mark step 0, or mark nothing
-    ("training.full_bptt_runner", "learning_rate"): {"2.5"},  # large but allowed (<= 10)
-    ("training.minibatch_runner", "learning_rate"): {"2.5"},
+    ("fitting.full_bptt_runner", "learning_rate"): {"2.5"},  # large but allowed (<= 10)
+    ("fitting.minibatch_runner", "learning_rate"): {"2.5"},
+    ("fitting.build_adam", "learning_rate"): {"2.5"},
+    ("fitting.cut_state_runner", "learning_rate"): {"2.5"},
     ("plotting.line_style", "fallback_index"): {"10**12"},  # the index wraps around the colour cycle
     ("plotting.line_style", "role"): {"string"},  # an unknown role takes a colour of the cycle, as documented
     ("forecast.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script that makes it
@@ -142,6 +144,12 @@ def _model(cell="elman", return_sequences=True):
     model = training.build_model(cell, units=3, return_sequences=return_sequences)
     model.build((None, None, 1))
     return model
+
+
+def _adam():
+    from rnn_helpers import fitting
+
+    return fitting.build_adam(_model("lstm"), 0.01)
 
 
 def _keras_lstm():
@@ -339,15 +347,18 @@ EXAMPLES = {
     "one_step.per_step_mse": lambda: dict(model=_one_step_model(), windows=_windows()),
     "one_step.train_recurrent": lambda: dict(kind="elman", units=2, epochs=1),
     "one_step.fed_back_vs_input": lambda: dict(model=_one_step_model("jordan"), windows=_windows()),
-    "training.run_in_chunks": lambda: dict(run_epochs=_runner(), epochs=3, desc="demo", progress=False),
-    "training.fit_progress": lambda: dict(epochs=2, desc="demo"),
-    "training.quiet_tracing": lambda: dict(),  # a context manager without parameters: the call only makes it
+    "fitting.run_in_chunks": lambda: dict(run_epochs=_runner(), epochs=3, desc="demo", progress=False),
+    "fitting.fit_progress": lambda: dict(epochs=2, desc="demo"),
+    "fitting.quiet_tracing": lambda: dict(),  # a context manager without parameters: the call only makes it
     "training.task_data": lambda: dict(task="adding", n_samples=3, length=4),
     "training.r2_score": lambda: dict(y_true=np.array([0.0, 1.0, 2.0]), y_pred=np.array([0.0, 1.0, 1.5])),
     "training.evaluate_forecast": lambda: dict(generated=np.zeros(3), expected=np.ones(3)),
     "training.build_model": lambda: dict(cell="gru", units=3),
-    "training.full_bptt_runner": lambda: dict(model=_model(), x=np.zeros(4), y=np.ones(4), learning_rate=0.01),
-    "training.minibatch_runner": lambda: dict(model=_model(return_sequences=False), learning_rate=0.01, batch_size=2),
+    "fitting.full_bptt_runner": lambda: dict(model=_model(), x=np.zeros(4), y=np.ones(4), learning_rate=0.01),
+    "fitting.minibatch_runner": lambda: dict(model=_model(return_sequences=False), learning_rate=0.01, batch_size=2),
+    "fitting.build_adam": lambda: dict(model=_model(), learning_rate=0.01),
+    "fitting.per_value_runner": lambda: dict(model=_model("lstm"), optimizer=_adam(), x=np.zeros(4), y=np.ones(4)),
+    "fitting.cut_state_runner": lambda: dict(model=_model("lstm"), x=np.zeros(4), y=np.ones(4), learning_rate=0.01),
     "training.race_sine": lambda: dict(cells=("elman",), units=2, epochs=2, progress=False),
     "training.train_sine": lambda: dict(cell="elman", units=2, epochs=2, progress=False),
     "training.race_memory": lambda: dict(cells=("elman",), length=4, units=2, epochs=2, n_train=8, n_test=8,

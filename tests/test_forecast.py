@@ -58,7 +58,7 @@ def test_fit_recipe_makes_the_same_updates_as_a_hand_written_full_bptt_loop():
     fitted, losses = rh.forecast.train_bptt(x, y, epochs=7, cells=3, seed=2, progress=False)
     keras.utils.set_random_seed(2)
     by_hand = rh.forecast.build_sequence_model(3)
-    rh.training.full_bptt_runner(by_hand, x, y, rh.forecast.DEFAULTS["bptt"]["learning_rate"])(7)
+    rh.fitting.full_bptt_runner(by_hand, x, y, rh.forecast.DEFAULTS["bptt"]["learning_rate"])(7)
     for f, h in zip(fitted.get_weights(), by_hand.get_weights()):
         np.testing.assert_allclose(f, h, atol=1e-6)
     prediction = np.asarray(by_hand(x.reshape(1, -1, 1).astype("float32")))[0, :, 0]

@@ -8,7 +8,7 @@ from conftest import TINY_MEMORY, TINY_SINE
 from numpy.testing import assert_allclose
 
 import rnn_helpers as rh
-from rnn_helpers import data, gates, training
+from rnn_helpers import data, fitting, gates, training
 
 
 def test_one_vocabulary_of_cells_and_tasks():
@@ -73,7 +73,7 @@ def test_full_bptt_runner_takes_one_adam_step_on_the_whole_sequence_per_epoch():
         return np.mean((np.asarray(model(x[None, :, None].astype("float32")))[0, :, 0] - y) ** 2)
 
     before = loss_now()
-    losses = training.full_bptt_runner(model, x, y, 0.01)(tf.constant(20)).numpy()
+    losses = fitting.full_bptt_runner(model, x, y, 0.01)(tf.constant(20)).numpy()
     assert losses.shape == (20,)
     assert losses[0] == pytest.approx(before, rel=1e-5)  # each loss is measured before its step
     assert np.all(np.diff(losses) < 0) and loss_now() < losses[-1]
@@ -84,7 +84,7 @@ def test_minibatch_runner_returns_the_mean_batch_loss_and_steps_once_per_batch()
     model = training.build_model("elman", units=3)
     X, y = data.recall_first(10, 4, seed=0)
     before = float(np.mean((np.asarray(model(X)) - y) ** 2))
-    one_batch = training.minibatch_runner(model, 0.01, batch_size=10)
+    one_batch = fitting.minibatch_runner(model, 0.01, batch_size=10)
     assert float(one_batch(tf.constant(X), tf.constant(y))) == pytest.approx(before, rel=1e-5)
     assert float(np.mean((np.asarray(model(X)) - y) ** 2)) != pytest.approx(before, rel=1e-6)
 
@@ -96,7 +96,7 @@ def test_run_in_chunks_keeps_every_loss_and_calls_in_chunks():
         calls.append(int(n))
         return tf.range(int(n), dtype=tf.float32)
 
-    losses = training.run_in_chunks(run_epochs, 7, "test", progress=False, chunk=3)
+    losses = fitting.run_in_chunks(run_epochs, 7, "test", progress=False, chunk=3)
     assert calls == [3, 3, 1]
     np.testing.assert_array_equal(losses, [0, 1, 2, 0, 1, 2, 0])
 
@@ -105,7 +105,7 @@ def test_fit_progress_counts_the_epochs_of_fit():
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
-    bar = training.fit_progress(3, "fit")
+    bar = fitting.fit_progress(3, "fit")
     seen = []
     model.fit(np.zeros((4, 1)), np.zeros((4, 1)), epochs=3, verbose=0,
               callbacks=[bar, keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(bar.bar.n))])
@@ -170,10 +170,10 @@ def test_a_race_trains_each_model_exactly_as_it_would_be_trained_alone(tiny_memo
         (lambda: training.build_model("lstm", units=0), ValueError, "units must be >= 1"),
         (lambda: training.build_model("gru", features=0), ValueError, "features must be >= 1"),
         (lambda: training.build_model("gru", return_sequences="yes"), TypeError, "return_sequences must be True or False"),
-        (lambda: training.full_bptt_runner("model", [1.0], [1.0], 0.1), TypeError, "model must be a keras.Model"),
-        (lambda: training.minibatch_runner(training.build_model("gru"), 0.1, 0), ValueError, "batch_size must be >= 1"),
-        (lambda: training.run_in_chunks(None, 0, "x"), ValueError, "epochs must be >= 1"),
-        (lambda: training.fit_progress(0, "x"), ValueError, "epochs must be >= 1"),
+        (lambda: fitting.full_bptt_runner("model", [1.0], [1.0], 0.1), TypeError, "model must be a keras.Model"),
+        (lambda: fitting.minibatch_runner(training.build_model("gru"), 0.1, 0), ValueError, "batch_size must be >= 1"),
+        (lambda: fitting.run_in_chunks(None, 0, "x"), ValueError, "epochs must be >= 1"),
+        (lambda: fitting.fit_progress(0, "x"), ValueError, "epochs must be >= 1"),
         (lambda: training.train_sine("lstm", epochs=1), ValueError, "epochs must be >= 2"),
         (lambda: training.train_sine("lstm", progress=None), TypeError, "progress must be True or False"),
         (lambda: training.train_sine("gru", learning_rate=-0.1), ValueError, "learning_rate must be > 0"),
