@@ -76,28 +76,16 @@ def build_article_model(cells=16):
     Introduced in notebook 06. Keras 3 spells the article's `batch_input_shape=(1, 1, 1)` as a
     `keras.Input(batch_shape=(1, 1, 1))`.
     """
-    import keras
+    from . import keras_rnn
 
-    cells = check_size("cells", cells)
-    return keras.Sequential(
-        [keras.Input(batch_shape=(1, 1, 1)), keras.layers.LSTM(cells, stateful=True), keras.layers.Dense(1)],
-        name="article_lstm",
-    )
+    return keras_rnn.build_model("lstm", check_size("cells", cells), steps=1, stateful=True, name="article_lstm")
 
 
 def build_sequence_model(cells=16):
     """A non-stateful LSTM that reads a whole sequence and predicts the next value at every step."""
-    import keras
+    from . import keras_rnn
 
-    cells = check_size("cells", cells)
-    return keras.Sequential(
-        [
-            keras.Input(shape=(None, 1)),
-            keras.layers.LSTM(cells, return_sequences=True),
-            keras.layers.Dense(1),
-        ],
-        name="sequence_lstm",
-    )
+    return keras_rnn.build_model("lstm", check_size("cells", cells), return_sequences=True, name="sequence_lstm")
 
 
 def _restart(model, build, cells, seed, optimizer, optimizer_start):

@@ -376,7 +376,6 @@ def build_memory_model(cell, length, features, units=16, layers=1, return_sequen
 
     Introduced in notebook 09. The minGRU's `gate_bias` is the initial bias of its update gate (positive: keep).
     """
-    import keras
 
     from . import keras_rnn
 
@@ -384,13 +383,13 @@ def build_memory_model(cell, length, features, units=16, layers=1, return_sequen
     length, features = check_count("length", length), check_size("features", features)
     return_sequences = check_bool("return_sequences", return_sequences)
     units, gate_bias = check_size("units", units), check_float("gate_bias", gate_bias, minimum=-20.0, maximum=20.0)
-    stack = [keras.Input(shape=(length, features))]
+    stack = []
     for k in range(layers):
         sequences = return_sequences or k < layers - 1  # every layer but the last feeds the next one a sequence
         stack.append(_min_gru_class()(units, return_sequences=sequences, gate_bias=gate_bias, name=f"mingru_{k}")
                      if cell == "mingru" else keras_rnn.build_layer(cell, units, return_sequences=sequences,
                                                                     name=f"{cell}_{k}"))
-    return keras.Sequential([*stack, keras.layers.Dense(1, name="dense")], name=cell)
+    return keras_rnn.build_model(None, features=features, steps=length, front=stack, name=cell)
 
 
 def memory_data(task, n_samples, length, seed=0):

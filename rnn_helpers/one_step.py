@@ -130,10 +130,9 @@ def build_feedforward(lags=1, units=16):
     """
     lags = check_size("lags", lags)
     units = check_size("units", units)
-    return keras.Sequential(
-        [keras.Input((lags,)), keras.layers.Dense(units, activation="tanh"), keras.layers.Dense(1)],
-        name=f"feedforward_{lags}_in",
-    )
+    hidden = keras.layers.Dense(units, activation="tanh")
+    return keras_rnn.build_model(None, features=lags, sequence=False, front=[hidden], head_name=None,
+                                 name=f"feedforward_{lags}_in")
 
 
 def build_recurrent(kind, units=16, context=1):
@@ -155,12 +154,10 @@ def build_recurrent(kind, units=16, context=1):
     context = check_size("context", context)
     if kind == "elman" and context != 1:
         raise ValueError(f"context only applies to kind='jordan', got context={context} with kind='elman'.")
-    layers = [keras_rnn.build_layer(kind, units, return_sequences=True, output_units=context)]
-    if kind == "elman":
-        layers.append(keras.layers.Dense(1))
-    elif context > 1:
-        layers.append(keras.layers.Lambda(lambda y: y[..., :1], name="prediction"))
-    return keras.Sequential([keras.Input((None, 1)), *layers], name=f"{kind}_{units}_{context}")
+    prediction = [keras.layers.Lambda(lambda y: y[..., :1], name="prediction")] if context > 1 else []
+    return keras_rnn.build_model(kind, units, outputs=1 if kind == "elman" else None, return_sequences=True,
+                                 output_units=context, back=prediction, head_name=None,
+                                 name=f"{kind}_{units}_{context}")
 
 
 def predict(model, X):

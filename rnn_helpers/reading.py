@@ -77,21 +77,22 @@ def build_digit_model(kind, steps, features, units, classes=10, conv=None):
     """
     import keras
 
+    from . import keras_rnn
+
     kind = check_choice("kind", kind, KINDS)
     steps = check_count("steps", steps)
     features = check_size("features", features)
     units = check_size("units", units)
     classes = check_int("classes", classes, minimum=2, maximum=MAX_SIZE, hint=SIZE_HINT)
     conv = _check_conv(conv)
-    layers = [keras.Input((steps, features))]
+    front = []
     if conv is not None:
         filters, kernel_size, pool_size = conv
-        layers += [keras.layers.Conv1D(filters, kernel_size, padding="same", activation="relu", name="conv"),
-                   keras.layers.MaxPooling1D(pool_size, name="pool")]
-    layers += [getattr(keras.layers, kind)(units, name="recurrent"),
-               keras.layers.Dense(classes, activation="softmax", name="softmax")]
-    name = ("conv_" if conv else "") + kind.lower()
-    return keras.Sequential(layers, name=name)
+        front = [keras.layers.Conv1D(filters, kernel_size, padding="same", activation="relu", name="conv"),
+                 keras.layers.MaxPooling1D(pool_size, name="pool")]
+    return keras_rnn.build_model(keras_rnn.cell_for_class(kind), units, features, classes, "softmax", steps=steps,
+                                 front=front, layer_name="recurrent", head_name="softmax",
+                                 name=("conv_" if conv else "") + kind.lower())
 
 
 def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, desc="training"):
@@ -415,7 +416,7 @@ def build_word_model(alphabet_size, languages, kind="GRU", embedding_dim=16, uni
         An uncompiled `keras.Sequential` `(batch, length)` int ids -> `(batch, languages)` probabilities;
         it accepts any `length`.
     """
-    import keras
+    from . import keras_rnn
 
     alphabet_size = check_int("alphabet_size", alphabet_size, minimum=len(text.MARKERS) + 1, maximum=MAX_SIZE,
                               hint=SIZE_HINT)
@@ -423,12 +424,9 @@ def build_word_model(alphabet_size, languages, kind="GRU", embedding_dim=16, uni
     kind = check_choice("kind", kind, KINDS)
     embedding_dim = check_size("embedding_dim", embedding_dim)
     units = check_size("units", units)
-    return keras.Sequential([
-        keras.Input((None,), dtype="int32"),
-        keras.layers.Embedding(alphabet_size, embedding_dim, mask_zero=True, name="embedding"),
-        getattr(keras.layers, kind)(units, name="recurrent"),
-        keras.layers.Dense(languages, activation="softmax", name="softmax"),
-    ], name=f"word_{kind.lower()}")
+    return keras_rnn.build_model(keras_rnn.cell_for_class(kind), units, outputs=languages, activation="softmax",
+                                 vocabulary=alphabet_size, embedding=embedding_dim, layer_name="recurrent",
+                                 head_name="softmax", name=f"word_{kind.lower()}")
 
 
 def train_language_model(train, test, languages, seed, epochs, kind="GRU", embedding_dim=16, units=64,

@@ -4,7 +4,6 @@ timed races, and the scores.
 Introduced in notebooks 03-06. What is inside:
 
 - `CELLS`, `TASKS`: the names every lesson uses ("elman", "jordan", "lstm", "gru"; "recall_first", "adding").
-- `build_model`: a recurrent layer of any cell (`keras_rnn.build_layer`) followed by `Dense(1)`.
 - `race_sine`/`train_sine` (the article's sine forecast) and `race_memory`/`train_memory` (the memory tasks):
   several cells trained in turns, with fair timing; `train_*` trains one cell exactly as its race would.
 - `r2_score`, `evaluate_forecast`, `task_data`. The races train with `fitting`'s compiled loops.
@@ -93,36 +92,6 @@ def evaluate_forecast(generated, expected):
     return {"mse": float(np.mean(error**2)), "max_abs_err": float(error.max()), "abs_err_by_horizon": error}
 
 
-# --- one model builder and the compiled loops ----------------------------------------------------------------
-
-
-def build_model(cell, units=16, features=1, return_sequences=False, reset_after=True):
-    """One recurrent layer of `cell` followed by `Dense(1)`.
-
-    Introduced in notebook 03 (many-to-one, for the memory tasks); notebooks 04-05 use the many-to-many form
-    (`return_sequences=True`, one prediction per step) for the sine forecast.
-
-    Args:
-        cell: "elman", "jordan", "lstm" or "gru" (see `keras_rnn.build_layer`).
-        units: size of the state; an int >= 1.
-        features: inputs per step; an int >= 1.
-        return_sequences: False answers once after the whole sequence, `(batch, 1)`; True answers at every
-            step, `(batch, time, 1)`.
-        reset_after: GRU form (ignored for the others).
-
-    Returns:
-        an uncompiled `keras.Sequential` whose layers are named `cell` and "dense".
-    """
-    import keras
-
-    from . import keras_rnn  # imports Keras: loaded on first use, so the command lines start fast
-
-    features = check_size("features", features)
-    layer = keras_rnn.build_layer(cell, units, return_sequences=return_sequences, reset_after=reset_after)
-    return keras.Sequential([keras.Input(shape=(None, features)), layer, keras.layers.Dense(1, name="dense")],
-                            name=cell)
-
-
 # --- races: several cells trained in turns, timed fairly --------------------------------------------------------
 
 
@@ -187,6 +156,8 @@ def race_sine(cells=CELLS, units=16, epochs=300, learning_rate=0.01, seed=0, pro
     """
     import keras
 
+    from . import keras_rnn  # imports Keras: loaded on first use, so the command lines start fast
+
     cells, units = _check_cells(cells), check_size("units", units)
     epochs = check_count("epochs", epochs, minimum=2)
     learning_rate = check_learning_rate(learning_rate)
@@ -195,7 +166,7 @@ def race_sine(cells=CELLS, units=16, epochs=300, learning_rate=0.01, seed=0, pro
     models, runners = {}, {}
     for cell in cells:
         keras.utils.set_random_seed(seed)  # each model starts from the weights it would get on its own
-        models[cell] = build_model(cell, units, return_sequences=True)
+        models[cell] = keras_rnn.build_model(cell, units, return_sequences=True)
         run_epochs = full_bptt_runner(models[cell], x, y, learning_rate)
         runners[cell] = lambda start, n, run_epochs=run_epochs: run_epochs(n).numpy().tolist()
     timed = _take_turns(runners, epochs, max(1, min(50, epochs // 4)), "sine", progress)
@@ -257,6 +228,8 @@ def race_memory(cells=CELLS, task="adding", length=20, units=16, epochs=10, n_tr
     import keras
     import tensorflow as tf
 
+    from . import keras_rnn
+
     cells, task = _check_cells(cells), check_choice("task", task, TASKS)
     length, units = check_count("length", length, minimum=2), check_size("units", units)
     epochs, n_train = check_count("epochs", epochs, minimum=2), check_count("n_train", n_train)
@@ -271,7 +244,7 @@ def race_memory(cells=CELLS, task="adding", length=20, units=16, epochs=10, n_tr
     models, runners = {}, {}
     for cell in cells:
         keras.utils.set_random_seed(seed)  # each model starts from the weights it would get on its own
-        models[cell] = build_model(cell, units, features=X.shape[2])
+        models[cell] = keras_rnn.build_model(cell, units, features=X.shape[2])
         run_epoch = minibatch_runner(models[cell], learning_rate, batch_size)
         runners[cell] = lambda start, n, run_epoch=run_epoch: [float(run_epoch(*epoch_data[start]))]
     results = {}

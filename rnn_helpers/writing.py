@@ -93,17 +93,12 @@ def build_keyboard_model(vocabulary, units=64, embedding=16):
     Returns:
         An uncompiled `keras.Model`.
     """
-    import keras
+    from . import keras_rnn
 
     vocabulary = check_int("vocabulary", vocabulary, minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
-    units = check_size("units", units)
-    embedding = check_size("embedding", embedding)
-    return keras.Sequential([
-        keras.Input((None,), dtype="int32"),
-        keras.layers.Embedding(vocabulary, embedding, mask_zero=True),
-        keras.layers.LSTM(units, return_sequences=True),
-        keras.layers.Dense(vocabulary, activation="softmax"),
-    ], name="keyboard")
+    return keras_rnn.build_model("lstm", check_size("units", units), outputs=vocabulary, activation="softmax",
+                                 vocabulary=vocabulary, embedding=check_size("embedding", embedding),
+                                 return_sequences=True, name="keyboard")
 
 
 def train_keyboard(words, weights, alphabet, units=64, epochs=6, seed=0, learning_rate=0.01, batch_size=64):
@@ -483,6 +478,8 @@ def build_translator(source_vocabulary, target_vocabulary, units=32, attention=T
     """
     import keras
 
+    from . import keras_rnn
+
     source_vocabulary = check_int("source_vocabulary", source_vocabulary, minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
     target_vocabulary = check_int("target_vocabulary", target_vocabulary, minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
     units = check_size("units", units)
@@ -492,21 +489,22 @@ def build_translator(source_vocabulary, target_vocabulary, units=32, attention=T
     decoder_ids = keras.Input((None,), dtype="int32", name="decoder_ids")
     source = keras.layers.Embedding(source_vocabulary, embedding, mask_zero=True)(encoder_ids)
     encoder = check_choice("encoder", encoder, ENCODERS)
+    reader = keras_rnn.build_layer("gru", units, return_sequences=True, return_state=True, name="encoder",
+                                   go_backwards=encoder == "reversed")
     if encoder == "bidirectional":
-        reader = keras.layers.Bidirectional(keras.layers.GRU(units, return_sequences=True, return_state=True))
-        encoder_outputs, forward_state, backward_state = reader(source)
+        encoder_outputs, forward_state, backward_state = keras.layers.Bidirectional(reader)(source)
         state = keras.layers.Concatenate()([forward_state, backward_state])
     else:
-        reader = keras.layers.GRU(units, return_sequences=True, return_state=True, go_backwards=encoder == "reversed")
         encoder_outputs, state = reader(source)
     written = keras.layers.Embedding(target_vocabulary, embedding)(decoder_ids)
-    decoder_outputs = keras.layers.GRU(state.shape[-1], return_sequences=True)(written, initial_state=state)
+    decoder = keras_rnn.build_layer("gru", state.shape[-1], return_sequences=True, name="decoder")
+    decoder_outputs = decoder(written, initial_state=state)
     if attention:
         attend = keras.layers.Attention(name="attention")
         context, _ = attend([decoder_outputs, encoder_outputs], return_attention_scores=True)
         decoder_outputs = keras.layers.Concatenate()([decoder_outputs, context])
     probabilities = keras.layers.Dense(target_vocabulary, activation="softmax")(decoder_outputs)
-    return keras.Model([encoder_ids, decoder_ids], probabilities, name="translator")
+    return keras_rnn.build_graph([encoder_ids, decoder_ids], probabilities, name="translator")
 
 
 def train_translator(model, inputs, target_ids, epochs, seed=0, learning_rate=0.003, batch_size=64, desc=None):
@@ -586,14 +584,15 @@ def attention_weights(model, encoder_ids, decoder_ids):
     Returns:
         float array `(batch, target_time, source_time)`; each row sums to 1 over the source characters.
     """
-    import keras
+
+    from . import keras_rnn
 
     model = check_keras_model("model", model)
     if "attention" not in [layer.name for layer in model.layers]:
         raise ValueError("model has no layer named 'attention'; build it with build_translator(..., attention=True).")
     encoder_ids = check_array("encoder_ids", encoder_ids, ndim=2).astype(np.int32)
     decoder_ids = check_array("decoder_ids", decoder_ids, ndim=2).astype(np.int32)
-    scores = keras.Model(model.inputs, model.get_layer("attention").output[1])
+    scores = keras_rnn.build_graph(model.inputs, model.get_layer("attention").output[1], name="attention_weights")
     return np.asarray(scores.predict_on_batch([encoder_ids, decoder_ids]))
 
 

@@ -54,6 +54,10 @@ ACCEPTED = {
     ("fitting.full_bptt_runner", "learning_rate"): {"2.5"},  # large but allowed (<= 10)
     ("fitting.minibatch_runner", "learning_rate"): {"2.5"},
     ("fitting.build_adam", "learning_rate"): {"2.5"},
+    ("keras_rnn.build_model", "cell"): {"None"},  # no recurrent layer of its own: a feed-forward stack (notebook 01)
+    ("keras_rnn.build_model", "outputs"): {"None"},  # no Dense head: a Jordan network's output is its state
+    ("keras_rnn.build_model", "head_name"): {"None", "string"},  # None lets Keras name the head; any text is a name
+    ("keras_rnn.build_model", "layer_name"): {"string"},  # any text names the layer
     ("fitting.cut_state_runner", "learning_rate"): {"2.5"},
     ("plotting.line_style", "fallback_index"): {"10**12"},  # the index wraps around the colour cycle
     ("plotting.line_style", "role"): {"string"},  # an unknown role takes a colour of the cycle, as documented
@@ -139,9 +143,9 @@ def _learner_fn(*args):
 
 
 def _model(cell="elman", return_sequences=True):
-    from rnn_helpers import training
+    from rnn_helpers import keras_rnn
 
-    model = training.build_model(cell, units=3, return_sequences=return_sequences)
+    model = keras_rnn.build_model(cell, units=3, return_sequences=return_sequences)
     model.build((None, None, 1))
     return model
 
@@ -150,6 +154,13 @@ def _adam():
     from rnn_helpers import fitting
 
     return fitting.build_adam(_model("lstm"), 0.01)
+
+
+def _graph_parts():
+    import keras
+
+    inputs = keras.Input((2,))
+    return dict(inputs=inputs, outputs=keras.layers.Dense(1)(inputs), name="demo")
 
 
 def _keras_lstm():
@@ -297,6 +308,9 @@ EXAMPLES = {
                                                 recurrent_kernel=np.zeros((3, 12)), bias=np.zeros(12)),
     "keras_rnn.params_to_keras": lambda: dict(cell="gru", params=_params("gru")),
     "keras_rnn.build_layer": lambda: dict(cell="elman", units=3),
+    "keras_rnn.build_model": lambda: dict(cell="gru", units=3),
+    "keras_rnn.build_graph": lambda: _graph_parts(),
+    "keras_rnn.cell_for_class": lambda: dict(class_name="LSTM"),
     "keras_rnn.layer_from_numpy": lambda: dict(cell="jordan", params=_params("jordan")),
     "numpy_rnn.param_names": lambda: dict(cell="gru", reset_after=False),
     "numpy_rnn.random_params": lambda: dict(names=("W_xh", "b_h"), features=2, units=3),
@@ -353,7 +367,6 @@ EXAMPLES = {
     "training.task_data": lambda: dict(task="adding", n_samples=3, length=4),
     "training.r2_score": lambda: dict(y_true=np.array([0.0, 1.0, 2.0]), y_pred=np.array([0.0, 1.0, 1.5])),
     "training.evaluate_forecast": lambda: dict(generated=np.zeros(3), expected=np.ones(3)),
-    "training.build_model": lambda: dict(cell="gru", units=3),
     "fitting.full_bptt_runner": lambda: dict(model=_model(), x=np.zeros(4), y=np.ones(4), learning_rate=0.01),
     "fitting.minibatch_runner": lambda: dict(model=_model(return_sequences=False), learning_rate=0.01, batch_size=2),
     "fitting.build_adam": lambda: dict(model=_model(), learning_rate=0.01),

@@ -33,7 +33,7 @@ def test_param_count_ratios():
 
 def sequence_model(cell, units, seed=0):
     keras.utils.set_random_seed(seed)
-    model = training.build_model(cell, units, return_sequences=True)
+    model = keras_rnn.build_model(cell, units, return_sequences=True)
     model(np.zeros((1, 1, 1), dtype="float32"))
     return model
 

@@ -60,3 +60,36 @@ def test_no_function_is_longer_than_a_screen(module):
 def test_the_ladder_test_sees_real_imports():
     assert {"_validation", "keras_rnn", "numpy_rnn"} <= package_imports("bptt") | {"keras_rnn"}
     assert "training" in package_imports("memory")
+
+
+# --- builder+trainer rules: every model through one builder ------------------------------------------------------
+BUILDER = "keras_rnn"  # build_layer (every recurrent layer), build_model (every chain), build_graph (the rest)
+# stateful_twin copies a built model (its layers' configs and weights): it makes no new architecture.
+COPIES_A_MODEL = {"stateful"}
+MODEL_MAKERS = {"Sequential", "Model", "SimpleRNN", "LSTM", "GRU", "RNN"}
+
+
+def model_constructions(module):
+    """`(line, what)` for every call in `module` that makes a Keras model or recurrent layer directly."""
+    found = []
+    for node in ast.walk(ast.parse((PACKAGE / f"{module}.py").read_text())):
+        if not isinstance(node, ast.Call):
+            continue
+        called = ast.unparse(node.func)
+        if called.startswith("keras.") and called.rsplit(".", 1)[-1] in MODEL_MAKERS:
+            found.append((node.lineno, called))
+        elif called.startswith("getattr(keras.layers,"):  # getattr(keras.layers, kind)(units): a layer by name
+            found.append((node.lineno, called))
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(set(MODULES) - {BUILDER} - COPIES_A_MODEL))
+def test_no_model_is_built_outside_the_builder(module):
+    made = model_constructions(module)
+    assert not made, (f"{module} makes Keras models or recurrent layers itself at {made}: use "
+                      f"rnn_helpers.{BUILDER}.build_layer / build_model / build_graph, the one builder.")
+
+
+def test_the_builder_rule_sees_a_model_made_by_hand():
+    assert {called for _, called in model_constructions(BUILDER)} >= {"keras.Sequential", "keras.Model"}
+    assert model_constructions("stateful"), "the twin's copy should be visible to the rule (and exempted by name)"

@@ -8,7 +8,7 @@ from conftest import TINY_MEMORY, TINY_SINE
 from numpy.testing import assert_allclose
 
 import rnn_helpers as rh
-from rnn_helpers import data, fitting, gates, training
+from rnn_helpers import data, fitting, gates, keras_rnn, training
 
 
 def test_one_vocabulary_of_cells_and_tasks():
@@ -43,8 +43,8 @@ def test_evaluate_forecast():
 @pytest.mark.parametrize("cell", training.CELLS)
 def test_build_model_answers_once_or_at_every_step(cell):
     X = np.zeros((4, 5, 2), dtype="float32")
-    many_to_one = training.build_model(cell, units=3, features=2)
-    many_to_many = training.build_model(cell, units=3, features=2, return_sequences=True)
+    many_to_one = keras_rnn.build_model(cell, units=3, features=2)
+    many_to_many = keras_rnn.build_model(cell, units=3, features=2, return_sequences=True)
     assert tuple(many_to_one(X).shape) == (4, 1)
     assert tuple(many_to_many(X).shape) == (4, 5, 1)
     assert [layer.name for layer in many_to_many.layers] == [cell, "dense"]
@@ -54,7 +54,7 @@ def test_build_model_answers_once_or_at_every_step(cell):
 @pytest.mark.parametrize("cell", training.CELLS)
 def test_a_sequence_model_generates_by_feeding_back_its_own_forecasts(cell):
     keras.utils.set_random_seed(0)
-    model = training.build_model(cell, units=4, return_sequences=True)
+    model = keras_rnn.build_model(cell, units=4, return_sequences=True)
     warmup = np.sin(np.arange(10.0))
     generated = rh.stateful.generate(model, warmup, 6)
     # teacher forcing on [warmup, generated] must reproduce the generated values
@@ -66,7 +66,7 @@ def test_a_sequence_model_generates_by_feeding_back_its_own_forecasts(cell):
 @pytest.mark.slow  # trains for about a second: make test
 def test_full_bptt_runner_takes_one_adam_step_on_the_whole_sequence_per_epoch():
     keras.utils.set_random_seed(0)
-    model = training.build_model("gru", units=4, return_sequences=True)
+    model = keras_rnn.build_model("gru", units=4, return_sequences=True)
     x, y = data.article_data()
 
     def loss_now():
@@ -81,7 +81,7 @@ def test_full_bptt_runner_takes_one_adam_step_on_the_whole_sequence_per_epoch():
 
 def test_minibatch_runner_returns_the_mean_batch_loss_and_steps_once_per_batch():
     keras.utils.set_random_seed(1)
-    model = training.build_model("elman", units=3)
+    model = keras_rnn.build_model("elman", units=3)
     X, y = data.recall_first(10, 4, seed=0)
     before = float(np.mean((np.asarray(model(X)) - y) ** 2))
     one_batch = fitting.minibatch_runner(model, 0.01, batch_size=10)
@@ -166,12 +166,12 @@ def test_a_race_trains_each_model_exactly_as_it_would_be_trained_alone(tiny_memo
         (lambda: training.r2_score([1.0, 1.0], [1.0, 2.0]), ValueError, "two different values"),
         (lambda: training.r2_score("y", [1.0]), TypeError, "y_true must be an array"),
         (lambda: training.evaluate_forecast([1.0], [1.0, 2.0]), ValueError, "same length"),
-        (lambda: training.build_model("rnn"), ValueError, "cell must be one of"),
-        (lambda: training.build_model("lstm", units=0), ValueError, "units must be >= 1"),
-        (lambda: training.build_model("gru", features=0), ValueError, "features must be >= 1"),
-        (lambda: training.build_model("gru", return_sequences="yes"), TypeError, "return_sequences must be True or False"),
+        (lambda: keras_rnn.build_model("rnn"), ValueError, "cell must be one of"),
+        (lambda: keras_rnn.build_model("lstm", units=0), ValueError, "units must be >= 1"),
+        (lambda: keras_rnn.build_model("gru", features=0), ValueError, "features must be >= 1"),
+        (lambda: keras_rnn.build_model("gru", return_sequences="yes"), TypeError, "return_sequences must be True or False"),
         (lambda: fitting.full_bptt_runner("model", [1.0], [1.0], 0.1), TypeError, "model must be a keras.Model"),
-        (lambda: fitting.minibatch_runner(training.build_model("gru"), 0.1, 0), ValueError, "batch_size must be >= 1"),
+        (lambda: fitting.minibatch_runner(keras_rnn.build_model("gru"), 0.1, 0), ValueError, "batch_size must be >= 1"),
         (lambda: fitting.run_in_chunks(None, 0, "x"), ValueError, "epochs must be >= 1"),
         (lambda: fitting.fit_progress(0, "x"), ValueError, "epochs must be >= 1"),
         (lambda: training.train_sine("lstm", epochs=1), ValueError, "epochs must be >= 2"),
