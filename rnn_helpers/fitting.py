@@ -294,3 +294,52 @@ def cut_state_runner(model, x, y, learning_rate, cut=True):
         return losses.stack()
 
     return run_epochs
+
+
+# --- one compile-and-fit ------------------------------------------------------------------------------------
+
+
+def compile_and_fit(model, x, y, epochs, batch_size, loss, learning_rate=0.01, optimizer=None, desc=None,
+                    shuffle=True, sample_weight=None, steps_per_execution=1, callbacks=()):
+    """Compile `model` with the course's Adam and `loss`, `fit` it quietly, return the loss of every epoch.
+
+    Introduced in notebook 01; every lesson that trains with Keras' `fit` trains through this. A model that
+    is already compiled with this very `optimizer` is not compiled again, so a loop of one-epoch fits (the
+    article's, notebook 06) keeps its traced training step.
+
+    Args:
+        model: a built Keras model. x, y: the training inputs (an array, or a list of arrays) and targets.
+        epochs: passes over the data; an int >= 1. batch_size: examples per Adam step; an int >= 1.
+        loss: a Keras loss name, e.g. "mse" or "sparse_categorical_crossentropy".
+        learning_rate: Adam's step size, for a new optimizer (`build_adam`); in (0, 10].
+        optimizer: None for a new Adam; or one from `build_adam`, kept between calls (its state carries on).
+        desc: the progress bar's label; None shows no bar (trainings of a second or two).
+        shuffle: visit the examples in a new order every epoch. sample_weight: None, or a weight per target.
+        steps_per_execution: Adam steps per call into the compiled loop; an int >= 1.
+        callbacks: more Keras callbacks, called after the bar's.
+
+    Returns:
+        1-D float array of the training loss of each epoch.
+    """
+    import keras
+
+    model = check_keras_model("model", model)
+    for label, value in (("x", x), ("y", y), ("sample_weight", sample_weight)):
+        if value is not None or label != "sample_weight":  # checked, not converted: fit gets them as they are
+            for part in (value if label == "x" and isinstance(value, list) else [value]):
+                check_array(label, part, dtype=None)
+    epochs, batch_size = check_count("epochs", epochs), check_count("batch_size", batch_size)
+    steps_per_execution = check_count("steps_per_execution", steps_per_execution)
+    loss, shuffle = check_text("loss", loss), check_bool("shuffle", shuffle)
+    if optimizer is None:
+        optimizer = build_adam(model, learning_rate)
+    elif not isinstance(optimizer, keras.optimizers.Optimizer):
+        raise TypeError(f"optimizer must be None or a keras optimizer from build_adam, got {type(optimizer).__name__}.")
+    if not isinstance(callbacks, (tuple, list)) or not all(isinstance(c, keras.callbacks.Callback) for c in callbacks):
+        raise TypeError(f"callbacks must be a tuple of keras.callbacks.Callback, got {callbacks!r}.")
+    if getattr(model, "optimizer", None) is not optimizer:
+        model.compile(optimizer=optimizer, loss=loss, steps_per_execution=steps_per_execution)
+    bar = [] if desc is None else [fit_progress(epochs, desc)]
+    history = model.fit(x, y, sample_weight=sample_weight, batch_size=batch_size, epochs=epochs, shuffle=shuffle,
+                        verbose=0, callbacks=[*bar, *callbacks])
+    return np.array(history.history["loss"], dtype=np.float64)

@@ -37,7 +37,7 @@ from ._validation import check_array, check_bool, check_choice, check_count, che
 from ._validation import check_learning_rate
 from .progress import progress_bar
 from .stateful import _compiled_call, generate, reset_rnn_states, stateful_twin
-from .fitting import build_adam, cut_state_runner, per_value_runner, quiet_tracing, run_in_chunks
+from .fitting import build_adam, compile_and_fit, cut_state_runner, per_value_runner, quiet_tracing, run_in_chunks
 
 # Inside the package (package data), so that an installed course — on Colab, from a wheel — has it too.
 BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent / "sine_forecast_results.json"
@@ -114,16 +114,15 @@ def _article_trainer(x, y, cells, learning_rate):
     """`(model, train)`: `train(epochs, seed, progress)` runs the article's loop (see `train_article`)."""
     model = build_article_model(cells)
     optimizer, optimizer_start = _adam_and_start(model, learning_rate)
-    model.compile(loss="mean_squared_error", optimizer=optimizer)
 
     def train(epochs, seed, progress):
         _restart(model, build_article_model, cells, seed, optimizer, optimizer_start)
         losses = []
         with progress_bar(epochs, "article", enabled=progress) as bar:
-            for _ in range(epochs):
-                history = model.fit(x.reshape(-1, 1, 1), y, epochs=1, batch_size=1, verbose=0, shuffle=False)
+            for _ in range(epochs):  # one fit per epoch: compiled on the first, the same traced step after
+                losses.extend(compile_and_fit(model, x.reshape(-1, 1, 1), y, 1, 1, "mean_squared_error",
+                                              optimizer=optimizer, shuffle=False))
                 reset_rnn_states(model)  # fit() never resets a stateful layer; the article does it by hand
-                losses.append(history.history["loss"][0])
                 bar.update(1)
         return np.array(losses)
 
@@ -151,14 +150,14 @@ def _bptt_trainer(x, y, cells, learning_rate):
     """`(model, train)`: `train(epochs, seed, progress)` runs notebook 06's recipe (see `train_bptt`)."""
     model = build_sequence_model(cells)
     optimizer, optimizer_start = _adam_and_start(model, learning_rate)
-    model.compile(optimizer=optimizer, loss="mean_squared_error", steps_per_execution=STEPS_PER_EXECUTION)
     X, Y = x.reshape(1, -1, 1).astype("float32"), y.reshape(1, -1, 1).astype("float32")
 
     def train(epochs, seed, progress):
         _restart(model, build_sequence_model, cells, seed, optimizer, optimizer_start)
         with quiet_tracing():  # every model traces its own training function; no need to warn about it
-            model.fit(np.repeat(X, epochs, axis=0), np.repeat(Y, epochs, axis=0), batch_size=1, shuffle=False,
-                      verbose=0)
+            compile_and_fit(model, np.repeat(X, epochs, axis=0), np.repeat(Y, epochs, axis=0), 1, 1,
+                            "mean_squared_error", optimizer=optimizer, shuffle=False,
+                            steps_per_execution=STEPS_PER_EXECUTION)
         return np.array([float(np.mean((np.asarray(_compiled_call(model)(X)) - Y) ** 2))])
 
     return model, train

@@ -15,8 +15,7 @@ import numpy as np
 
 from . import text
 from ._validation import (MAX_SIZE, SIZE_HINT, check_array, check_choice, check_count, check_float, check_int,
-                          check_keras_model, check_size)
-from ._validation import check_learning_rate
+                          check_keras_model, check_size, check_text)
 
 KINDS = ("SimpleRNN", "LSTM", "GRU")
 ORDERS = ("rows", "columns", "pixels")
@@ -115,21 +114,18 @@ def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, des
     """
     import keras
 
-    from .fitting import fit_progress
+    from .fitting import compile_and_fit
 
     model = check_keras_model("model", model)
     X_train, X_test, y_train, y_test = _check_data(data)
-    epochs = check_count("epochs", epochs)
-    batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_learning_rate(learning_rate)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  steps_per_execution=int(np.ceil(len(X_train) / batch_size)))
+    batch_size, desc = check_count("batch_size", batch_size), check_text("desc", desc)
     ends = []
     clock = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: ends.append(time.perf_counter()))
     with _bar_then_summary() as summary:
         start = time.perf_counter()
-        history = model.fit(X_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0,
-                            callbacks=[fit_progress(epochs, desc), clock])
+        losses = compile_and_fit(model, X_train, y_train, epochs, batch_size, "sparse_categorical_crossentropy",
+                                 learning_rate, desc=desc, callbacks=[clock],
+                                 steps_per_execution=int(np.ceil(len(X_train) / batch_size)))
         seconds = time.perf_counter() - start
         probabilities = predict(model, X_test)
         predictions = probabilities.argmax(axis=1)
@@ -137,7 +133,7 @@ def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, des
                            f"held-out examples {np.mean(predictions == y_test):.3f}")
     return {"model": model, "params": model.count_params(), "seconds": seconds,
             "epoch_seconds": np.diff([start, *ends]),
-            "losses": np.array(history.history["loss"]), "probabilities": probabilities,
+            "losses": losses, "probabilities": probabilities,
             "predictions": predictions, "accuracy": float(np.mean(predictions == y_test))}
 
 

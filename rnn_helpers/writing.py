@@ -21,7 +21,7 @@ from . import data, text
 from ._validation import (MAX_COUNT, MAX_SIZE, SIZE_HINT, check_array, check_bool, check_choice, check_count,
                           check_float, check_int, check_keras_model, check_size, check_text)
 from ._validation import check_learning_rate
-from .fitting import fit_progress
+from .fitting import compile_and_fit
 
 # --- the keyboard: data, the LSTM and the letter table -----------------------------------------------------
 
@@ -120,16 +120,13 @@ def train_keyboard(words, weights, alphabet, units=64, epochs=6, seed=0, learnin
     weights = check_array("weights", weights, ndim=1)
     if weights.shape[0] != X.shape[0]:
         raise ValueError(f"weights must have one value per word ({X.shape[0]}), got {weights.shape[0]}.")
-    epochs = check_count("epochs", epochs)
-    batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_learning_rate(learning_rate)
+    epochs, learning_rate = check_count("epochs", epochs), check_learning_rate(learning_rate)
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
     model = build_keyboard_model(len(alphabet), units)
-    model.compile(keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
     sample_weight = (Y != text.PAD) * (weights / weights.mean())[:, None]  # mean weight 1; padding counts 0
-    history = model.fit(X, Y, sample_weight=sample_weight, batch_size=batch_size, epochs=epochs, verbose=0,
-                        callbacks=[fit_progress(epochs, f"keyboard LSTM, seed {seed}")])
-    return model, np.array(history.history["loss"])
+    losses = compile_and_fit(model, X, Y, epochs, batch_size, "sparse_categorical_crossentropy", learning_rate,
+                             desc=f"keyboard LSTM, seed {seed}", sample_weight=sample_weight)
+    return model, losses
 
 
 def letter_table(words, weights, alphabet, context=2):
@@ -523,15 +520,10 @@ def train_translator(model, inputs, target_ids, epochs, seed=0, learning_rate=0.
     import keras
 
     model = check_keras_model("model", model)
-    epochs = check_count("epochs", epochs)
-    batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_learning_rate(learning_rate)
     desc = model.name if desc is None else check_text("desc", desc)
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
-    model.compile(keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
-    history = model.fit(list(inputs), target_ids, batch_size=batch_size, epochs=epochs, verbose=0,
-                        callbacks=[fit_progress(epochs, desc)])
-    return np.array(history.history["loss"])
+    return compile_and_fit(model, list(inputs), target_ids, epochs, batch_size, "sparse_categorical_crossentropy",
+                           learning_rate, desc=desc)
 
 
 def greedy_decode(model, encoder_ids, steps):

@@ -54,6 +54,7 @@ ACCEPTED = {
     ("fitting.full_bptt_runner", "learning_rate"): {"2.5"},  # large but allowed (<= 10)
     ("fitting.minibatch_runner", "learning_rate"): {"2.5"},
     ("fitting.build_adam", "learning_rate"): {"2.5"},
+    ("fitting.compile_and_fit", "learning_rate"): {"2.5"},
     ("keras_rnn.build_model", "cell"): {"None"},  # no recurrent layer of its own: a feed-forward stack (notebook 01)
     ("keras_rnn.build_model", "outputs"): {"None"},  # no Dense head: a Jordan network's output is its state
     ("keras_rnn.build_model", "head_name"): {"None", "string"},  # None lets Keras name the head; any text is a name
@@ -370,6 +371,8 @@ EXAMPLES = {
     "fitting.full_bptt_runner": lambda: dict(model=_model(), x=np.zeros(4), y=np.ones(4), learning_rate=0.01),
     "fitting.minibatch_runner": lambda: dict(model=_model(return_sequences=False), learning_rate=0.01, batch_size=2),
     "fitting.build_adam": lambda: dict(model=_model(), learning_rate=0.01),
+    "fitting.compile_and_fit": lambda: dict(model=_model(), x=np.zeros((2, 3, 1)), y=np.ones((2, 3, 1)), epochs=1,
+                                            batch_size=2, loss="mse"),
     "fitting.per_value_runner": lambda: dict(model=_model("lstm"), optimizer=_adam(), x=np.zeros(4), y=np.ones(4)),
     "fitting.cut_state_runner": lambda: dict(model=_model("lstm"), x=np.zeros(4), y=np.ones(4), learning_rate=0.01),
     "training.race_sine": lambda: dict(cells=("elman",), units=2, epochs=2, progress=False),

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from rnn_helpers import gates, keras_rnn, numpy_rnn, plotting, training
+from rnn_helpers import gates, keras_rnn, numpy_rnn, plotting
 
 matplotlib.use("Agg")
 
