@@ -471,3 +471,28 @@ def benchmark_results(path, script, duration):
         raise FileNotFoundError(f"no benchmark results at {path}. Run `python {script}` from the course folder to "
                                 f"make them ({duration}).")
     return json.loads(path.read_text())
+
+
+# --- the memory tasks by name (notebook 03) -------------------------------------------------------------------
+
+TASKS = ("recall_first", "adding")  # the memory tasks of notebook 03
+_TASK_DATA = {"recall_first": recall_first, "adding": adding_problem}
+
+
+def task_data(task, n_samples, length, seed=0):
+    """The data of a memory task by name: `recall_first` or `adding_problem`.
+
+    Introduced in notebook 03.
+
+    Args:
+        task: "recall_first" (say the first of `length` random values) or "adding" (add the two marked values).
+        n_samples: number of sequences; an int >= 1.
+        length: steps per sequence; an int >= 2.
+        seed: seed of the draws; an int >= 0.
+
+    Returns:
+        `(X, y)`: float32 `(n_samples, length, features)` (1 feature for recall, 2 for adding) and `(n_samples, 1)`.
+    """
+    task = check_choice("task", task, TASKS)
+    length = check_count("length", length, minimum=2)
+    return _TASK_DATA[task](n_samples, length, seed=seed)

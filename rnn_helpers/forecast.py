@@ -1,4 +1,4 @@
-"""The article's sine forecast: ways to train the same LSTM, a linear baseline, an ablation, a command line.
+"""The article's sine forecast: ways to train the same LSTM, a linear baseline, an ablation.
 
 Introduced in notebook 06. The task: sin at the integers 0..35 with one-step-ahead targets; after training,
 the model is warmed up on the series and then generates the next 36 values by feeding its own output back.
@@ -20,24 +20,21 @@ learning rate and number of updates; `ABLATION` and `run_ablation_row` change on
 second training traces nothing new (the forecast explorer's clicks). `fit_ar2`/`generate_ar2` are the simplest baseline: the two-value
 linear rule of notebook 01, which continues a sine exactly.
 
-Command line (for teachers and benchmarks):
-    python -m rnn_helpers.forecast --method bptt --epochs 400 --cells 16 --seed 0 --json --plot out.png
+The command line is `python -m rnn_helpers.forecast_cli` (see that module).
 """
 
-import argparse
-import json
 import pathlib
-import sys
 import time
 
 import numpy as np
 
-from . import data, training
+from . import data, scores
 from ._validation import check_array, check_bool, check_choice, check_count, check_float, check_int, check_size
 from ._validation import check_learning_rate
 from .progress import progress_bar
 from .stateful import _compiled_call, generate, reset_rnn_states, stateful_twin
-from .fitting import build_adam, compile_and_fit, cut_state_runner, per_value_runner, quiet_tracing, run_in_chunks
+from .fitting import (_check_pair, build_adam, compile_and_fit, cut_state_runner, per_value_runner, quiet_tracing,
+                      run_in_chunks)
 
 # Inside the package (package data), so that an installed course — on Colab, from a wheel — has it too.
 BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent / "sine_forecast_results.json"
@@ -176,7 +173,7 @@ def train_article(x, y, epochs, cells=16, seed=0, progress=True):
     Returns:
         `(model, losses)`: the trained stateful model and the mean loss of each epoch.
     """
-    x, y = _check_pairs(x, y)
+    x, y = _check_pair(x, y)
     epochs = check_count("epochs", epochs)
     seed = check_int("seed", seed, minimum=0)
     model, train = _article_trainer(x, y, check_size("cells", cells), DEFAULTS["article"]["learning_rate"])
@@ -205,7 +202,7 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
     Returns:
         `(model, losses)` as for `train_article`; `model` is the article's stateful model.
     """
-    x, y = _check_pairs(x, y)
+    x, y = _check_pair(x, y)
     epochs = check_count("epochs", epochs)
     seed = check_int("seed", seed, minimum=0)
     if not isinstance(reset_states, bool) or not isinstance(shuffle, bool):
@@ -236,7 +233,7 @@ def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None
         `(model, losses)`: the trained non-stateful sequence model (use `stateful_twin` to generate) and a
         1-element array, the mean squared error of the trained model over the series.
     """
-    x, y = _check_pairs(x, y)
+    x, y = _check_pair(x, y)
     epochs = check_count("epochs", epochs)
     check_bool("progress", progress)  # no bar to show, but a wrong value is still a mistake worth naming
     seed = check_int("seed", seed, minimum=0)
@@ -363,7 +360,7 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True, reuse=Fal
     generated = generate(generator, x, data.ARTICLE_HORIZON)
     generate_seconds = time.perf_counter() - start
     expected = data.article_continuation()
-    scores = training.evaluate_forecast(generated, expected)
+    score = scores.evaluate_forecast(generated, expected)
     return {
         "method": method,
         "epochs": epochs,
@@ -371,9 +368,9 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True, reuse=Fal
         "seed": seed,
         "train_seconds": train_seconds,
         "generate_seconds": generate_seconds,
-        "mse_36": scores["mse"],
-        "max_abs_err_36": scores["max_abs_err"],
-        "abs_err_by_horizon": scores["abs_err_by_horizon"],
+        "mse_36": score["mse"],
+        "max_abs_err_36": score["max_abs_err"],
+        "abs_err_by_horizon": score["abs_err_by_horizon"],
         "losses": losses,
         "generated": generated,
         "expected": expected,
@@ -425,10 +422,10 @@ def run_ablation_row(truncation, learning_rate, updates, seed=0, cells=16, progr
     else:
         model = _train_cut_state(x, y, updates, cells, seed, learning_rate)
     train_seconds = time.perf_counter() - start
-    scores = training.evaluate_forecast(generate(model, x, data.ARTICLE_HORIZON), data.article_continuation())
+    score = scores.evaluate_forecast(generate(model, x, data.ARTICLE_HORIZON), data.article_continuation())
     return {"truncation": truncation, "schedule": schedule, "learning_rate": learning_rate, "updates": updates,
-            "seed": seed, "cells": cells, "train_seconds": train_seconds, "mse_36": scores["mse"],
-            "max_abs_err_36": scores["max_abs_err"]}
+            "seed": seed, "cells": cells, "train_seconds": train_seconds, "mse_36": score["mse"],
+            "max_abs_err_36": score["max_abs_err"]}
 
 
 def _train_cut_state(x, y, updates, cells, seed, learning_rate, cut=True):
@@ -456,63 +453,3 @@ def _pair(coefficients):
     return coefficients
 
 
-def _check_pairs(x, y):
-    x = check_array("x", x, ndim=1)
-    y = check_array("y", y, ndim=1)
-    if x.shape != y.shape:
-        raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}. Use supervised_pairs().")
-    return x, y
-
-
-def _int_at_least(minimum):
-    """An argparse type: a whole number >= `minimum`, else a usage error (exit code 2, no traceback)."""
-
-    def parse(text):
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
-        return value
-
-    return parse
-
-
-def parse_args(argv=None):
-    """Parse the command line; bad arguments print the usage and exit with code 2."""
-    parser = argparse.ArgumentParser(
-        prog="python -m rnn_helpers.forecast",
-        description="Train the article's sine forecaster and generate 36 values by feedback.",
-    )
-    parser.add_argument("--method", choices=METHODS, default="bptt", help="training method (default: bptt)")
-    parser.add_argument("--epochs", type=_int_at_least(1), help="epochs (default: the method's default)")
-    parser.add_argument("--cells", type=_int_at_least(1), help="LSTM cells (default: 16)")
-    parser.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed (default: 0)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    parser.add_argument("--plot", metavar="PNG", help="save the expected-vs-generated figure here")
-    return parser.parse_args(argv)
-
-
-def main(argv=None):
-    """Command-line entry point; returns the process exit code."""
-    args = parse_args(argv)
-    result = run_method(args.method, epochs=args.epochs, cells=args.cells, seed=args.seed, progress=not args.json)
-    summary = {key: result[key] for key in ("method", "epochs", "cells", "seed")}
-    summary.update({key: round(result[key], 6) for key in ("train_seconds", "generate_seconds", "mse_36", "max_abs_err_36")})
-    if args.plot:
-        from . import plotting
-
-        figure = plotting.forecast_figure(data.article_data()[0], result["expected"], result["generated"]).figure
-        figure.savefig(args.plot, dpi=100, bbox_inches="tight")
-        summary["plot"] = args.plot
-    if args.json:
-        print(json.dumps(summary))
-    else:
-        for key, value in summary.items():
-            print(f"{key:>16}: {value}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

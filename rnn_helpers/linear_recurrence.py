@@ -21,7 +21,7 @@ import pathlib
 
 import numpy as np
 
-from . import data, fitting, numpy_rnn, training
+from . import data, fitting, numpy_rnn, scores
 from ._validation import (check_array, check_bool, check_choice, check_count, check_float, check_int, check_params,
                           check_shape, check_size, check_state)
 from ._validation import check_learning_rate
@@ -397,7 +397,7 @@ def memory_data(task, n_samples, length, seed=0):
     task = check_choice("task", task, MEMORY_TASKS)
     if task == "parity":
         return data.prefix_parity(n_samples, length, seed=seed)
-    return training.task_data(task, n_samples, length, seed=seed)
+    return data.task_data(task, n_samples, length, seed=seed)
 
 
 def score(task, y_true, prediction):
@@ -408,7 +408,7 @@ def score(task, y_true, prediction):
     if task == "parity" and y_true.ndim != 3:
         raise ValueError(f"parity targets must be 3-D (batch, time, 1), got shape {y_true.shape}.")
     if task != "parity":
-        return training.r2_score(y_true, prediction)
+        return scores.r2_score(y_true, prediction)
     return float(np.mean((prediction[:, -1, 0] > 0.5) == (y_true[:, -1, 0] > 0.5)))
 
 

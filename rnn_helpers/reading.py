@@ -308,26 +308,6 @@ def beliefs_by_step(model, X):
     return np.asarray(softmax(states))
 
 
-def confusion_matrix(y_true, y_pred, classes):
-    """Count how often each true class (row) received each predicted class (column).
-
-    Introduced in notebook 07.
-
-    Returns:
-        int array `(classes, classes)`; the diagonal holds the correct answers.
-    """
-    classes = check_int("classes", classes, minimum=2)
-    y_true = check_array("y_true", y_true, ndim=1).astype(int)
-    y_pred = check_array("y_pred", y_pred, ndim=1).astype(int)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true and y_pred must have the same length, got {len(y_true)} and {len(y_pred)}.")
-    if min(y_true.min(), y_pred.min()) < 0 or max(y_true.max(), y_pred.max()) >= classes:
-        raise ValueError(f"labels must lie in 0..{classes - 1}.")
-    counts = np.zeros((classes, classes), dtype=int)
-    np.add.at(counts, (y_true, y_pred), 1)
-    return counts
-
-
 # --- the language of a word ----------------------------------------------------------------------------------
 
 

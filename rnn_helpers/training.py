@@ -1,95 +1,24 @@
-"""Training shared by the lessons: one cell and task vocabulary, one model builder, the compiled loops, the
-timed races, and the scores.
+"""Timed races: several cells trained in turns on one task, so that the comparison of their times is fair.
 
 Introduced in notebooks 03-06. What is inside:
 
-- `CELLS`, `TASKS`: the names every lesson uses ("elman", "jordan", "lstm", "gru"; "recall_first", "adding").
-- `race_sine`/`train_sine` (the article's sine forecast) and `race_memory`/`train_memory` (the memory tasks):
-  several cells trained in turns, with fair timing; `train_*` trains one cell exactly as its race would.
-- `r2_score`, `evaluate_forecast`, `task_data`. The races train with `fitting`'s compiled loops.
+- `CELLS`: the cells every lesson compares ("elman", "jordan", "lstm", "gru").
+- `race_sine`/`train_sine` (the article's sine forecast) and `race_memory`/`train_memory` (the memory tasks of
+  `data.task_data`): several cells trained in turns, with fair timing; `train_*` trains one cell exactly as its
+  race would. The models come from `keras_rnn.build_model`, the loops from `fitting`, the scores from `scores`.
 
-Lesson modules (`memory`, `gates`, `forecast`, ...) build on this module, never the other way round.
-"""
+Lesson modules (`memory`, `gates`, `forecast`, ...) build on this module, never the other way round."""
 
 import time
 
 import numpy as np
 
-from . import data, numpy_rnn, stateful
-from ._validation import (check_array, check_bool, check_choice, check_count, check_int, check_size)
-from ._validation import check_learning_rate
+from . import data, numpy_rnn, scores, stateful
+from ._validation import check_bool, check_choice, check_count, check_int, check_learning_rate, check_size
 from .fitting import full_bptt_runner, minibatch_runner, quiet_tracing
 from .progress import progress_bar
 
 CELLS = numpy_rnn.CELLS  # ("elman", "jordan", "lstm", "gru"): one vocabulary, defined beside the cells
-TASKS = ("recall_first", "adding")  # the memory tasks of notebook 03, made by `rnn_helpers.data`
-_TASK_DATA = {"recall_first": data.recall_first, "adding": data.adding_problem}
-
-
-# --- data and scores ----------------------------------------------------------------------------------------
-
-
-def task_data(task, n_samples, length, seed=0):
-    """The data of a memory task: `data.recall_first` or `data.adding_problem`.
-
-    Introduced in notebook 03.
-
-    Args:
-        task: "recall_first" (say the first of `length` random values) or "adding" (add the two marked values).
-        n_samples: number of sequences; an int >= 1.
-        length: steps per sequence; an int >= 2.
-        seed: seed of the draws; an int >= 0.
-
-    Returns:
-        `(X, y)`: float32 `(n_samples, length, features)` (1 feature for recall, 2 for adding) and `(n_samples, 1)`.
-    """
-    task = check_choice("task", task, TASKS)
-    length = check_count("length", length, minimum=2)
-    return _TASK_DATA[task](n_samples, length, seed=seed)
-
-
-def r2_score(y_true, y_pred):
-    """The coefficient of determination `1 - MSE / Var(y_true)`.
-
-    Introduced in notebook 03: 1 is perfect, 0 is no better than always answering the mean of `y_true`, and
-    below 0 is worse than that.
-
-    Args:
-        y_true: true values, any shape with at least two different values.
-        y_pred: predictions of the same shape.
-
-    Returns:
-        float.
-    """
-    y_true = check_array("y_true", y_true)
-    y_pred = check_array("y_pred", y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}.")
-    variance = float(np.var(y_true))
-    if variance == 0.0:
-        raise ValueError("y_true must hold at least two different values; R² divides by their variance.")
-    return 1.0 - float(np.mean((y_pred - y_true) ** 2)) / variance
-
-
-def evaluate_forecast(generated, expected):
-    """Compare a generated continuation with the truth.
-
-    Introduced in notebook 06; notebooks 04-05 score their sine forecasters with it.
-
-    Args:
-        generated: 1-D array of forecasts. expected: 1-D array of true values, same length.
-
-    Returns:
-        dict with `mse` (mean squared error), `max_abs_err`, and `abs_err_by_horizon` (1-D array).
-    """
-    generated = check_array("generated", generated, ndim=1)
-    expected = check_array("expected", expected, ndim=1)
-    if generated.shape != expected.shape:
-        raise ValueError(
-            f"generated and expected must have the same length, got {generated.size} and {expected.size}."
-        )
-    error = np.abs(generated - expected)
-    return {"mse": float(np.mean(error**2)), "max_abs_err": float(error.max()), "abs_err_by_horizon": error}
 
 
 # --- races: several cells trained in turns, timed fairly --------------------------------------------------------
@@ -174,11 +103,11 @@ def race_sine(cells=CELLS, units=16, epochs=300, learning_rate=0.01, seed=0, pro
     results = {}
     for cell, (losses, train_seconds, seconds_per_epoch) in timed.items():
         generated = stateful.generate(models[cell], x, expected.size)
-        scores = evaluate_forecast(generated, expected)
+        score = scores.evaluate_forecast(generated, expected)
         results[cell] = {"cell": cell, "units": units, "params": int(models[cell].layers[0].count_params()),
                          "model": models[cell], "losses": losses, "train_seconds": train_seconds,
                          "seconds_per_epoch": seconds_per_epoch, "generated": generated, "expected": expected,
-                         "mse_36": scores["mse"], "max_abs_err_36": scores["max_abs_err"]}
+                         "mse_36": score["mse"], "max_abs_err_36": score["max_abs_err"]}
     return results
 
 
@@ -204,7 +133,7 @@ def race_memory(cells=CELLS, task="adding", length=20, units=16, epochs=10, n_tr
     """Train one many-to-one model per cell on a memory task, side by side; score each on fresh sequences.
 
     Introduced in notebook 03 (how far back each cell remembers); notebook 05 times the cells with it. The
-    data is `task_data(task, ...)`. Every epoch is one pass over the training set in a new order (the same for
+    data is `data.task_data(task, ...)`. Every epoch is one pass over the training set in a new order (the same for
     every model) in mini-batches (`minibatch_runner`). The models take turns, one epoch each, so that a burst
     of work from other programs slows all of them alike; each is trained exactly as it would be alone.
 
@@ -230,14 +159,14 @@ def race_memory(cells=CELLS, task="adding", length=20, units=16, epochs=10, n_tr
 
     from . import keras_rnn
 
-    cells, task = _check_cells(cells), check_choice("task", task, TASKS)
+    cells, task = _check_cells(cells), check_choice("task", task, data.TASKS)
     length, units = check_count("length", length, minimum=2), check_size("units", units)
     epochs, n_train = check_count("epochs", epochs, minimum=2), check_count("n_train", n_train)
     n_test, batch_size = check_count("n_test", n_test, minimum=2), check_count("batch_size", batch_size)
     learning_rate = check_learning_rate(learning_rate)
     seed, progress = check_int("seed", seed, minimum=0), check_bool("progress", progress)
-    X, y = task_data(task, n_train, length, seed=seed)
-    X_test, y_test = task_data(task, n_test, length, seed=seed + 1)
+    X, y = data.task_data(task, n_train, length, seed=seed)
+    X_test, y_test = data.task_data(task, n_test, length, seed=seed + 1)
     order = np.random.default_rng(seed)
     shuffles = [order.permutation(n_train) for _ in range(epochs)]  # the same data order for every model
     epoch_data = [(tf.constant(X[rows]), tf.constant(y[rows])) for rows in shuffles]
@@ -251,7 +180,8 @@ def race_memory(cells=CELLS, task="adding", length=20, units=16, epochs=10, n_tr
     for cell, (losses, train_seconds, seconds_per_epoch) in _take_turns(runners, epochs, 1, task, progress).items():
         prediction = np.asarray(models[cell](X_test), dtype=np.float64)
         results[cell] = {"cell": cell, "task": task, "length": length, "model": models[cell],
-                         "params": int(models[cell].layers[0].count_params()), "r2": r2_score(y_test, prediction),
+                         "params": int(models[cell].layers[0].count_params()),
+                         "r2": scores.r2_score(y_test, prediction),
                          "mse": float(np.mean((prediction - y_test) ** 2)), "losses": losses,
                          "train_seconds": train_seconds, "seconds_per_epoch": seconds_per_epoch}
     return results

@@ -270,18 +270,18 @@ def date_text(written, translator):
     Introduced in notebook 08. Never raises for what a learner can type.
 
     Args:
-        written: a date as typed. translator: dict from `rh.writing.fit_date_translator`.
+        written: a date as typed. translator: dict from `rh.translating.fit_date_translator`.
 
     Returns:
         A plain-text string.
     """
     import datetime
 
-    from . import text, writing
+    from . import text, translating
 
     if not isinstance(written, str):
         raise TypeError(f"written must be a string, got {type(written).__name__}.")
-    translator = writing.check_translator(translator)
+    translator = translating.check_translator(translator)
     written = written.strip()
     if not written:
         return "Type a date, e.g. Nov 26, 2026 or 26.11.26."
@@ -289,7 +289,7 @@ def date_text(written, translator):
     if unknown:
         return (f"Cannot translate {written!r}: the model never saw {' '.join(unknown)}. It knows only "
                 f"{''.join(translator['source_alphabet'][3:])!r} (month names are capitalised).")
-    iso = writing.translate(translator["model"], [written], translator["source_alphabet"],
+    iso = translating.translate(translator["model"], [written], translator["source_alphabet"],
                             translator["target_alphabet"])[0]
     try:
         datetime.date.fromisoformat(iso)

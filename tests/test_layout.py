@@ -14,11 +14,11 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "rnn_helpers"
 LEVELS = {
     "__init__": 0, "_validation": 0, "_record": -1,  # _record: below __init__, which starts it under the test suite
     "data": 1, "numpy_rnn": 1, "progress": 1, "text": 1, "plotting": 1,  # plotting draws; it trains nothing
-    "keras_rnn": 2, "stateful": 2, "fitting": 2,
+    "keras_rnn": 2, "stateful": 2, "fitting": 2, "scores": 2,
     "bptt": 3, "training": 3,
-    "one_step": 4, "gradient_flow": 4, "memory": 4, "gates": 4, "forecast": 4, "reading": 4, "writing": 4,
+    "one_step": 4, "gradient_flow": 4, "memory": 4, "gates": 4, "forecast": 4, "reading": 4, "writing": 4, "translating": 4,
     "linear_recurrence": 4,
-    "widgets": 5, "checks": 5,
+    "widgets": 5, "checks": 5, "forecast_cli": 5,
 }
 MAX_FUNCTION_LINES = 60
 MODULES = sorted(path.stem for path in PACKAGE.glob("*.py"))

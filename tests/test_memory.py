@@ -2,12 +2,12 @@
 
 import pytest
 
-from rnn_helpers import memory, training
+from rnn_helpers import data, memory, training
 
 
 def test_the_full_plan_covers_every_cell_task_and_length():
     runs = {(task, cell, length) for task, cells, lengths in memory.FULL_PLAN for cell in cells for length in lengths}
-    assert runs == {(task, cell, length) for task in training.TASKS for cell in training.CELLS
+    assert runs == {(task, cell, length) for task in data.TASKS for cell in training.CELLS
                     for length in (5, 10, 20, 40)}
 
 

@@ -8,18 +8,18 @@ from conftest import TINY_MEMORY, TINY_SINE
 from numpy.testing import assert_allclose
 
 import rnn_helpers as rh
-from rnn_helpers import data, fitting, gates, keras_rnn, training
+from rnn_helpers import data, fitting, gates, keras_rnn, scores, training
 
 
 def test_one_vocabulary_of_cells_and_tasks():
     assert training.CELLS == ("elman", "jordan", "lstm", "gru")
-    assert training.TASKS == ("recall_first", "adding")
+    assert data.TASKS == ("recall_first", "adding")
 
 
 @pytest.mark.parametrize("task, make, features", [("recall_first", data.recall_first, 1),
                                                    ("adding", data.adding_problem, 2)])
 def test_task_data_is_the_data_modules_task(task, make, features):
-    X, y = training.task_data(task, 5, 7, seed=2)
+    X, y = data.task_data(task, 5, 7, seed=2)
     expected_X, expected_y = make(5, 7, seed=2)
     assert X.shape == (5, 7, features) and y.shape == (5, 1)
     np.testing.assert_array_equal(X, expected_X)
@@ -28,16 +28,16 @@ def test_task_data_is_the_data_modules_task(task, make, features):
 
 def test_r2_score_is_one_for_perfect_zero_for_the_mean_and_negative_for_worse():
     y = np.array([1.0, 2.0, 3.0, 4.0])
-    assert training.r2_score(y, y) == 1.0
-    assert training.r2_score(y, np.full(4, y.mean())) == pytest.approx(0.0, abs=1e-15)
-    assert training.r2_score(y, y[::-1]) == pytest.approx(-3.0)  # MSE 5 against a variance of 1.25
+    assert scores.r2_score(y, y) == 1.0
+    assert scores.r2_score(y, np.full(4, y.mean())) == pytest.approx(0.0, abs=1e-15)
+    assert scores.r2_score(y, y[::-1]) == pytest.approx(-3.0)  # MSE 5 against a variance of 1.25
 
 
 def test_evaluate_forecast():
-    scores = training.evaluate_forecast([0.0, 1.0, -1.0], [0.0, 0.5, -1.0])
-    assert scores["mse"] == pytest.approx(0.25 / 3)
-    assert scores["max_abs_err"] == pytest.approx(0.5)
-    assert_allclose(scores["abs_err_by_horizon"], [0.0, 0.5, 0.0])
+    score = scores.evaluate_forecast([0.0, 1.0, -1.0], [0.0, 0.5, -1.0])
+    assert score["mse"] == pytest.approx(0.25 / 3)
+    assert score["max_abs_err"] == pytest.approx(0.5)
+    assert_allclose(score["abs_err_by_horizon"], [0.0, 0.5, 0.0])
 
 
 @pytest.mark.parametrize("cell", training.CELLS)
@@ -117,7 +117,7 @@ def test_fit_progress_counts_the_epochs_of_fit():
 
 @pytest.mark.slow  # trains the tiny races: make test
 def test_memory_race_scores_each_model_on_the_test_set(tiny_memory_race):
-    X_test, y_test = training.task_data("adding", TINY_MEMORY["n_test"], TINY_MEMORY["length"],
+    X_test, y_test = data.task_data("adding", TINY_MEMORY["n_test"], TINY_MEMORY["length"],
                                         seed=TINY_MEMORY["seed"] + 1)
     assert sorted(tiny_memory_race) == ["elman", "lstm"]
     for cell, result in tiny_memory_race.items():
@@ -125,7 +125,7 @@ def test_memory_race_scores_each_model_on_the_test_set(tiny_memory_race):
         assert result["losses"].shape == (TINY_MEMORY["epochs"],)
         assert result["params"] == gates.param_count(cell, 2, TINY_MEMORY["units"])
         prediction = np.asarray(result["model"](X_test))
-        assert result["r2"] == pytest.approx(training.r2_score(y_test, prediction), abs=1e-6)
+        assert result["r2"] == pytest.approx(scores.r2_score(y_test, prediction), abs=1e-6)
         assert result["mse"] == pytest.approx(np.mean((prediction - y_test) ** 2), rel=1e-5)
         # the fastest timed epoch cannot exceed the average of the epochs after the first
         assert 0 < result["seconds_per_epoch"] * (TINY_MEMORY["epochs"] - 1) <= result["train_seconds"]
@@ -139,8 +139,8 @@ def test_sine_race_generates_36_values_and_scores_them(tiny_sine_race):
         assert result["params"] == gates.param_count(cell, 1, TINY_SINE["units"])
         assert_allclose(result["expected"], np.sin(np.arange(36, 72)))
         assert_allclose(result["generated"], rh.stateful.generate(result["model"], x, 36), atol=1e-6)
-        scores = training.evaluate_forecast(result["generated"], result["expected"])
-        assert (result["mse_36"], result["max_abs_err_36"]) == (scores["mse"], scores["max_abs_err"])
+        score = scores.evaluate_forecast(result["generated"], result["expected"])
+        assert (result["mse_36"], result["max_abs_err_36"]) == (score["mse"], score["max_abs_err"])
 
 
 @pytest.mark.slow
@@ -160,12 +160,12 @@ def test_a_race_trains_each_model_exactly_as_it_would_be_trained_alone(tiny_memo
 @pytest.mark.parametrize(
     "call, error, match",
     [
-        (lambda: training.task_data("copy", 5, 5), ValueError, "task must be one of"),
-        (lambda: training.task_data("adding", 5, 1), ValueError, "length must be >= 2"),
-        (lambda: training.r2_score([1.0, 2.0], [1.0]), ValueError, "same shape"),
-        (lambda: training.r2_score([1.0, 1.0], [1.0, 2.0]), ValueError, "two different values"),
-        (lambda: training.r2_score("y", [1.0]), TypeError, "y_true must be an array"),
-        (lambda: training.evaluate_forecast([1.0], [1.0, 2.0]), ValueError, "same length"),
+        (lambda: data.task_data("copy", 5, 5), ValueError, "task must be one of"),
+        (lambda: data.task_data("adding", 5, 1), ValueError, "length must be >= 2"),
+        (lambda: scores.r2_score([1.0, 2.0], [1.0]), ValueError, "same shape"),
+        (lambda: scores.r2_score([1.0, 1.0], [1.0, 2.0]), ValueError, "two different values"),
+        (lambda: scores.r2_score("y", [1.0]), TypeError, "y_true must be an array"),
+        (lambda: scores.evaluate_forecast([1.0], [1.0, 2.0]), ValueError, "same length"),
         (lambda: keras_rnn.build_model("rnn"), ValueError, "cell must be one of"),
         (lambda: keras_rnn.build_model("lstm", units=0), ValueError, "units must be >= 1"),
         (lambda: keras_rnn.build_model("gru", features=0), ValueError, "features must be >= 1"),
