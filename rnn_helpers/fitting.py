@@ -142,9 +142,15 @@ def full_bptt_runner(model, x, y, learning_rate):
     Returns:
         a `tf.function` taking an int tensor `n` and returning `n` losses.
     """
+    x, y = _check_pair(x, y)
+    model = check_keras_model("model", model)
+    return _whole_sequence_runner(model, x, y, learning_rate, lambda X: model(X, training=True))
+
+
+def _whole_sequence_runner(model, x, y, learning_rate, predict):
+    """A compiled `run_epochs(n)`: n Adam steps, each on the MSE of `predict(X)` over the whole sequence."""
     import tensorflow as tf
 
-    x, y = _check_pair(x, y)
     optimizer = build_adam(model, learning_rate)
     variables = model.trainable_variables
     X = tf.constant(x.reshape(1, -1, 1), dtype=tf.float32)  # one batch: the whole sequence
@@ -155,7 +161,7 @@ def full_bptt_runner(model, x, y, learning_rate):
         losses = tf.TensorArray(tf.float32, size=n_epochs)
         for epoch in tf.range(n_epochs):
             with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(tf.square(model(X, training=True) - Y))
+                loss = tf.reduce_mean(tf.square(predict(X) - Y))
             optimizer.apply(tape.gradient(loss, variables), variables)  # gradient through all time steps
             losses = losses.write(epoch, loss)
         return losses.stack()
@@ -270,30 +276,19 @@ def cut_state_runner(model, x, y, learning_rate, cut=True):
     import tensorflow as tf
 
     (x, y), cut = _check_pair(x, y), check_bool("cut", cut)
-    optimizer = build_adam(model, learning_rate)
-    lstm, dense = model.layers
-    variables = model.trainable_variables
-    X = tf.constant(x.reshape(1, -1, 1), dtype=tf.float32)
-    Y = tf.constant(y.reshape(1, -1, 1), dtype=tf.float32)
+    lstm, dense = check_keras_model("model", model).layers
 
-    @tf.function
-    def run_epochs(n_epochs):
-        losses = tf.TensorArray(tf.float32, size=n_epochs)
-        for epoch in tf.range(n_epochs):
-            with tf.GradientTape() as tape:
-                h = c = tf.zeros((1, lstm.units))
-                outputs = []
-                for t in range(X.shape[1]):  # unrolled: 36 copies of the cell
-                    if cut:  # the state arrives as a plain number: no gradient flows back through it
-                        h, c = tf.stop_gradient(h), tf.stop_gradient(c)
-                    out, (h, c) = lstm.cell(X[:, t], (h, c))
-                    outputs.append(out)
-                loss = tf.reduce_mean(tf.square(dense(tf.stack(outputs, axis=1)) - Y))
-            optimizer.apply(tape.gradient(loss, variables), variables)
-            losses = losses.write(epoch, loss)
-        return losses.stack()
+    def predict(X):
+        h = c = tf.zeros((1, lstm.units))
+        outputs = []
+        for t in range(X.shape[1]):  # unrolled: 36 copies of the cell
+            if cut:  # the state arrives as a plain number: no gradient flows back through it
+                h, c = tf.stop_gradient(h), tf.stop_gradient(c)
+            out, (h, c) = lstm.cell(X[:, t], (h, c))
+            outputs.append(out)
+        return dense(tf.stack(outputs, axis=1))
 
-    return run_epochs
+    return _whole_sequence_runner(model, x, y, learning_rate, predict)
 
 
 # --- one compile-and-fit ------------------------------------------------------------------------------------
