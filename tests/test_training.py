@@ -3,7 +3,6 @@
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 from conftest import TINY_MEMORY, TINY_SINE
 from numpy.testing import assert_allclose
 
@@ -61,55 +60,6 @@ def test_a_sequence_model_generates_by_feeding_back_its_own_forecasts(cell):
     inputs = np.concatenate([warmup, generated[:-1]])[None, :, None].astype("float32")
     predicted = np.asarray(model(inputs))[0, :, 0]
     assert_allclose(generated, predicted[len(warmup) - 1:], atol=1e-5)
-
-
-@pytest.mark.slow  # trains for about a second: make test
-def test_full_bptt_runner_takes_one_adam_step_on_the_whole_sequence_per_epoch():
-    keras.utils.set_random_seed(0)
-    model = keras_rnn.build_model("gru", units=4, return_sequences=True)
-    x, y = data.article_data()
-
-    def loss_now():
-        return np.mean((np.asarray(model(x[None, :, None].astype("float32")))[0, :, 0] - y) ** 2)
-
-    before = loss_now()
-    losses = fitting.full_bptt_runner(model, x, y, 0.01)(tf.constant(20)).numpy()
-    assert losses.shape == (20,)
-    assert losses[0] == pytest.approx(before, rel=1e-5)  # each loss is measured before its step
-    assert np.all(np.diff(losses) < 0) and loss_now() < losses[-1]
-
-
-def test_minibatch_runner_returns_the_mean_batch_loss_and_steps_once_per_batch():
-    keras.utils.set_random_seed(1)
-    model = keras_rnn.build_model("elman", units=3)
-    X, y = data.recall_first(10, 4, seed=0)
-    before = float(np.mean((np.asarray(model(X)) - y) ** 2))
-    one_batch = fitting.minibatch_runner(model, 0.01, batch_size=10)
-    assert float(one_batch(tf.constant(X), tf.constant(y))) == pytest.approx(before, rel=1e-5)
-    assert float(np.mean((np.asarray(model(X)) - y) ** 2)) != pytest.approx(before, rel=1e-6)
-
-
-def test_run_in_chunks_keeps_every_loss_and_calls_in_chunks():
-    calls = []
-
-    def run_epochs(n):
-        calls.append(int(n))
-        return tf.range(int(n), dtype=tf.float32)
-
-    losses = fitting.run_in_chunks(run_epochs, 7, "test", progress=False, chunk=3)
-    assert calls == [3, 3, 1]
-    np.testing.assert_array_equal(losses, [0, 1, 2, 0, 1, 2, 0])
-
-
-def test_fit_progress_counts_the_epochs_of_fit():
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
-    model.compile(optimizer="sgd", loss="mse")
-    bar = fitting.fit_progress(3, "fit")
-    seen = []
-    model.fit(np.zeros((4, 1)), np.zeros((4, 1)), epochs=3, verbose=0,
-              callbacks=[bar, keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(bar.bar.n))])
-    assert seen == [1, 2, 3]
 
 
 # --- races (tiny settings from conftest: these check the plumbing, the claims files check the results) ---------
