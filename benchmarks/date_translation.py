@@ -39,9 +39,9 @@ def run(design, budget, seed):
     encoder, attention = DESIGNS[design]
     settings = BUDGETS[budget]
     train, test = rh.data.date_pairs(settings["train_dates"], TEST_DATES, seed=seed)
-    translator = rh.writing.fit_date_translator(train, units=settings["units"], epochs=settings["epochs"],
+    translator = rh.translating.fit_date_translator(train, units=settings["units"], epochs=settings["epochs"],
                                                 attention=attention, seed=seed, encoder=encoder)
-    scored = rh.writing.score_translations(translator, test)
+    scored = rh.translating.score_translations(translator, test)
     return {"design": design, "budget": budget, **settings, "seed": seed,
             "weights": translator["model"].count_params(), "train_seconds": translator["seconds"],
             "exact_match": float(scored["correct"].mean())}

@@ -120,7 +120,7 @@ def ar2():
 
     x, _ = rh.data.article_data()
     a, b = rh.forecast.fit_ar2(x)
-    scores = rh.training.evaluate_forecast(rh.forecast.generate_ar2((a, b), x, 36), rh.data.article_continuation())
+    scores = rh.scores.evaluate_forecast(rh.forecast.generate_ar2((a, b), x, 36), rh.data.article_continuation())
     return {"a": a, "b": b, "mse_36": scores["mse"], "max_abs_err_36": scores["max_abs_err"]}
 
 

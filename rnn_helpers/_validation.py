@@ -261,6 +261,8 @@ def check_lstm_trace(trace):
     if checked["x"].shape[0] != shape[0]:
         raise ValueError(f"trace['x'] must have {shape[0]} time steps like the gates, got {checked['x'].shape[0]}.")
     return checked
+
+
 # ------------------------------------------------------------------------------------ declared checks
 # A public function declares each parameter's contract once, above its definition:
 #
@@ -412,3 +414,8 @@ def validate(checked_in_body=(), **constraints):
         return checked
 
     return decorate
+
+
+def check_learning_rate(value, name="learning_rate"):
+    """Return `value` as an optimizer's step size: a finite float in (0, 10] (larger steps only diverge)."""
+    return check_float(name, value, strictly_positive=True, maximum=10.0)

@@ -17,7 +17,7 @@ both. The references are the package's own cells (`numpy_rnn`, `bptt.numerical_g
 import numpy as np
 
 from ._validation import Function, Int, validate
-from .numpy_rnn import param_names, sigmoid
+from .numpy_rnn import param_names, random_params, sigmoid
 
 _TOLERANCE = 1e-6
 
@@ -82,8 +82,11 @@ def _unpack(result, names, label):
     return result, None
 
 
-def _random_weights(rng, *shapes):
-    return [rng.normal(scale=0.5, size=shape) for shape in shapes]
+def _fused_weights(rng, features, units, blocks):
+    """Keras' fused `(W, U, b)` of a cell with `blocks` gates, N(0, 0.5²) as `numpy_rnn.random_params` draws
+    named weights (the learner's step function takes the fused layout)."""
+    shapes = ((features, blocks * units), (units, blocks * units), (blocks * units,))
+    return [0.5 * rng.standard_normal(shape) for shape in shapes]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -144,7 +147,7 @@ def elman_step(fn):
     for batch, features, units in ((1, 1, 1), (4, 3, 5)):
         label = f"batch={batch}, units={units}"
         x_t, h_prev = rng.normal(size=(batch, features)), rng.normal(size=(batch, units))
-        W_xh, W_hh, b_h = _random_weights(rng, (features, units), (units, units), (units,))
+        W_xh, W_hh, b_h = random_params(("W_xh", "W_hh", "b_h"), features, units, seed=rng).values()
         got, failed = _run(fn, (x_t, h_prev, W_xh, W_hh, b_h), label)
         rows.append(failed or _compare(
             label, got, reference(x_t, h_prev, {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h}),
@@ -168,7 +171,7 @@ def jordan_step(fn):
     rng = np.random.default_rng(3)
     batch, features, units, outputs = 4, 2, 5, 1
     x_t, y_prev = rng.normal(size=(batch, features)), rng.normal(size=(batch, outputs))
-    weights = _random_weights(rng, (features, units), (outputs, units), (units,), (units, outputs), (outputs,))
+    weights = list(random_params(param_names("jordan"), features, units, outputs, seed=rng).values())
     rows = []
     result, failed = _run(fn, (x_t, y_prev, *weights), "jordan_step")
     if failed is None:
@@ -207,7 +210,7 @@ def elman_bptt(fn):
     rng = np.random.default_rng(4)
     batch, time, features, units = 2, 4, 2, 3
     X, dH = rng.normal(size=(batch, time, features)), rng.normal(size=(batch, time, units))
-    weights = _random_weights(rng, (features, units), (units, units), (units,))
+    weights = list(random_params(("W_xh", "W_hh", "b_h"), features, units, seed=rng).values())
     result, failed = _run(fn, (X, *[w.copy() for w in weights], dH), "elman_bptt")
     if failed is None:
         result, failed = _unpack(result, ("dW_xh", "dW_hh", "db_h"), "elman_bptt")
@@ -242,7 +245,7 @@ def forget_gate(fn):
     rng = np.random.default_rng(5)
     batch, features, units = 3, 2, 4
     x_t, h_prev = rng.normal(size=(batch, features)), rng.normal(size=(batch, units))
-    W_xf, W_hf, b_f = _random_weights(rng, (features, units), (units, units), (units,))
+    W_xf, W_hf, b_f = random_params(("W_xf", "W_hf", "b_f"), features, units, seed=rng).values()
     got, failed = _run(fn, (x_t, h_prev, W_xf, W_hf, b_f), "forget_gate")
     rows = [failed or _compare("values", got, sigmoid(x_t @ W_xf + h_prev @ W_hf + b_f),
                                "a gate is a sigmoid of input term + recurrent term + bias",
@@ -268,7 +271,7 @@ def lstm_step(fn):
     rng = np.random.default_rng(6)
     batch, features, units = 3, 2, 4
     x_t, h_prev, c_prev = (rng.normal(size=(batch, n)) for n in (features, units, units))
-    W, U, b = _random_weights(rng, (features, 4 * units), (units, 4 * units), (4 * units,))
+    W, U, b = _fused_weights(rng, features, units, blocks=4)
     result, failed = _run(fn, (x_t, h_prev, c_prev, W, U, b), "lstm_step")
     if failed is None:
         result, failed = _unpack(result, ("h_t", "c_t"), "lstm_step")
@@ -308,7 +311,7 @@ def gru_step(fn):
     rng = np.random.default_rng(7)
     batch, features, units = 3, 2, 4
     x_t, h_prev = rng.normal(size=(batch, features)), rng.normal(size=(batch, units))
-    W, U, b = _random_weights(rng, (features, 3 * units), (units, 3 * units), (3 * units,))
+    W, U, b = _fused_weights(rng, features, units, blocks=3)
     got, failed = _run(fn, (x_t, h_prev, W, U, b), "gru_step")
     from .keras_rnn import params_from_fused
     from .numpy_rnn import gru_step as reference

@@ -6,7 +6,7 @@ Nothing here downloads anything; every data set of the course is a few lines of 
 
 import numpy as np
 
-from ._validation import Array, Count, Float, Int, Optional, Seed, Text, check_choice, check_int, validate
+from ._validation import Array, Choice, Count, Float, Int, Optional, Seed, Text, check_choice, check_int, validate
 
 ARTICLE_POINTS = 36  # the article's series: sin(0) .. sin(35)
 ARTICLE_HORIZON = 36  # the values a forecaster generates after it: sin(36) .. sin(71)
@@ -456,3 +456,27 @@ def benchmark_results(path, script, duration):
         raise FileNotFoundError(f"no benchmark results at {path}. Run `python {script}` from the course folder to "
                                 f"make them ({duration}).")
     return json.loads(path.read_text())
+
+
+# --- the memory tasks by name (notebook 03) -------------------------------------------------------------------
+
+TASKS = ("recall_first", "adding")  # the memory tasks of notebook 03
+_TASK_DATA = {"recall_first": recall_first, "adding": adding_problem}
+
+
+@validate(task=Choice(TASKS), n_samples=Count(), length=Count(minimum=2), seed=Seed())
+def task_data(task, n_samples, length, seed=0):
+    """The data of a memory task by name: `recall_first` or `adding_problem`.
+
+    Introduced in notebook 03.
+
+    Args:
+        task: "recall_first" (say the first of `length` random values) or "adding" (add the two marked values).
+        n_samples: number of sequences; an int >= 1.
+        length: steps per sequence; an int >= 2.
+        seed: seed of the draws; an int >= 0.
+
+    Returns:
+        `(X, y)`: float32 `(n_samples, length, features)` (1 feature for recall, 2 for adding) and `(n_samples, 1)`.
+    """
+    return _TASK_DATA[task](n_samples, length, seed=seed)

@@ -1,4 +1,4 @@
-"""The article's sine forecast: ways to train the same LSTM, a linear baseline, an ablation, a command line.
+"""The article's sine forecast: ways to train the same LSTM, a linear baseline, an ablation.
 
 Introduced in notebook 06. The task: sin at the integers 0..35 with one-step-ahead targets; after training,
 the model is warmed up on the series and then generates the next 36 values by feeding its own output back.
@@ -20,23 +20,21 @@ learning rate and number of updates; `ABLATION` and `run_ablation_row` change on
 second training traces nothing new (the forecast explorer's clicks). `fit_ar2`/`generate_ar2` are the simplest baseline: the two-value
 linear rule of notebook 01, which continues a sine exactly.
 
-Command line (for teachers and benchmarks):
-    python -m rnn_helpers.forecast --method bptt --epochs 400 --cells 16 --seed 0 --json --plot out.png
+The command line is `python -m rnn_helpers.forecast_cli` (see that module).
 """
 
-import argparse
-import json
 import pathlib
-import sys
 import time
 
 import numpy as np
 
-from . import data, training
+from . import data, scores
 from ._validation import check_array, check_bool, check_choice, check_count, check_float, check_int, check_size
+from ._validation import check_learning_rate
 from .progress import progress_bar
 from .stateful import _compiled_call, generate, reset_rnn_states, stateful_twin
-from .training import run_in_chunks
+from .fitting import (_check_pair, build_adam, compile_and_fit, cut_state_runner, per_value_runner, quiet_tracing,
+                      run_in_chunks)
 
 # Inside the package (package data), so that an installed course — on Colab, from a wheel — has it too.
 BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent / "sine_forecast_results.json"
@@ -75,28 +73,16 @@ def build_article_model(cells=16):
     Introduced in notebook 06. Keras 3 spells the article's `batch_input_shape=(1, 1, 1)` as a
     `keras.Input(batch_shape=(1, 1, 1))`.
     """
-    import keras
+    from . import keras_rnn
 
-    cells = check_size("cells", cells)
-    return keras.Sequential(
-        [keras.Input(batch_shape=(1, 1, 1)), keras.layers.LSTM(cells, stateful=True), keras.layers.Dense(1)],
-        name="article_lstm",
-    )
+    return keras_rnn.build_model("lstm", check_size("cells", cells), steps=1, stateful=True, name="article_lstm")
 
 
 def build_sequence_model(cells=16):
     """A non-stateful LSTM that reads a whole sequence and predicts the next value at every step."""
-    import keras
+    from . import keras_rnn
 
-    cells = check_size("cells", cells)
-    return keras.Sequential(
-        [
-            keras.Input(shape=(None, 1)),
-            keras.layers.LSTM(cells, return_sequences=True),
-            keras.layers.Dense(1),
-        ],
-        name="sequence_lstm",
-    )
+    return keras_rnn.build_model("lstm", check_size("cells", cells), return_sequences=True, name="sequence_lstm")
 
 
 def _restart(model, build, cells, seed, optimizer, optimizer_start):
@@ -115,29 +101,25 @@ def _restart(model, build, cells, seed, optimizer, optimizer_start):
     reset_rnn_states(model)
 
 
-def _built_optimizer(model, learning_rate):
-    """An Adam optimizer built for the model's weights, and a copy of its starting values (for `_restart`)."""
-    import keras
-
-    optimizer = keras.optimizers.Adam(learning_rate)
-    optimizer.build(model.trainable_variables)
+def _adam_and_start(model, learning_rate):
+    """`build_adam(model, learning_rate)` and a copy of its starting values (for `_restart`)."""
+    optimizer = build_adam(model, learning_rate)
     return optimizer, [variable.numpy() for variable in optimizer.variables]
 
 
 def _article_trainer(x, y, cells, learning_rate):
     """`(model, train)`: `train(epochs, seed, progress)` runs the article's loop (see `train_article`)."""
     model = build_article_model(cells)
-    optimizer, optimizer_start = _built_optimizer(model, learning_rate)
-    model.compile(loss="mean_squared_error", optimizer=optimizer)
+    optimizer, optimizer_start = _adam_and_start(model, learning_rate)
 
     def train(epochs, seed, progress):
         _restart(model, build_article_model, cells, seed, optimizer, optimizer_start)
         losses = []
         with progress_bar(epochs, "article", enabled=progress) as bar:
-            for _ in range(epochs):
-                history = model.fit(x.reshape(-1, 1, 1), y, epochs=1, batch_size=1, verbose=0, shuffle=False)
+            for _ in range(epochs):  # one fit per epoch: compiled on the first, the same traced step after
+                losses.extend(compile_and_fit(model, x.reshape(-1, 1, 1), y, 1, 1, "mean_squared_error",
+                                              optimizer=optimizer, shuffle=False))
                 reset_rnn_states(model)  # fit() never resets a stateful layer; the article does it by hand
-                losses.append(history.history["loss"][0])
                 bar.update(1)
         return np.array(losses)
 
@@ -147,13 +129,13 @@ def _article_trainer(x, y, cells, learning_rate):
 def _compiled_trainer(x, y, cells, learning_rate, reset_states=True, shuffle=False):
     """`(model, train)`: `train(epochs, seed, progress)` makes the article's updates in one graph loop."""
     model = build_article_model(cells)
-    optimizer, optimizer_start = _built_optimizer(model, learning_rate)
-    run_epochs, restart_runner = _one_step_runner(model, optimizer, x, y, reset_states, shuffle)
+    optimizer, optimizer_start = _adam_and_start(model, learning_rate)
+    run_epochs, restart_runner = per_value_runner(model, optimizer, x, y, reset_states, shuffle)
 
     def train(epochs, seed, progress):
         _restart(model, build_article_model, cells, seed, optimizer, optimizer_start)
         restart_runner(seed)
-        with training.quiet_tracing():  # every model traces its own loop; no need to warn about it
+        with quiet_tracing():  # every model traces its own loop; no need to warn about it
             losses = run_in_chunks(run_epochs, epochs, "compiled", progress)
         reset_rnn_states(model)
         return losses
@@ -164,15 +146,15 @@ def _compiled_trainer(x, y, cells, learning_rate, reset_states=True, shuffle=Fal
 def _bptt_trainer(x, y, cells, learning_rate):
     """`(model, train)`: `train(epochs, seed, progress)` runs notebook 06's recipe (see `train_bptt`)."""
     model = build_sequence_model(cells)
-    optimizer, optimizer_start = _built_optimizer(model, learning_rate)
-    model.compile(optimizer=optimizer, loss="mean_squared_error", steps_per_execution=STEPS_PER_EXECUTION)
+    optimizer, optimizer_start = _adam_and_start(model, learning_rate)
     X, Y = x.reshape(1, -1, 1).astype("float32"), y.reshape(1, -1, 1).astype("float32")
 
     def train(epochs, seed, progress):
         _restart(model, build_sequence_model, cells, seed, optimizer, optimizer_start)
-        with training.quiet_tracing():  # every model traces its own training function; no need to warn about it
-            model.fit(np.repeat(X, epochs, axis=0), np.repeat(Y, epochs, axis=0), batch_size=1, shuffle=False,
-                      verbose=0)
+        with quiet_tracing():  # every model traces its own training function; no need to warn about it
+            compile_and_fit(model, np.repeat(X, epochs, axis=0), np.repeat(Y, epochs, axis=0), 1, 1,
+                            "mean_squared_error", optimizer=optimizer, shuffle=False,
+                            steps_per_execution=STEPS_PER_EXECUTION)
         return np.array([float(np.mean((np.asarray(_compiled_call(model)(X)) - Y) ** 2))])
 
     return model, train
@@ -191,7 +173,7 @@ def train_article(x, y, epochs, cells=16, seed=0, progress=True):
     Returns:
         `(model, losses)`: the trained stateful model and the mean loss of each epoch.
     """
-    x, y = _check_pairs(x, y)
+    x, y = _check_pair(x, y)
     epochs = check_count("epochs", epochs)
     seed = check_int("seed", seed, minimum=0)
     model, train = _article_trainer(x, y, check_size("cells", cells), DEFAULTS["article"]["learning_rate"])
@@ -220,7 +202,7 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
     Returns:
         `(model, losses)` as for `train_article`; `model` is the article's stateful model.
     """
-    x, y = _check_pairs(x, y)
+    x, y = _check_pair(x, y)
     epochs = check_count("epochs", epochs)
     seed = check_int("seed", seed, minimum=0)
     if not isinstance(reset_states, bool) or not isinstance(shuffle, bool):
@@ -228,47 +210,6 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
     learning_rate = _learning_rate(learning_rate, "compiled")
     model, train = _compiled_trainer(x, y, check_size("cells", cells), learning_rate, reset_states, shuffle)
     return model, train(epochs, seed, check_bool("progress", progress))
-
-
-def _one_step_runner(model, optimizer, x, y, reset_states, shuffle):
-    """`(run_epochs, restart)`: a compiled `run_epochs(n)` making the article's updates (see `train_compiled`),
-    which returns the n losses, and `restart(seed)`, which zeroes its carried state and reseeds its order."""
-    import tensorflow as tf
-
-    lstm, dense = model.layers
-    variables = model.trainable_variables
-    X = tf.constant(x.reshape(-1, 1, 1), dtype=tf.float32)  # (steps, batch=1, features=1)
-    Y = tf.constant(y.reshape(-1, 1, 1), dtype=tf.float32)
-    zeros = tf.zeros((1, lstm.units))
-    state = [tf.Variable(zeros), tf.Variable(zeros)]  # survives between chunks when reset_states=False
-    order_rng = tf.random.Generator.from_seed(0)
-    n_steps = X.shape[0]
-
-    @tf.function
-    def run_epochs(n_epochs):
-        losses = tf.TensorArray(tf.float32, size=n_epochs)
-        for epoch in tf.range(n_epochs):
-            h, c = (zeros, zeros) if reset_states else (state[0].read_value(), state[1].read_value())
-            order = tf.argsort(order_rng.uniform([n_steps])) if shuffle else tf.range(n_steps)
-            total = tf.constant(0.0)
-            for t in order:
-                with tf.GradientTape() as tape:
-                    out, (h_next, c_next) = lstm.cell(X[t], (h, c))
-                    loss = tf.reduce_mean(tf.square(dense(out) - Y[t]))
-                optimizer.apply(tape.gradient(loss, variables), variables)
-                h, c = h_next, c_next  # the state moves on; its gradient path ends here
-                total += loss
-            state[0].assign(h)
-            state[1].assign(c)
-            losses = losses.write(epoch, total / n_steps)
-        return losses.stack()
-
-    def restart(seed):
-        for variable in state:
-            variable.assign(zeros)
-        order_rng.reset_from_seed(seed)
-
-    return run_epochs, restart
 
 
 def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None):
@@ -292,48 +233,13 @@ def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None
         `(model, losses)`: the trained non-stateful sequence model (use `stateful_twin` to generate) and a
         1-element array, the mean squared error of the trained model over the series.
     """
-    x, y = _check_pairs(x, y)
+    x, y = _check_pair(x, y)
     epochs = check_count("epochs", epochs)
     check_bool("progress", progress)  # no bar to show, but a wrong value is still a mistake worth naming
     seed = check_int("seed", seed, minimum=0)
     learning_rate = _learning_rate(learning_rate, "bptt")
     model, train = _bptt_trainer(x, y, check_size("cells", cells), learning_rate)
     return model, train(epochs, seed, False)
-
-
-def _cut_state_runner(model, x, y, learning_rate, cut=True):
-    """A compiled `run_epochs(n)`: n Adam steps, each on the mean error over the whole sequence (one update per
-    sequence, as full BPTT), with the gradient through the carried state cut after one step when `cut`.
-
-    The ablation's "one step, per sequence" row: notebook 03's truncated BPTT with `truncate=1`. With
-    `cut=False` it is full BPTT written as the same loop (a test checks it equals `train_bptt`).
-    """
-    import tensorflow as tf
-
-    lstm, dense = model.layers
-    optimizer, _ = _built_optimizer(model, learning_rate)
-    variables = model.trainable_variables
-    X = tf.constant(x.reshape(1, -1, 1), dtype=tf.float32)
-    Y = tf.constant(y.reshape(1, -1, 1), dtype=tf.float32)
-
-    @tf.function
-    def run_epochs(n_epochs):
-        losses = tf.TensorArray(tf.float32, size=n_epochs)
-        for epoch in tf.range(n_epochs):
-            with tf.GradientTape() as tape:
-                h = c = tf.zeros((1, lstm.units))
-                outputs = []
-                for t in range(X.shape[1]):  # unrolled: 36 copies of the cell
-                    if cut:  # the state arrives as a plain number: no gradient flows back through it
-                        h, c = tf.stop_gradient(h), tf.stop_gradient(c)
-                    out, (h, c) = lstm.cell(X[:, t], (h, c))
-                    outputs.append(out)
-                loss = tf.reduce_mean(tf.square(dense(tf.stack(outputs, axis=1)) - Y))
-            optimizer.apply(tape.gradient(loss, variables), variables)
-            losses = losses.write(epoch, loss)
-        return losses.stack()
-
-    return run_epochs
 
 
 def fit_ar2(series):
@@ -454,7 +360,7 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True, reuse=Fal
     generated = generate(generator, x, data.ARTICLE_HORIZON)
     generate_seconds = time.perf_counter() - start
     expected = data.article_continuation()
-    scores = training.evaluate_forecast(generated, expected)
+    score = scores.evaluate_forecast(generated, expected)
     return {
         "method": method,
         "epochs": epochs,
@@ -462,9 +368,9 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True, reuse=Fal
         "seed": seed,
         "train_seconds": train_seconds,
         "generate_seconds": generate_seconds,
-        "mse_36": scores["mse"],
-        "max_abs_err_36": scores["max_abs_err"],
-        "abs_err_by_horizon": scores["abs_err_by_horizon"],
+        "mse_36": score["mse"],
+        "max_abs_err_36": score["max_abs_err"],
+        "abs_err_by_horizon": score["abs_err_by_horizon"],
         "losses": losses,
         "generated": generated,
         "expected": expected,
@@ -495,7 +401,7 @@ def run_ablation_row(truncation, learning_rate, updates, seed=0, cells=16, progr
     truncation = check_choice("truncation", truncation, TRUNCATIONS)
     schedule = SCHEDULES[truncation != "one step"] if schedule is None else check_choice("schedule", schedule,
                                                                                           SCHEDULES)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    learning_rate = check_learning_rate(learning_rate)
     updates = check_count("updates", updates)
     progress = check_bool("progress", progress)
     seed, cells = check_int("seed", seed, minimum=0), check_size("cells", cells)
@@ -516,20 +422,20 @@ def run_ablation_row(truncation, learning_rate, updates, seed=0, cells=16, progr
     else:
         model = _train_cut_state(x, y, updates, cells, seed, learning_rate)
     train_seconds = time.perf_counter() - start
-    scores = training.evaluate_forecast(generate(model, x, data.ARTICLE_HORIZON), data.article_continuation())
+    score = scores.evaluate_forecast(generate(model, x, data.ARTICLE_HORIZON), data.article_continuation())
     return {"truncation": truncation, "schedule": schedule, "learning_rate": learning_rate, "updates": updates,
-            "seed": seed, "cells": cells, "train_seconds": train_seconds, "mse_36": scores["mse"],
-            "max_abs_err_36": scores["max_abs_err"]}
+            "seed": seed, "cells": cells, "train_seconds": train_seconds, "mse_36": score["mse"],
+            "max_abs_err_36": score["max_abs_err"]}
 
 
 def _train_cut_state(x, y, updates, cells, seed, learning_rate, cut=True):
-    """A sequence model trained by `_cut_state_runner` from the weights `seed` gives; returns the model."""
+    """A sequence model trained by `cut_state_runner` from the weights `seed` gives; returns the model."""
     import keras
 
     keras.utils.set_random_seed(seed)
     model = build_sequence_model(cells)
-    with training.quiet_tracing():
-        run_in_chunks(_cut_state_runner(model, x, y, learning_rate, cut=cut), updates, "one step", progress=False,
+    with quiet_tracing():
+        run_in_chunks(cut_state_runner(model, x, y, learning_rate, cut=cut), updates, "one step", progress=False,
                       chunk=1000)
     return model
 
@@ -538,7 +444,7 @@ def _learning_rate(learning_rate, method):
     """The method's default learning rate for None, else a checked positive float."""
     if learning_rate is None:
         return DEFAULTS[method]["learning_rate"]
-    return check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    return check_learning_rate(learning_rate)
 
 
 def _pair(coefficients):
@@ -547,63 +453,3 @@ def _pair(coefficients):
     return coefficients
 
 
-def _check_pairs(x, y):
-    x = check_array("x", x, ndim=1)
-    y = check_array("y", y, ndim=1)
-    if x.shape != y.shape:
-        raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}. Use supervised_pairs().")
-    return x, y
-
-
-def _int_at_least(minimum):
-    """An argparse type: a whole number >= `minimum`, else a usage error (exit code 2, no traceback)."""
-
-    def parse(text):
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
-        return value
-
-    return parse
-
-
-def parse_args(argv=None):
-    """Parse the command line; bad arguments print the usage and exit with code 2."""
-    parser = argparse.ArgumentParser(
-        prog="python -m rnn_helpers.forecast",
-        description="Train the article's sine forecaster and generate 36 values by feedback.",
-    )
-    parser.add_argument("--method", choices=METHODS, default="bptt", help="training method (default: bptt)")
-    parser.add_argument("--epochs", type=_int_at_least(1), help="epochs (default: the method's default)")
-    parser.add_argument("--cells", type=_int_at_least(1), help="LSTM cells (default: 16)")
-    parser.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed (default: 0)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    parser.add_argument("--plot", metavar="PNG", help="save the expected-vs-generated figure here")
-    return parser.parse_args(argv)
-
-
-def main(argv=None):
-    """Command-line entry point; returns the process exit code."""
-    args = parse_args(argv)
-    result = run_method(args.method, epochs=args.epochs, cells=args.cells, seed=args.seed, progress=not args.json)
-    summary = {key: result[key] for key in ("method", "epochs", "cells", "seed")}
-    summary.update({key: round(result[key], 6) for key in ("train_seconds", "generate_seconds", "mse_36", "max_abs_err_36")})
-    if args.plot:
-        from . import plotting
-
-        figure = plotting.forecast_figure(data.article_data()[0], result["expected"], result["generated"]).figure
-        figure.savefig(args.plot, dpi=100, bbox_inches="tight")
-        summary["plot"] = args.plot
-    if args.json:
-        print(json.dumps(summary))
-    else:
-        for key, value in summary.items():
-            print(f"{key:>16}: {value}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

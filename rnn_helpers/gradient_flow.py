@@ -12,7 +12,7 @@ Introduced in notebook 03. What is inside:
 import numpy as np
 
 from . import bptt, cells, data, keras_rnn
-from ._validation import check_array, check_count, check_float, check_int, check_size
+from ._validation import check_array, check_count, check_float, check_int, check_learning_rate, check_size
 
 
 def orthogonal_times(radius, units, seed=0):
@@ -182,7 +182,7 @@ def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, lengt
     """
     if clip_norm is not None:
         clip_norm = check_float("clip_norm", clip_norm, strictly_positive=True)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    learning_rate = check_learning_rate(learning_rate)
     steps = check_count("steps", steps)
     nudge = check_float("nudge", nudge, minimum=-1e-3, maximum=1e-3)
     X, Y = clipping_data(length, seed)

@@ -141,6 +141,15 @@ def cell_of(layer):
                     f"with cell {type(getattr(layer, 'cell', None)).__name__}.")
 
 
+def cell_for_class(class_name):
+    """The course's cell id of a Keras layer class name: "SimpleRNN" -> "elman", "LSTM" -> "lstm", ...
+
+    Introduced in notebook 07, whose models are named by their Keras class.
+    """
+    classes = {cells.get(cell).keras_class: cell for cell in cells.KERAS_BUILTIN}
+    return classes[check_choice("class_name", class_name, tuple(classes))]
+
+
 def params_from_keras(layer):
     """Cut the weights of a Keras recurrent layer into the named weights of the numpy cell.
 
@@ -228,10 +237,12 @@ def params_to_keras(cell, params, reset_after=True, dtype="float32"):
     return [kernel.astype(dtype), recurrent_kernel.astype(dtype), bias.astype(dtype)]
 
 
-def build_layer(cell, units, return_sequences=False, reset_after=True, output_units=1, name=None, dtype=None):
+def build_layer(cell, units, return_sequences=False, reset_after=True, output_units=1, name=None, dtype=None,
+                stateful=False, return_state=False, go_backwards=False):
     """A fresh Keras recurrent layer of one of the course's cells (tanh, Keras defaults otherwise).
 
-    Introduced in notebook 02; the one layer builder behind every model of the course.
+    Introduced in notebook 02; the one layer builder behind every model of the course (`tests/test_layout.py`
+    checks that no other module makes a recurrent layer).
 
     Args:
         cell: "elman" (`SimpleRNN`), "jordan" (`RNN(JordanCell)`), "lstm" or "gru".
@@ -241,6 +252,9 @@ def build_layer(cell, units, return_sequences=False, reset_after=True, output_un
         output_units: Jordan only: size of the fed-back output; an int >= 1.
         name: the layer's name; None for the cell's name.
         dtype: None for Keras' default (float32), or "float32"/"float64".
+        stateful: keep the last state of each batch row as the next call's initial state (notebook 06).
+        return_state: also return the final state(s) (an encoder's, notebook 08).
+        go_backwards: read the sequence from its end (notebook 08's reversed encoder).
 
     Returns:
         an unbuilt Keras layer.
@@ -249,6 +263,9 @@ def build_layer(cell, units, return_sequences=False, reset_after=True, output_un
     units = check_size("units", units)
     options = {"return_sequences": check_bool("return_sequences", return_sequences),
                "name": cell if name is None else check_text("name", name)}
+    for option, value in (("stateful", stateful), ("return_state", return_state), ("go_backwards", go_backwards)):
+        if check_bool(option, value):
+            options[option] = True
     if dtype is not None:
         options["dtype"] = check_choice("dtype", dtype, _DTYPES)
     reset_after = check_bool("reset_after", reset_after)
@@ -285,3 +302,85 @@ def layer_from_numpy(cell, params, return_sequences=True, reset_after=True, dtyp
     layer.build((None, None, features))
     layer.set_weights(weights)
     return layer
+
+
+# --- the one model builder ----------------------------------------------------------------------------------
+
+
+def build_model(cell, units=16, features=1, outputs=1, activation=None, *, steps=None, sequence=True,
+                vocabulary=None, embedding=16, front=(), back=(), return_sequences=False, stateful=False,
+                reset_after=True, output_units=1, layer_name=None, head_name="dense", name=None):
+    """A model of the course: input -> [embedding] -> [front layers] -> recurrent layer -> Dense head -> [back].
+
+    Introduced in notebook 03; every lesson's model is made here (`tests/test_layout.py` checks it), its
+    recurrent layer by `build_layer`. The layers are made in the order they run, so a seed set before the
+    call gives the weights a model written out by hand in that order gets.
+
+    Args:
+        cell: "elman", "jordan", "lstm" or "gru"; or None for no recurrent layer of its own (a feed-forward
+            network, or recurrent layers of another kind made by the caller and passed in `front`).
+        units: size of the state; an int >= 1 (unused when `cell` is None).
+        features: inputs per step; an int >= 1.
+        outputs: units of the Dense head; None for no head. activation: the head's activation (None: linear).
+        steps: time steps per sequence; None for any length.
+        sequence: False for inputs without a time axis, `(batch, features)` (notebook 01's perceptron).
+        vocabulary: None for float inputs; else the number of symbol ids, which go through
+            `Embedding(vocabulary, embedding, mask_zero=True)` (id 0 is padding).
+        front, back: layers (already made) placed before the recurrent layer and after the head.
+        return_sequences, reset_after, output_units: of the recurrent layer (see `build_layer`).
+        stateful: a stateful recurrent layer on a fixed batch of 1 (the article's model).
+        layer_name: the recurrent layer's name (None: the cell's). head_name: the head's name (None: Keras').
+        name: the model's name; None for the cell's.
+
+    Returns:
+        an uncompiled `keras.Sequential`.
+    """
+    cell = None if cell is None else check_choice("cell", cell, cells.CLASSIC)
+    steps, outputs, vocabulary = (None if value is None else check_size(label, value) for label, value in
+                                  (("steps", steps), ("outputs", outputs), ("vocabulary", vocabulary)))
+    features, embedding = check_size("features", features), check_size("embedding", embedding)
+    sequence, stateful = check_bool("sequence", sequence), check_bool("stateful", stateful)
+    activation = _check_activation("activation", activation, allow_none=True)
+    head_name, name = (None if value is None else check_text(label, value) for label, value in
+                       (("head_name", head_name), ("name", name)))
+    if vocabulary is not None:
+        layers = [keras.Input((steps,), dtype="int32"),
+                  keras.layers.Embedding(vocabulary, embedding, mask_zero=True, name="embedding")]
+    elif not sequence:
+        layers = [keras.Input((features,))]
+    else:
+        layers = [keras.Input(batch_shape=(1, steps, features)) if stateful else keras.Input((steps, features))]
+    layers += _check_layers("front", front)
+    if cell is not None:
+        layers.append(build_layer(cell, units, return_sequences=return_sequences, reset_after=reset_after,
+                                  output_units=output_units, name=layer_name, stateful=stateful))
+    if outputs is not None:
+        layers.append(keras.layers.Dense(outputs, activation=activation,
+                                         **({} if head_name is None else {"name": head_name})))
+    layers += _check_layers("back", back)
+    return keras.Sequential(layers, name=name or cell)
+
+
+def _check_layers(name, layers):
+    """Return `layers` as a list of Keras layers, else raise."""
+    if not isinstance(layers, (tuple, list)) or not all(isinstance(layer, keras.layers.Layer) for layer in layers):
+        raise TypeError(f"{name} must be a tuple of Keras layers, got {layers!r}. Pass e.g. (keras.layers.Dense(8),).")
+    return list(layers)
+
+
+def build_graph(inputs, outputs, name):
+    """A functional `keras.Model` from input tensors to output tensors, for models that are not one chain.
+
+    Introduced in notebook 08 (the encoder-decoder, and a view of a trained model's attention weights):
+    the one other way the course makes a model; its recurrent layers still come from `build_layer`.
+
+    Args:
+        inputs: a `keras.Input` tensor or a list of them. outputs: a tensor computed from them (or a list).
+        name: the model's name.
+    """
+    for label, tensors in (("inputs", inputs), ("outputs", outputs)):
+        tensors = tensors if isinstance(tensors, (list, tuple)) else [tensors]
+        if not tensors or not all(isinstance(tensor, keras.KerasTensor) for tensor in tensors):
+            raise TypeError(f"{label} must be Keras tensors (from keras.Input and layers called on it), got "
+                            f"{type(tensors[0]).__name__ if tensors else 'nothing'}.")
+    return keras.Model(inputs, outputs, name=check_text("name", name))

@@ -6,13 +6,13 @@ notebooks 04-05 use too), and the results come back as one table. `FULL_PLAN` is
 every cell, sequences of 5, 10, 20 and 40 steps.
 """
 
-from . import training
+from . import data, training
 from ._validation import Bool, check_choice, check_count, validate
 from .cells import CLASSIC
 from .progress import progress_bar
 
 LENGTHS = (5, 10, 20, 40)
-FULL_PLAN = tuple((task, CLASSIC, LENGTHS) for task in training.TASKS)
+FULL_PLAN = tuple((task, CLASSIC, LENGTHS) for task in data.TASKS)
 
 
 def _runs(plan):
@@ -25,7 +25,7 @@ def _runs(plan):
             raise ValueError(f"each plan entry must be a (task, cells, lengths) triple, got {entry!r}. "
                              "Example: ('adding', ['elman', 'gru'], [10, 20]).")
         task, cells, lengths = entry
-        task = check_choice("task", task, training.TASKS)
+        task = check_choice("task", task, data.TASKS)
         if isinstance(cells, str) or isinstance(lengths, (int, str)):
             raise TypeError(f"cells and lengths must be lists, e.g. ['elman', 'gru'] and [10, 20]; got {cells!r} "
                             f"and {lengths!r}.")

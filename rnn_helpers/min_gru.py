@@ -10,9 +10,9 @@ import functools
 
 import numpy as np
 
-from . import cells, data, training
+from . import cells, data, fitting, scores
 from ._validation import (check_array, check_bool, check_choice, check_count, check_float, check_int, check_shape,
-                          check_size)
+                          check_learning_rate, check_size)
 from .linear_recurrence import keras_scan
 
 # the gated cells that have a Keras layer: the LSTM, the GRU, and the minGRU (`MinGRU` below)
@@ -86,21 +86,19 @@ def build_memory_model(cell, length, features, units=16, layers=1, return_sequen
 
     Introduced in notebook 09. The minGRU's `gate_bias` is the initial bias of its update gate (positive: keep).
     """
-    import keras
-
     from . import keras_rnn
 
     cell, layers = check_choice("cell", cell, MEMORY_CELLS), check_int("layers", layers, minimum=1, maximum=8)
     length, features = check_count("length", length), check_size("features", features)
     return_sequences = check_bool("return_sequences", return_sequences)
     units, gate_bias = check_size("units", units), check_float("gate_bias", gate_bias, minimum=-20.0, maximum=20.0)
-    stack = [keras.Input(shape=(length, features))]
+    stack = []
     for k in range(layers):
         sequences = return_sequences or k < layers - 1  # every layer but the last feeds the next one a sequence
         stack.append(_min_gru_class()(units, return_sequences=sequences, gate_bias=gate_bias, name=f"mingru_{k}")
                      if cell == "mingru" else keras_rnn.build_layer(cell, units, return_sequences=sequences,
                                                                     name=f"{cell}_{k}"))
-    return keras.Sequential([*stack, keras.layers.Dense(1, name="dense")], name=cell)
+    return keras_rnn.build_model(None, features=features, steps=length, front=stack, name=cell)
 
 
 def memory_data(task, n_samples, length, seed=0):
@@ -108,7 +106,7 @@ def memory_data(task, n_samples, length, seed=0):
     task = check_choice("task", task, MEMORY_TASKS)
     if task == "parity":
         return data.prefix_parity(n_samples, length, seed=seed)
-    return training.task_data(task, n_samples, length, seed=seed)
+    return data.task_data(task, n_samples, length, seed=seed)
 
 
 def score(task, y_true, prediction):
@@ -119,7 +117,7 @@ def score(task, y_true, prediction):
     if task == "parity" and y_true.ndim != 3:
         raise ValueError(f"parity targets must be 3-D (batch, time, 1), got shape {y_true.shape}.")
     if task != "parity":
-        return training.r2_score(y_true, prediction)
+        return scores.r2_score(y_true, prediction)
     return float(np.mean((prediction[:, -1, 0] > 0.5) == (y_true[:, -1, 0] > 0.5)))
 
 
@@ -150,16 +148,16 @@ def memory_run(cell, task, length, units=16, layers=1, epochs=10, n_train=2048, 
     cell, units = check_choice("cell", cell, MEMORY_CELLS), check_size("units", units)
     layers, gate_bias = check_int("layers", layers, minimum=1, maximum=8), check_float("gate_bias", gate_bias, minimum=-20.0, maximum=20.0)
     batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    learning_rate = check_learning_rate(learning_rate)
     X, y = memory_data(task, n_train, length, seed=seed)
     X_test, y_test = memory_data(task, check_count("n_test", n_test, minimum=2), length, seed=seed + 1)
     start = time.perf_counter()
     keras.utils.set_random_seed(seed)
     model = build_memory_model(cell, length, X.shape[2], units=units, layers=layers,
                                return_sequences=task == "parity", gate_bias=gate_bias)
-    run_epoch = training.minibatch_runner(model, learning_rate, batch_size)
+    run_epoch = fitting.minibatch_runner(model, learning_rate, batch_size)
     order = np.random.default_rng(seed)
-    with training.quiet_tracing():
+    with fitting.quiet_tracing():
         losses = [float(run_epoch(tf.constant(X[rows]), tf.constant(y[rows])))
                   for rows in (order.permutation(len(X)) for _ in range(epochs))]
     prediction = np.asarray(model(X_test), dtype=np.float64)

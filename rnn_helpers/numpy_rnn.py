@@ -48,8 +48,9 @@ def random_params(names, features, units, outputs=1, seed=0, scale=0.5):
         features: inputs per step; an int in [1, 4096].
         units: size of the state; an int in [1, 4096].
         outputs: outputs per step, for `W_hy`, `b_y`, `W_yh`; an int in [1, 4096].
-        seed: seed of the draws; an int >= 0.
-        scale: standard deviation of every weight; in (0, 10] (larger weights saturate tanh at every step).
+        seed: seed of the draws, an int >= 0; or a `numpy.random.Generator`, whose draws then continue.
+        scale: standard deviation of every weight, in (0, 10] (larger weights saturate tanh at every step); or
+            a dict giving each name its own.
 
     Returns:
         dict name -> float64 array, drawn in the order of `names`.
@@ -59,14 +60,25 @@ def random_params(names, features, units, outputs=1, seed=0, scale=0.5):
     features = check_size("features", features)
     units = check_size("units", units)
     outputs = check_size("outputs", outputs)
-    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
-    scale = check_float("scale", scale, strictly_positive=True, maximum=10.0)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(check_int("seed", seed, minimum=0))
+    scales = _check_scales(scale, names)
     params = {}
     for name in names:
         if not isinstance(name, str) or not name[:2] in ("W_", "b_"):
             raise ValueError(f"each weight name must start with 'W_' or 'b_', got {name!r}.")
-        params[name] = scale * rng.standard_normal(weight_shape(name, features, units, outputs))
+        params[name] = scales[name] * rng.standard_normal(weight_shape(name, features, units, outputs))
     return params
+
+
+def _check_scales(scale, names):
+    """`{name: standard deviation}` from one scale or a dict of scales covering `names`."""
+    if not isinstance(scale, dict):
+        scale = check_float("scale", scale, strictly_positive=True, maximum=10.0)
+        return dict.fromkeys(names, scale)
+    missing = [name for name in names if name not in scale]
+    if missing:
+        raise ValueError(f"scale must give every weight a scale, got none for {missing}. Add them or pass one float.")
+    return {name: check_float(f"scale[{name!r}]", scale[name], strictly_positive=True, maximum=10.0) for name in names}
 
 
 def _check_step(cell, x_t, states, params, reset_after=True):

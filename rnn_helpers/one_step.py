@@ -18,7 +18,7 @@ import time
 import keras
 import numpy as np
 
-from . import data, keras_rnn
+from . import data, fitting, keras_rnn
 from ._validation import (check_array, check_choice, check_count, check_float, check_int, check_keras_model, check_size,
                           check_text)
 
@@ -130,10 +130,9 @@ def build_feedforward(lags=1, units=16):
     """
     lags = check_size("lags", lags)
     units = check_size("units", units)
-    return keras.Sequential(
-        [keras.Input((lags,)), keras.layers.Dense(units, activation="tanh"), keras.layers.Dense(1)],
-        name=f"feedforward_{lags}_in",
-    )
+    hidden = keras.layers.Dense(units, activation="tanh")
+    return keras_rnn.build_model(None, features=lags, sequence=False, front=[hidden], head_name=None,
+                                 name=f"feedforward_{lags}_in")
 
 
 def build_recurrent(kind, units=16, context=1):
@@ -155,12 +154,10 @@ def build_recurrent(kind, units=16, context=1):
     context = check_size("context", context)
     if kind == "elman" and context != 1:
         raise ValueError(f"context only applies to kind='jordan', got context={context} with kind='elman'.")
-    layers = [keras_rnn.build_layer(kind, units, return_sequences=True, output_units=context)]
-    if kind == "elman":
-        layers.append(keras.layers.Dense(1))
-    elif context > 1:
-        layers.append(keras.layers.Lambda(lambda y: y[..., :1], name="prediction"))
-    return keras.Sequential([keras.Input((None, 1)), *layers], name=f"{kind}_{units}_{context}")
+    prediction = [keras.layers.Lambda(lambda y: y[..., :1], name="prediction")] if context > 1 else []
+    return keras_rnn.build_model(kind, units, outputs=1 if kind == "elman" else None, return_sequences=True,
+                                 output_units=context, back=prediction, head_name=None,
+                                 name=f"{kind}_{units}_{context}")
 
 
 def predict(model, X):
@@ -182,11 +179,10 @@ def predict(model, X):
 
 
 def _fit(model, X, Y, epochs, batch_size):
-    """Compile with Adam + MSE, train quietly, return (losses, seconds)."""
-    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mse")
+    """Train with Adam + MSE (`fitting.compile_and_fit`, no bar: a second or two), return (losses, seconds)."""
     start = time.perf_counter()
-    history = model.fit(X, Y, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
-    return [float(v) for v in history.history["loss"]], time.perf_counter() - start
+    losses = fitting.compile_and_fit(model, X, Y, epochs, batch_size, "mse", learning_rate=LEARNING_RATE)
+    return losses.tolist(), time.perf_counter() - start
 
 
 def _check_name(name):

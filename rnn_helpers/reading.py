@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _record, cells, text
 from ._validation import (MAX_SIZE, SIZE_HINT, check_array, check_choice, check_count, check_float, check_int,
-                          check_keras_model, check_size)
+                          check_keras_model, check_size, check_text)
 
 KINDS = cells.KERAS_LAYERS  # the layers Keras ships, by class name: "SimpleRNN", "LSTM", "GRU"
 ORDERS = ("rows", "columns", "pixels")
@@ -76,28 +76,29 @@ def build_digit_model(kind, steps, features, units, classes=10, conv=None):
     """
     import keras
 
+    from . import keras_rnn
+
     kind = check_choice("kind", kind, KINDS)
     steps = check_count("steps", steps)
     features = check_size("features", features)
     units = check_size("units", units)
     classes = check_int("classes", classes, minimum=2, maximum=MAX_SIZE, hint=SIZE_HINT)
     conv = _check_conv(conv)
-    layers = [keras.Input((steps, features))]
+    front = []
     if conv is not None:
         filters, kernel_size, pool_size = conv
-        layers += [keras.layers.Conv1D(filters, kernel_size, padding="same", activation="relu", name="conv"),
-                   keras.layers.MaxPooling1D(pool_size, name="pool")]
-    layers += [getattr(keras.layers, kind)(units, name="recurrent"),
-               keras.layers.Dense(classes, activation="softmax", name="softmax")]
-    name = ("conv_" if conv else "") + kind.lower()
-    return keras.Sequential(layers, name=name)
+        front = [keras.layers.Conv1D(filters, kernel_size, padding="same", activation="relu", name="conv"),
+                 keras.layers.MaxPooling1D(pool_size, name="pool")]
+    return keras_rnn.build_model(keras_rnn.cell_for_class(kind), units, features, classes, "softmax", steps=steps,
+                                 front=front, layer_name="recurrent", head_name="softmax",
+                                 name=("conv_" if conv else "") + kind.lower())
 
 
 def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, desc="training"):
     """Train a classifier with Adam and cross-entropy, then score it on the test part of `data`.
 
     Introduced in notebook 07. `fit` runs a whole epoch per call into TensorFlow (`steps_per_execution`)
-    and shows a progress bar that disappears when done (`rnn_helpers.training.fit_progress`).
+    and shows a progress bar that disappears when done (`rnn_helpers.fitting.fit_progress`).
 
     Args:
         model: a built, uncompiled Keras model that outputs class probabilities.
@@ -113,21 +114,18 @@ def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, des
     """
     import keras
 
-    from .training import fit_progress
+    from .fitting import compile_and_fit
 
     model = check_keras_model("model", model)
     X_train, X_test, y_train, y_test = _check_data(data)
-    epochs = check_count("epochs", epochs)
-    batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  steps_per_execution=int(np.ceil(len(X_train) / batch_size)))
+    batch_size, desc = check_count("batch_size", batch_size), check_text("desc", desc)
     ends = []
     clock = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: ends.append(time.perf_counter()))
     with _bar_then_summary() as summary:
         start = time.perf_counter()
-        history = model.fit(X_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0,
-                            callbacks=[fit_progress(epochs, desc), clock])
+        losses = compile_and_fit(model, X_train, y_train, epochs, batch_size, "sparse_categorical_crossentropy",
+                                 learning_rate, desc=desc, callbacks=[clock],
+                                 steps_per_execution=int(np.ceil(len(X_train) / batch_size)))
         seconds = time.perf_counter() - start
         probabilities = predict(model, X_test)
         predictions = probabilities.argmax(axis=1)
@@ -135,7 +133,7 @@ def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, des
                            f"held-out examples {np.mean(predictions == y_test):.3f}")
     return {"model": model, "params": model.count_params(), "seconds": seconds,
             "epoch_seconds": np.diff([start, *ends]),
-            "losses": np.array(history.history["loss"]), "probabilities": probabilities,
+            "losses": losses, "probabilities": probabilities,
             "predictions": predictions, "accuracy": float(np.mean(predictions == y_test))}
 
 
@@ -306,26 +304,6 @@ def beliefs_by_step(model, X):
     return np.asarray(softmax(states))
 
 
-def confusion_matrix(y_true, y_pred, classes):
-    """Count how often each true class (row) received each predicted class (column).
-
-    Introduced in notebook 07.
-
-    Returns:
-        int array `(classes, classes)`; the diagonal holds the correct answers.
-    """
-    classes = check_int("classes", classes, minimum=2)
-    y_true = check_array("y_true", y_true, ndim=1).astype(int)
-    y_pred = check_array("y_pred", y_pred, ndim=1).astype(int)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true and y_pred must have the same length, got {len(y_true)} and {len(y_pred)}.")
-    if min(y_true.min(), y_pred.min()) < 0 or max(y_true.max(), y_pred.max()) >= classes:
-        raise ValueError(f"labels must lie in 0..{classes - 1}.")
-    counts = np.zeros((classes, classes), dtype=int)
-    np.add.at(counts, (y_true, y_pred), 1)
-    return counts
-
-
 # --- the language of a word ----------------------------------------------------------------------------------
 
 
@@ -410,7 +388,7 @@ def build_word_model(alphabet_size, languages, kind="GRU", embedding_dim=16, uni
         An uncompiled `keras.Sequential` `(batch, length)` int ids -> `(batch, languages)` probabilities;
         it accepts any `length`.
     """
-    import keras
+    from . import keras_rnn
 
     alphabet_size = check_int("alphabet_size", alphabet_size, minimum=len(text.MARKERS) + 1, maximum=MAX_SIZE,
                               hint=SIZE_HINT)
@@ -418,12 +396,9 @@ def build_word_model(alphabet_size, languages, kind="GRU", embedding_dim=16, uni
     kind = check_choice("kind", kind, KINDS)
     embedding_dim = check_size("embedding_dim", embedding_dim)
     units = check_size("units", units)
-    return keras.Sequential([
-        keras.Input((None,), dtype="int32"),
-        keras.layers.Embedding(alphabet_size, embedding_dim, mask_zero=True, name="embedding"),
-        getattr(keras.layers, kind)(units, name="recurrent"),
-        keras.layers.Dense(languages, activation="softmax", name="softmax"),
-    ], name=f"word_{kind.lower()}")
+    return keras_rnn.build_model(keras_rnn.cell_for_class(kind), units, outputs=languages, activation="softmax",
+                                 vocabulary=alphabet_size, embedding=embedding_dim, layer_name="recurrent",
+                                 head_name="softmax", name=f"word_{kind.lower()}")
 
 
 def train_language_model(train, test, languages, seed, epochs, kind="GRU", embedding_dim=16, units=64,

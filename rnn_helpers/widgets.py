@@ -274,23 +274,23 @@ def keyboard_box(predictors, alphabet, k=3, known_words=(), value="", alpha=0.0)
                       min_height="3.5em")
 
 
-@validate(written=Text(allow_empty=True), checked_in_body=("translator",))  # by writing.check_translator
+@validate(written=Text(allow_empty=True), checked_in_body=("translator",))  # by translating.check_translator
 def date_text(written, translator):
     """The reply of the date box for `written`: its ISO translation, or a message saying what is wrong.
 
     Introduced in notebook 08. Never raises for what a learner can type.
 
     Args:
-        written: a date as typed. translator: dict from `rh.writing.fit_date_translator`.
+        written: a date as typed. translator: dict from `rh.translating.fit_date_translator`.
 
     Returns:
         A plain-text string.
     """
     import datetime
 
-    from . import writing
+    from . import translating
 
-    translator = writing.check_translator(translator)
+    translator = translating.check_translator(translator)
     written = written.strip()
     if not written:
         return "Type a date, e.g. Nov 26, 2026 or 26.11.26."
@@ -298,7 +298,7 @@ def date_text(written, translator):
     if unknown:
         return (f"Cannot translate {written!r}: the model never saw {' '.join(unknown)}. It knows only "
                 f"{''.join(translator['source_alphabet'][3:])!r} (month names are capitalised).")
-    iso = writing.translate(translator["model"], [written], translator["source_alphabet"],
+    iso = translating.translate(translator["model"], [written], translator["source_alphabet"],
                             translator["target_alphabet"])[0]
     try:
         datetime.date.fromisoformat(iso)

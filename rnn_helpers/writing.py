@@ -1,26 +1,22 @@
-"""Notebook 08's experiments: networks that write — a next-letter keyboard and a date translator.
+"""Notebook 08's keyboard: a network that writes the next letter (the date translator is in `translating`).
 
-Two parts, both on top of `text` (characters <-> ids) and `training` (progress bars):
-
-- the keyboard: a character-level LSTM and a letter table (its baseline) that give the probabilities of the
-  next letter after a prefix, their top-k accuracy, word completion by beam search and sampling with a
-  temperature;
-- the translator: an encoder–decoder (sequence to sequence) that rewrites dates as ISO dates, trained with
-  teacher forcing and read out by greedy decoding.
+A character-level LSTM and a letter table (its baseline) give the probabilities of the next letter after a
+prefix; on top of them stand their race (`keyboard_race`, scored with `scores.top_k_accuracy`), word
+completion by beam search and sampling with a temperature. Characters become ids with `rnn_helpers.text`.
 
 A "predictor" below is any function `predict_next(ids) -> probabilities`: it takes a 2-D int array of
 prefixes `(batch, time)` that start with `text.START` and returns `(batch, vocabulary)` probabilities of the
 next symbol. `lstm_predictor` and `table_predictor` make one, so completion and sampling work for both.
 """
 
-import pathlib
 
 import numpy as np
 
-from . import data, text
-from ._validation import (MAX_COUNT, MAX_SIZE, SIZE_HINT, check_array, check_bool, check_choice, check_count,
-                          check_float, check_int, check_keras_model, check_size, check_text)
-from .training import fit_progress
+from . import data, scores, text
+from ._validation import (MAX_COUNT, MAX_SIZE, SIZE_HINT, check_array, check_count,
+                          check_float, check_int, check_keras_model, check_size)
+from ._validation import check_learning_rate
+from .fitting import compile_and_fit
 
 # --- the keyboard: data, the LSTM and the letter table -----------------------------------------------------
 
@@ -35,7 +31,6 @@ def keyboard_words(n, min_length=2, max_length=12):
     Returns:
         A pandas DataFrame with columns `word`, `frequency` and `zipf weight` (see `zipf_weights`).
     """
-    from . import data
 
     words = data.frequent_words("en", n, min_length=min_length, max_length=max_length)
     words = words[words["word"].str.fullmatch("[a-z]+")].reset_index(drop=True)
@@ -92,17 +87,12 @@ def build_keyboard_model(vocabulary, units=64, embedding=16):
     Returns:
         An uncompiled `keras.Model`.
     """
-    import keras
+    from . import keras_rnn
 
     vocabulary = check_int("vocabulary", vocabulary, minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
-    units = check_size("units", units)
-    embedding = check_size("embedding", embedding)
-    return keras.Sequential([
-        keras.Input((None,), dtype="int32"),
-        keras.layers.Embedding(vocabulary, embedding, mask_zero=True),
-        keras.layers.LSTM(units, return_sequences=True),
-        keras.layers.Dense(vocabulary, activation="softmax"),
-    ], name="keyboard")
+    return keras_rnn.build_model("lstm", check_size("units", units), outputs=vocabulary, activation="softmax",
+                                 vocabulary=vocabulary, embedding=check_size("embedding", embedding),
+                                 return_sequences=True, name="keyboard")
 
 
 def train_keyboard(words, weights, alphabet, units=64, epochs=6, seed=0, learning_rate=0.01, batch_size=64):
@@ -124,16 +114,13 @@ def train_keyboard(words, weights, alphabet, units=64, epochs=6, seed=0, learnin
     weights = check_array("weights", weights, ndim=1)
     if weights.shape[0] != X.shape[0]:
         raise ValueError(f"weights must have one value per word ({X.shape[0]}), got {weights.shape[0]}.")
-    epochs = check_count("epochs", epochs)
-    batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
+    epochs, learning_rate = check_count("epochs", epochs), check_learning_rate(learning_rate)
     keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
     model = build_keyboard_model(len(alphabet), units)
-    model.compile(keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
     sample_weight = (Y != text.PAD) * (weights / weights.mean())[:, None]  # mean weight 1; padding counts 0
-    history = model.fit(X, Y, sample_weight=sample_weight, batch_size=batch_size, epochs=epochs, verbose=0,
-                        callbacks=[fit_progress(epochs, f"keyboard LSTM, seed {seed}")])
-    return model, np.array(history.history["loss"])
+    losses = compile_and_fit(model, X, Y, epochs, batch_size, "sparse_categorical_crossentropy", learning_rate,
+                             desc=f"keyboard LSTM, seed {seed}", sample_weight=sample_weight)
+    return model, losses
 
 
 def letter_table(words, weights, alphabet, context=2):
@@ -189,30 +176,6 @@ def table_probabilities(table, X):
     return P
 
 
-def top_k_accuracy(P, Y, k):
-    """Share of real (non-padding) steps whose true next symbol is among the `k` most probable.
-
-    Introduced in notebook 08.
-
-    Args:
-        P: probabilities `(batch, time, vocabulary)`. Y: int targets `(batch, time)`, `text.PAD` where unused.
-        k: an int >= 1.
-
-    Returns:
-        A float in [0, 1].
-    """
-    P = check_array("P", P, ndim=3)
-    Y = check_array("Y", Y, ndim=2).astype(int)
-    k = check_int("k", k, minimum=1, maximum=P.shape[-1])
-    if P.shape[:2] != Y.shape:
-        raise ValueError(f"P must have shape (batch, time, vocabulary) matching Y {Y.shape}, got {P.shape}.")
-    p_true = np.take_along_axis(P, Y[..., None], axis=-1)
-    ahead = (P > p_true) | ((P == p_true) & (np.arange(P.shape[-1]) < Y[..., None]))  # ties: lower id first
-    rank = np.sum(ahead, axis=-1)   # how many symbols come before the true one in the ranking
-    real = Y != text.PAD
-    return float(np.mean(rank[real] < k))
-
-
 def keyboard_race(words, frequencies, held_out=0.2, units=64, epochs=6, seeds=(0, 1, 2)):
     """The LSTM against the letter table on held-out words, once per seed: the notebook's comparison.
 
@@ -255,8 +218,8 @@ def keyboard_race(words, frequencies, held_out=0.2, units=64, epochs=6, seeds=(0
         X, Y = next_letter_data([w for w, t in zip(words, test) if t], alphabet)
         for name, P, seconds in (("letter table", table_probabilities(table, X), table_seconds),
                                  ("LSTM", np.asarray(model.predict_on_batch(X)), lstm_seconds)):
-            rows.append({"seed": seed, "model": name, "top-1": top_k_accuracy(P, Y, 1),
-                         "top-3": top_k_accuracy(P, Y, 3), "seconds": seconds})
+            rows.append({"seed": seed, "model": name, "top-1": scores.top_k_accuracy(P, Y, 1),
+                         "top-3": scores.top_k_accuracy(P, Y, 3), "seconds": seconds})
         runs[seed] = {"model": model, "table": table, "alphabet": alphabet, "train_words": train_words,
                       "test_words": [w for w, t in zip(words, test) if t]}
     return pd.DataFrame(rows), runs
@@ -431,278 +394,3 @@ def sample_words(predict_next, alphabet, n, temperature=1.0, seed=0, max_length=
         if done.all():
             break
     return text.decode(ids, alphabet)
-
-
-# --- the date translator: encoder–decoder with attention, teacher forcing, greedy decoding ------------------
-
-
-def translation_data(sources, targets, source_alphabet, target_alphabet):
-    """Arrays for teacher forcing: encoder input, decoder input `START t a r g e t`, target `t a r g e t END`.
-
-    Introduced in notebook 08. In training the decoder is fed the *true* previous character at every step
-    (teacher forcing), not its own guess, so all steps are learned in parallel.
-
-    Args:
-        sources: list of input strings ("Nov 26, 2026"). targets: list of output strings ("2026-11-26").
-        source_alphabet, target_alphabet: from `text.build_alphabet`.
-
-    Returns:
-        `((encoder_ids, decoder_ids), target_ids)`, int32 arrays.
-    """
-    if len(sources) != len(targets):
-        raise ValueError(f"sources and targets must pair up, got {len(sources)} and {len(targets)} strings.")
-    encoder_ids = text.encode(sources, source_alphabet)
-    decoder_ids = text.encode(targets, target_alphabet, start=True)
-    target_ids = text.encode(targets, target_alphabet, end=True, length=decoder_ids.shape[1])
-    return (encoder_ids, decoder_ids), target_ids
-
-
-ENCODERS = ("bidirectional", "forward", "reversed")
-
-
-def build_translator(source_vocabulary, target_vocabulary, units=32, attention=True, embedding=32,
-                     encoder="bidirectional"):
-    """An encoder–decoder: a GRU encoder reads the source, a GRU decoder writes the target one symbol a step.
-
-    Introduced in notebook 08. The decoder starts from the encoder's final state(s). With `attention=True`
-    every decoder step also looks back at all encoder outputs through `keras.layers.Attention` (dot-product
-    scores, a softmax over source positions, a weighted sum) and predicts from its own output and that
-    context together. The attention layer is named "attention".
-
-    Args:
-        source_vocabulary, target_vocabulary: `len(...)` of the two alphabets; ints >= 4.
-        units: GRU units of each encoder direction (a bidirectional encoder's decoder has twice as many).
-        attention: whether the decoder attends to the encoder outputs. embedding: size of character vectors.
-        encoder: "bidirectional" (one GRU reads left to right, one right to left, final states side by side),
-            "forward" (one GRU, left to right) or "reversed" (one GRU reading the source backwards, so the
-            decoder starts next to the source's first characters, the trick of Sutskever et al. 2014).
-
-    Returns:
-        An uncompiled `keras.Model` `[encoder_ids, decoder_ids] -> (batch, target_time, target_vocabulary)`.
-    """
-    import keras
-
-    source_vocabulary = check_int("source_vocabulary", source_vocabulary, minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
-    target_vocabulary = check_int("target_vocabulary", target_vocabulary, minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
-    units = check_size("units", units)
-    embedding = check_size("embedding", embedding)
-    attention = check_bool("attention", attention)
-    encoder_ids = keras.Input((None,), dtype="int32", name="encoder_ids")
-    decoder_ids = keras.Input((None,), dtype="int32", name="decoder_ids")
-    source = keras.layers.Embedding(source_vocabulary, embedding, mask_zero=True)(encoder_ids)
-    encoder = check_choice("encoder", encoder, ENCODERS)
-    if encoder == "bidirectional":
-        reader = keras.layers.Bidirectional(keras.layers.GRU(units, return_sequences=True, return_state=True))
-        encoder_outputs, forward_state, backward_state = reader(source)
-        state = keras.layers.Concatenate()([forward_state, backward_state])
-    else:
-        reader = keras.layers.GRU(units, return_sequences=True, return_state=True, go_backwards=encoder == "reversed")
-        encoder_outputs, state = reader(source)
-    written = keras.layers.Embedding(target_vocabulary, embedding)(decoder_ids)
-    decoder_outputs = keras.layers.GRU(state.shape[-1], return_sequences=True)(written, initial_state=state)
-    if attention:
-        attend = keras.layers.Attention(name="attention")
-        context, _ = attend([decoder_outputs, encoder_outputs], return_attention_scores=True)
-        decoder_outputs = keras.layers.Concatenate()([decoder_outputs, context])
-    probabilities = keras.layers.Dense(target_vocabulary, activation="softmax")(decoder_outputs)
-    return keras.Model([encoder_ids, decoder_ids], probabilities, name="translator")
-
-
-def train_translator(model, inputs, target_ids, epochs, seed=0, learning_rate=0.003, batch_size=64, desc=None):
-    """Compile and fit a translator with teacher forcing; returns the training loss of every epoch.
-
-    Introduced in notebook 08.
-
-    Args:
-        model: from `build_translator`. inputs, target_ids: from `translation_data`.
-        epochs: an int >= 1. seed: seeds the shuffling. learning_rate, batch_size: as in Keras.
-        desc: label of the progress bar.
-
-    Returns:
-        1-D float array of per-epoch losses.
-    """
-    import keras
-
-    model = check_keras_model("model", model)
-    epochs = check_count("epochs", epochs)
-    batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_float("learning_rate", learning_rate, strictly_positive=True, maximum=10.0)
-    desc = model.name if desc is None else check_text("desc", desc)
-    keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
-    model.compile(keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
-    history = model.fit(list(inputs), target_ids, batch_size=batch_size, epochs=epochs, verbose=0,
-                        callbacks=[fit_progress(epochs, desc)])
-    return np.array(history.history["loss"])
-
-
-def greedy_decode(model, encoder_ids, steps):
-    """Write the target one symbol at a time, each step feeding back the most probable symbol so far.
-
-    Introduced in notebook 08. At test time there is no true previous symbol to feed (teacher forcing is
-    over): the decoder input starts as `START`, and after step t the argmax of the output at t is written
-    into position t + 1. Only positions <= t influence the output at t, so the rest may stay padding.
-
-    Args:
-        model: a trained translator. encoder_ids: int array `(batch, source_time)` from `text.encode`.
-        steps: how many symbols to write (the target length + 1 for `END`); an int >= 1.
-
-    Returns:
-        int32 array `(batch, steps + 1)`: `START` followed by the written ids (decode with `text.decode`).
-    """
-    model = check_keras_model("model", model)
-    encoder_ids = check_array("encoder_ids", encoder_ids, ndim=2).astype(np.int32)
-    steps = check_count("steps", steps)
-    written = np.zeros((len(encoder_ids), steps + 1), dtype=np.int32)
-    written[:, 0] = text.START
-    for t in range(steps):
-        P = model.predict_on_batch([encoder_ids, written[:, :-1]])   # (batch, steps, vocabulary)
-        written[:, t + 1] = np.argmax(P[:, t], axis=-1)
-    return written
-
-
-def translate(model, sources, source_alphabet, target_alphabet, steps=11):
-    """Translate strings with a trained translator and greedy decoding. Notebook 08.
-
-    Raises:
-        ValueError: for an empty string or characters the source alphabet lacks (the message lists them).
-    """
-    sources = [s.strip() for s in text.check_words("sources", sources)]
-    if not sources or any(s == "" for s in sources):
-        raise ValueError("sources must be non-empty strings; type a date such as 'Nov 26, 2026'.")
-    encoder_ids = text.encode(sources, source_alphabet)
-    return text.decode(greedy_decode(model, encoder_ids, steps), target_alphabet)
-
-
-def attention_weights(model, encoder_ids, decoder_ids):
-    """How much each written symbol looked at each source character: the attention layer's softmax weights.
-
-    Introduced in notebook 08.
-
-    Args:
-        model: a translator built with `attention=True`. encoder_ids, decoder_ids: int arrays `(batch, time)`
-            (the decoder input, e.g. `greedy_decode(...)[:, :-1]`).
-
-    Returns:
-        float array `(batch, target_time, source_time)`; each row sums to 1 over the source characters.
-    """
-    import keras
-
-    model = check_keras_model("model", model)
-    if "attention" not in [layer.name for layer in model.layers]:
-        raise ValueError("model has no layer named 'attention'; build it with build_translator(..., attention=True).")
-    encoder_ids = check_array("encoder_ids", encoder_ids, ndim=2).astype(np.int32)
-    decoder_ids = check_array("decoder_ids", decoder_ids, ndim=2).astype(np.int32)
-    scores = keras.Model(model.inputs, model.get_layer("attention").output[1])
-    return np.asarray(scores.predict_on_batch([encoder_ids, decoder_ids]))
-
-
-def fit_date_translator(train, units=32, epochs=3, attention=True, seed=0, encoder="bidirectional"):
-    """Build the alphabets and a translator from a table of dates and train it: notebook 08's recipe.
-
-    Introduced in notebook 08.
-
-    Args:
-        train: DataFrame with columns `text` and `iso`, e.g. from `rnn_helpers.data.date_pairs`.
-        units, attention, encoder: as in `build_translator`. epochs: an int >= 1. seed: seeds weights and
-            shuffling.
-
-    Returns:
-        dict with `model`, `source_alphabet`, `target_alphabet`, `losses` (per epoch) and `seconds` of training.
-    """
-    import time
-
-    import keras
-
-    train = _check_dates("train", train)
-    sources, targets = list(train["text"]), list(train["iso"])
-    source_alphabet, target_alphabet = text.build_alphabet(sources), text.build_alphabet(targets)
-    inputs, target_ids = translation_data(sources, targets, source_alphabet, target_alphabet)
-    keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
-    model = build_translator(len(source_alphabet), len(target_alphabet), units=units, attention=attention,
-                             encoder=encoder)
-    label = f"{encoder} {'with attention' if attention else 'plain'}, seed {seed}"
-    start = time.perf_counter()
-    losses = train_translator(model, inputs, target_ids, epochs, seed=seed, desc=label)
-    return {"model": model, "source_alphabet": source_alphabet, "target_alphabet": target_alphabet,
-            "losses": losses, "seconds": time.perf_counter() - start}
-
-
-def _check_dates(name, table):
-    """Return `table` if it is a DataFrame with columns `text` and `iso`, else raise a TypeError."""
-    if not hasattr(table, "columns") or not {"text", "iso"} <= set(table.columns):
-        raise TypeError(f"{name} must be a DataFrame with columns 'text' and 'iso', e.g. from rh.data.date_pairs, "
-                        f"got {type(table).__name__}.")
-    return table
-
-
-def check_translator(translator):
-    """Return `translator` if it is the dict `fit_date_translator` returns, else raise a TypeError.
-
-    Introduced in notebook 08; the date box checks its translator with it too.
-    """
-    keys = ("model", "source_alphabet", "target_alphabet")
-    if not isinstance(translator, dict) or not all(key in translator for key in keys):
-        raise TypeError(f"translator must be the dict returned by fit_date_translator (with keys {list(keys)}), "
-                        f"got {type(translator).__name__}.")
-    check_keras_model("translator['model']", translator["model"])
-    text.check_alphabet(translator["source_alphabet"]), text.check_alphabet(translator["target_alphabet"])
-    return translator
-
-
-def score_translations(translator, test):
-    """Translate every test date and compare with the truth. Notebook 08.
-
-    Args:
-        translator: dict from `fit_date_translator`. test: DataFrame with `text`, `iso`, `format`.
-
-    Returns:
-        A copy of `test` with columns `predicted` and `correct` (exact match of all ten characters).
-    """
-    translator = check_translator(translator)
-    scored = _check_dates("test", test).copy()
-    scored["predicted"] = translate(translator["model"], list(test["text"]), translator["source_alphabet"],
-                                    translator["target_alphabet"])
-    scored["correct"] = scored["predicted"] == scored["iso"]
-    return scored
-
-
-def wrong_fields(predicted, truth):
-    """Which parts of an ISO date a translation got wrong: "", "year", "month", "day", "month+day", ...
-
-    Introduced in notebook 08, to sort the translator's mistakes.
-
-    Args:
-        predicted, truth: ISO date strings "YYYY-MM-DD" (`truth` must be one; `predicted` may be anything).
-
-    Returns:
-        The wrong fields joined by "+", "" if there is none, or "not a date" if `predicted` is not
-        shaped like YYYY-MM-DD.
-    """
-    if not isinstance(predicted, str) or not isinstance(truth, str):
-        raise TypeError("predicted and truth must be strings such as '2026-11-26'.")
-    if len(truth) != 10 or truth.count("-") != 2:
-        raise ValueError(f"truth must be an ISO date YYYY-MM-DD, got {truth!r}.")
-    if len(predicted) != 10 or [predicted[4], predicted[7]] != ["-", "-"]:
-        return "not a date"
-    fields = {"year": slice(0, 4), "month": slice(5, 7), "day": slice(8, 10)}
-    return "+".join(name for name, part in fields.items() if predicted[part] != truth[part])
-
-
-DATE_BENCHMARK = pathlib.Path(__file__).resolve().parent / "date_translation_results.json"  # package data
-
-
-def load_date_benchmark(path=DATE_BENCHMARK):
-    """The committed results of `benchmarks/date_translation.py`: every design, budget and seed it trained.
-
-    Introduced in notebook 08, which reads the designs it does not train itself from here.
-
-    Args:
-        path: the results file; by default the one in the course's `benchmarks/` folder.
-
-    Returns:
-        dict with `machine`, `rows` (one per design, budget and seed: `exact_match`, `weights`, ...) and `medians`.
-
-    Raises:
-        FileNotFoundError: if the file is missing (re-create it with `python benchmarks/date_translation.py`).
-    """
-    return data.benchmark_results(path, "benchmarks/date_translation.py", "15-30 minutes on 2 cores")

@@ -1,29 +1,16 @@
-"""Random float64 weight dicts for the Elman and Jordan cells, shared by the numpy, Keras and BPTT tests.
+"""Per-weight scales for the Elman and Jordan parity tests, drawn with `numpy_rnn.random_params`.
 
-Unlike `numpy_rnn.random_params` (one scale for every weight), the recurrent and output weights here are
-drawn smaller, so the state stays away from tanh's flat ends and the parity tests compare informative values.
+The recurrent and output weights are drawn smaller than the others, so the state stays away from tanh's flat
+ends and the parity tests compare informative values.
 """
 
-import numpy as np
+from rnn_helpers import numpy_rnn
+
+ELMAN_SCALES = {"W_xh": 1.0, "W_hh": 0.5, "b_h": 1.0}
+JORDAN_SCALES = {"W_xh": 1.0, "W_yh": 0.5, "b_h": 1.0, "W_hy": 0.5, "b_y": 1.0}
 
 
-def elman_params(rng, features, units):
-    """`{"W_xh", "W_hh", "b_h"}`, the names of `numpy_rnn.param_names("elman")`."""
-    return {"W_xh": rng.normal(size=(features, units)), "W_hh": rng.normal(scale=0.5, size=(units, units)),
-            "b_h": rng.normal(size=units)}
-
-
-def jordan_params(rng, features, units, outputs):
-    """`{"W_xh", "W_yh", "b_h", "W_hy", "b_y"}`, the names of `numpy_rnn.param_names("jordan")`."""
-    return {
-        "W_xh": rng.normal(size=(features, units)),
-        "W_yh": rng.normal(scale=0.5, size=(outputs, units)),
-        "b_h": rng.normal(size=units),
-        "W_hy": rng.normal(scale=0.5, size=(units, outputs)),
-        "b_y": rng.normal(size=outputs),
-    }
-
-
-def random_jordan(seed, features, units, outputs):
-    """`jordan_params` from a fresh generator seeded with `seed`."""
-    return jordan_params(np.random.default_rng(seed), features, units, outputs)
+def parity_params(cell, features, units, outputs=1, seed=0):
+    """Elman or Jordan weights from `numpy_rnn.random_params` with the scales above (`seed`: int or Generator)."""
+    scales = ELMAN_SCALES if cell == "elman" else JORDAN_SCALES
+    return numpy_rnn.random_params(tuple(scales), features, units, outputs=outputs, seed=seed, scale=scales)

@@ -21,7 +21,7 @@ import rnn_helpers
 
 # The command-line entry points take an argv list and exit with code 2 on bad arguments (argparse's SystemExit), not
 # a TypeError/ValueError: tests/test_forecast.py tests them. Every other public function is swept.
-NOT_SWEPT = {"forecast.main", "forecast.parse_args"}
+NOT_SWEPT = {"forecast_cli.main", "forecast_cli.parse_args"}
 
 BAD_VALUES = {
     "None": None, "-1": -1, "0": 0, "nan": math.nan, "inf": math.inf, "empty array": np.empty(0),
@@ -52,8 +52,15 @@ ACCEPTED = {
     ("numpy_rnn.lstm_cell_values", "step"): {"0"}, ("numpy_rnn.lstm_cell_values", "unit"): {"0"},  # first step, unit
     ("plotting.lstm_cell_picture", "step"): {"0"}, ("plotting.lstm_cell_picture", "unit"): {"0"},
     ("plotting.plot_gate_traces", "marks"): {"0", "empty array"},  # mark step 0, or mark nothing
-    ("training.full_bptt_runner", "learning_rate"): {"2.5"},  # large but allowed (<= 10)
-    ("training.minibatch_runner", "learning_rate"): {"2.5"},
+    ("fitting.full_bptt_runner", "learning_rate"): {"2.5"},  # large but allowed (<= 10)
+    ("fitting.minibatch_runner", "learning_rate"): {"2.5"},
+    ("fitting.build_adam", "learning_rate"): {"2.5"},
+    ("fitting.compile_and_fit", "learning_rate"): {"2.5"},
+    ("keras_rnn.build_model", "cell"): {"None"},  # no recurrent layer of its own: a feed-forward stack (notebook 01)
+    ("keras_rnn.build_model", "outputs"): {"None"},  # no Dense head: a Jordan network's output is its state
+    ("keras_rnn.build_model", "head_name"): {"None", "string"},  # None lets Keras name the head; any text is a name
+    ("keras_rnn.build_model", "layer_name"): {"string"},  # any text names the layer
+    ("fitting.cut_state_runner", "learning_rate"): {"2.5"},
     ("plotting.line_style", "fallback_index"): {"10**12"},  # the index wraps around the colour cycle
     ("plotting.line_style", "role"): {"string"},  # an unknown role takes a colour of the cycle, as documented
     ("forecast.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script that makes it
@@ -64,14 +71,14 @@ ACCEPTED = {
     ("writing.keyboard_words", "max_length"): {"None", "10**12"},
     ("writing.letter_table", "context"): {"0", "10**12"},  # 0: plain letter counts; longer than a word: whole prefix
     ("writing.with_temperature", "temperature"): {"2.5"},  # above 1 flattens the probabilities (notebook 08)
-    ("writing.wrong_fields", "predicted"): {"string"},  # a translation may be anything: "not a date", as documented
+    ("translating.wrong_fields", "predicted"): {"string"},  # a translation may be anything: "not a date", as documented
     ("plotting.attention_map", "source"): {"string"},  # "bad" has 3 characters, as many as the weights' columns
     ("recurrence_costs.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
     ("linear_recurrence.g", "x"): {"-1", "0", "4-D array", "10**12", "2.5"},  # elementwise maths, like np.tanh
     ("linear_recurrence.feature_map", "x"): {"-1", "0", "4-D array", "10**12", "2.5"},
     ("min_gru.memory_run", "gate_bias"): {"-1", "0"},  # any bias in [-20, 20] (negative: forget)
     ("min_gru.build_memory_model", "gate_bias"): {"-1", "0"},
-    ("writing.load_date_benchmark", "path"): {"string"},
+    ("translating.load_date_benchmark", "path"): {"string"},
     ("data.benchmark_results", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
     ("writing.complete", "alpha"): {"0"},  # no length normalisation: rank by probability, as documented
     ("widgets.keyboard_text", "alpha"): {"0"}, ("widgets.keyboard_box", "alpha"): {"0"},
@@ -91,9 +98,9 @@ def _min_params(cell, features=2, units=3):
 
 
 def _date_benchmark_path():
-    from rnn_helpers import writing
+    from rnn_helpers import translating
 
-    return writing.DATE_BENCHMARK
+    return translating.DATE_BENCHMARK
 
 
 def _X(batch=1, time=3, features=2):
@@ -130,11 +137,24 @@ def _learner_fn(*args):
 
 
 def _model(cell="elman", return_sequences=True):
-    from rnn_helpers import training
+    from rnn_helpers import keras_rnn
 
-    model = training.build_model(cell, units=3, return_sequences=return_sequences)
+    model = keras_rnn.build_model(cell, units=3, return_sequences=return_sequences)
     model.build((None, None, 1))
     return model
+
+
+def _adam():
+    from rnn_helpers import fitting
+
+    return fitting.build_adam(_model("lstm"), 0.01)
+
+
+def _graph_parts():
+    import keras
+
+    inputs = keras.Input((2,))
+    return dict(inputs=inputs, outputs=keras.layers.Dense(1)(inputs), name="demo")
 
 
 def _keras_lstm():
@@ -230,19 +250,19 @@ def _table_predictor():
 
 @_once
 def _translator():
-    """A dict like writing.fit_date_translator's, with an untrained two-unit translator."""
-    from rnn_helpers import text, writing
+    """A dict like translating.fit_date_translator's, with an untrained two-unit translator."""
+    from rnn_helpers import text, translating
 
     source_alphabet, target_alphabet = text.build_alphabet(DATES[0]), text.build_alphabet(DATES[1])
-    model = writing.build_translator(len(source_alphabet), len(target_alphabet), units=2, embedding=2)
+    model = translating.build_translator(len(source_alphabet), len(target_alphabet), units=2, embedding=2)
     return {"model": model, "source_alphabet": source_alphabet, "target_alphabet": target_alphabet}
 
 
 def _translation_data():
-    from rnn_helpers import writing
+    from rnn_helpers import translating
 
     t = _translator()
-    return writing.translation_data(*DATES, t["source_alphabet"], t["target_alphabet"])
+    return translating.translation_data(*DATES, t["source_alphabet"], t["target_alphabet"])
 
 
 def _date_frame():
@@ -282,6 +302,9 @@ EXAMPLES = {
                                                 recurrent_kernel=np.zeros((3, 12)), bias=np.zeros(12)),
     "keras_rnn.params_to_keras": lambda: dict(cell="gru", params=_params("gru")),
     "keras_rnn.build_layer": lambda: dict(cell="elman", units=3),
+    "keras_rnn.build_model": lambda: dict(cell="gru", units=3),
+    "keras_rnn.build_graph": lambda: _graph_parts(),
+    "keras_rnn.cell_for_class": lambda: dict(class_name="LSTM"),
     "keras_rnn.layer_from_numpy": lambda: dict(cell="jordan", params=_params("jordan")),
     "numpy_rnn.param_names": lambda: dict(cell="gru", reset_after=False),
     "numpy_rnn.random_params": lambda: dict(names=("W_xh", "b_h"), features=2, units=3),
@@ -332,15 +355,19 @@ EXAMPLES = {
     "one_step.per_step_mse": lambda: dict(model=_one_step_model(), windows=_windows()),
     "one_step.train_recurrent": lambda: dict(kind="elman", units=2, epochs=1),
     "one_step.fed_back_vs_input": lambda: dict(model=_one_step_model("jordan"), windows=_windows()),
-    "training.run_in_chunks": lambda: dict(run_epochs=_runner(), epochs=3, desc="demo", progress=False),
-    "training.fit_progress": lambda: dict(epochs=2, desc="demo"),
-    "training.quiet_tracing": lambda: dict(),  # a context manager without parameters: the call only makes it
-    "training.task_data": lambda: dict(task="adding", n_samples=3, length=4),
-    "training.r2_score": lambda: dict(y_true=np.array([0.0, 1.0, 2.0]), y_pred=np.array([0.0, 1.0, 1.5])),
-    "training.evaluate_forecast": lambda: dict(generated=np.zeros(3), expected=np.ones(3)),
-    "training.build_model": lambda: dict(cell="gru", units=3),
-    "training.full_bptt_runner": lambda: dict(model=_model(), x=np.zeros(4), y=np.ones(4), learning_rate=0.01),
-    "training.minibatch_runner": lambda: dict(model=_model(return_sequences=False), learning_rate=0.01, batch_size=2),
+    "fitting.run_in_chunks": lambda: dict(run_epochs=_runner(), epochs=3, desc="demo", progress=False),
+    "fitting.fit_progress": lambda: dict(epochs=2, desc="demo"),
+    "fitting.quiet_tracing": lambda: dict(),  # a context manager without parameters: the call only makes it
+    "data.task_data": lambda: dict(task="adding", n_samples=3, length=4),
+    "scores.r2_score": lambda: dict(y_true=np.array([0.0, 1.0, 2.0]), y_pred=np.array([0.0, 1.0, 1.5])),
+    "scores.evaluate_forecast": lambda: dict(generated=np.zeros(3), expected=np.ones(3)),
+    "fitting.full_bptt_runner": lambda: dict(model=_model(), x=np.zeros(4), y=np.ones(4), learning_rate=0.01),
+    "fitting.minibatch_runner": lambda: dict(model=_model(return_sequences=False), learning_rate=0.01, batch_size=2),
+    "fitting.build_adam": lambda: dict(model=_model(), learning_rate=0.01),
+    "fitting.compile_and_fit": lambda: dict(model=_model(), x=np.zeros((2, 3, 1)), y=np.ones((2, 3, 1)), epochs=1,
+                                            batch_size=2, loss="mse"),
+    "fitting.per_value_runner": lambda: dict(model=_model("lstm"), optimizer=_adam(), x=np.zeros(4), y=np.ones(4)),
+    "fitting.cut_state_runner": lambda: dict(model=_model("lstm"), x=np.zeros(4), y=np.ones(4), learning_rate=0.01),
     "training.race_sine": lambda: dict(cells=("elman",), units=2, epochs=2, progress=False),
     "training.train_sine": lambda: dict(cell="elman", units=2, epochs=2, progress=False),
     "training.race_memory": lambda: dict(cells=("elman",), length=4, units=2, epochs=2, n_train=8, n_test=8,
@@ -384,7 +411,7 @@ EXAMPLES = {
                                               batch_size=2),
     "reading.pixel_baseline": lambda: dict(images=_digits()),
     "reading.beliefs_by_step": lambda: dict(model=_digit_model(), X=np.zeros((2, 4, 4))),
-    "reading.confusion_matrix": lambda: dict(y_true=np.array([0, 1]), y_pred=np.array([1, 1]), classes=2),
+    "scores.confusion_matrix": lambda: dict(y_true=np.array([0, 1]), y_pred=np.array([1, 1]), classes=2),
     "reading.split_words": lambda: dict(words=_language_frames()[0].iloc[[0, 1, 2, 3, 0, 1, 2, 3]], test_fraction=0.5),
     "reading.ngram_baseline": lambda: dict(train=_language_frames()[0], test=_language_frames()[1]),
     "reading.build_word_model": lambda: dict(alphabet_size=6, languages=2, embedding_dim=2, units=2),
@@ -419,7 +446,7 @@ EXAMPLES = {
                                            batch_size=2),
     "writing.letter_table": lambda: dict(words=WORDS, weights=WEIGHTS, alphabet=ALPHABET, context=1),
     "writing.table_probabilities": lambda: dict(table=_table(), X=np.array([[1, 4, 3]])),
-    "writing.top_k_accuracy": lambda: dict(P=np.full((1, 2, 10), 0.1), Y=np.array([[4, 2]]), k=2),
+    "scores.top_k_accuracy": lambda: dict(P=np.full((1, 2, 10), 0.1), Y=np.array([[4, 2]]), k=2),
     "writing.keyboard_race": lambda: dict(words=WORDS, frequencies=np.array([1e-3, 1e-4, 1e-5]), held_out=0.5,
                                           units=2, epochs=1, seeds=(0,)),
     "writing.lstm_predictor": lambda: dict(model=_keyboard_model()),
@@ -429,24 +456,24 @@ EXAMPLES = {
     "writing.with_temperature": lambda: dict(P=np.array([[0.2, 0.8]]), temperature=0.5),
     "writing.sample_words": lambda: dict(predict_next=_table_predictor(), alphabet=ALPHABET, n=2, temperature=0.5,
                                          seed=1, max_length=5),
-    "writing.translation_data": lambda: dict(sources=DATES[0], targets=DATES[1],
+    "translating.translation_data": lambda: dict(sources=DATES[0], targets=DATES[1],
                                              source_alphabet=_translator()["source_alphabet"],
                                              target_alphabet=_translator()["target_alphabet"]),
-    "writing.build_translator": lambda: dict(source_vocabulary=6, target_vocabulary=6, units=2, embedding=2,
+    "translating.build_translator": lambda: dict(source_vocabulary=6, target_vocabulary=6, units=2, embedding=2,
                                              encoder="forward"),
-    "writing.train_translator": lambda: dict(model=_translator()["model"], inputs=_translation_data()[0],
+    "translating.train_translator": lambda: dict(model=_translator()["model"], inputs=_translation_data()[0],
                                              target_ids=_translation_data()[1], epochs=1, batch_size=2),
-    "writing.greedy_decode": lambda: dict(model=_translator()["model"], encoder_ids=_translation_data()[0][0],
+    "translating.greedy_decode": lambda: dict(model=_translator()["model"], encoder_ids=_translation_data()[0][0],
                                           steps=2),
-    "writing.translate": lambda: dict(model=_translator()["model"], sources=DATES[0][:1],
+    "translating.translate": lambda: dict(model=_translator()["model"], sources=DATES[0][:1],
                                       source_alphabet=_translator()["source_alphabet"],
                                       target_alphabet=_translator()["target_alphabet"], steps=2),
-    "writing.attention_weights": lambda: dict(model=_translator()["model"], encoder_ids=_translation_data()[0][0],
+    "translating.attention_weights": lambda: dict(model=_translator()["model"], encoder_ids=_translation_data()[0][0],
                                               decoder_ids=_translation_data()[0][1]),
-    "writing.fit_date_translator": lambda: dict(train=_date_frame(), units=2, epochs=1, encoder="forward"),
-    "writing.check_translator": lambda: dict(translator=_translator()),
-    "writing.score_translations": lambda: dict(translator=_translator(), test=_date_frame()),
-    "writing.wrong_fields": lambda: dict(predicted="2026-11-02", truth="2026-11-26"),
+    "translating.fit_date_translator": lambda: dict(train=_date_frame(), units=2, epochs=1, encoder="forward"),
+    "translating.check_translator": lambda: dict(translator=_translator()),
+    "translating.score_translations": lambda: dict(translator=_translator(), test=_date_frame()),
+    "translating.wrong_fields": lambda: dict(predicted="2026-11-02", truth="2026-11-26"),
     "data.frequent_words": lambda: dict(language="en", n=5, min_length=2, max_length=6),
     "data.digit_images": lambda: dict(test_fraction=0.5),
     "data.language_words": lambda: dict(languages=["en", "de"], n_per_language=5, max_length=6),
@@ -504,7 +531,7 @@ EXAMPLES = {
     "plotting.layered_rnn_diagram": lambda: dict(kind="stacked", steps=3, labels=["a", "b", "c"]),
     "reading.validation_split": lambda: dict(X=np.zeros((10, 2)), y=np.repeat([0, 1], 5), fraction=0.4, seed=1),
     "data.bracket_strings": lambda: dict(n=4, length=8, seed=1),
-    "writing.load_date_benchmark": lambda: dict(),
+    "translating.load_date_benchmark": lambda: dict(),
     "cells.get": lambda: dict(cell="gru"),
     "data.benchmark_results": lambda: dict(path=_date_benchmark_path(), script="benchmarks/date_translation.py",
                                            duration="minutes"),

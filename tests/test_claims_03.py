@@ -128,7 +128,7 @@ def r2_by_run(table):
 @pytest.fixture(scope="module")
 def memory(nb03):
     """{seed: {(task, cell, length): R²}}: the notebook's own grid for its seed, the same call for two more."""
-    plan = [(task, S03["MEMORY_CELLS"], rh.memory.LENGTHS) for task in rh.training.TASKS]
+    plan = [(task, S03["MEMORY_CELLS"], rh.memory.LENGTHS) for task in rh.data.TASKS]
     grids = {SEED03: r2_by_run(nb03["memory"])}
     for seed in MEMORY_SEEDS[1:]:
         grids[seed] = r2_by_run(rh.memory.memory_experiment(plan, progress=False, seed=seed, **S03["MEMORY_SETTINGS"]))
@@ -137,7 +137,7 @@ def memory(nb03):
 
 def test_03_the_memory_grid_is_elman_and_jordan_at_every_length(memory):
     assert set(S03["MEMORY_CELLS"]) == {"elman", "jordan"} and rh.memory.LENGTHS == (5, 10, 20, 40)
-    assert set(memory[SEED03]) == {(task, cell, n) for task in rh.training.TASKS for cell in S03["MEMORY_CELLS"]
+    assert set(memory[SEED03]) == {(task, cell, n) for task in rh.data.TASKS for cell in S03["MEMORY_CELLS"]
                                    for n in rh.memory.LENGTHS}
 
 

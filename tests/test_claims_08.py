@@ -55,7 +55,7 @@ def keyboard():
 @pytest.fixture(scope="module")
 def dates():
     train, test = rh.data.date_pairs(S08["TRAIN_DATES"], S08["TEST_DATES"], seed=S08["SEED"])
-    translator = rh.writing.fit_date_translator(train, units=S08["DATE_UNITS"], epochs=S08["DATE_EPOCHS"],
+    translator = rh.translating.fit_date_translator(train, units=S08["DATE_UNITS"], epochs=S08["DATE_EPOCHS"],
                                                 attention=True, seed=S08["SEED"])
     return train, test, translator
 
@@ -81,7 +81,7 @@ def test_08_the_notebooks_beam_search_sampling_and_greedy_decoding_are_the_helpe
 def test_08_the_notebooks_translator_is_the_helpers(nb08, dates):
     _, test, translator = dates
     np.testing.assert_allclose(translator["losses"], nb08["date_losses"], rtol=1e-5)
-    helper = rh.writing.score_translations(translator, test)
+    helper = rh.translating.score_translations(translator, test)
     assert list(helper["predicted"]) == list(nb08["scored"]["predicted"])
 
 
@@ -187,9 +187,9 @@ def test_08_the_date_box_reads_french_but_is_confidently_wrong_on_new_formats(da
 @pytest.mark.parametrize("seed", [1, 2])
 def test_08_attention_reaches_95_percent_on_other_seeds_too(seed):
     train, test = rh.data.date_pairs(S08["TRAIN_DATES"], S08["TEST_DATES"], seed=seed)
-    translator = rh.writing.fit_date_translator(train, units=S08["DATE_UNITS"], epochs=S08["DATE_EPOCHS"],
+    translator = rh.translating.fit_date_translator(train, units=S08["DATE_UNITS"], epochs=S08["DATE_EPOCHS"],
                                                 attention=True, seed=seed)
-    assert rh.writing.score_translations(translator, test)["correct"].mean() >= 0.95
+    assert rh.translating.score_translations(translator, test)["correct"].mean() >= 0.95
 
 
 def test_08_zipf_weights_tame_four_orders_of_magnitude():
@@ -199,7 +199,7 @@ def test_08_zipf_weights_tame_four_orders_of_magnitude():
 
 
 def test_08_the_benchmark_table_quoted_in_the_notebook():
-    results = json.loads(rh.writing.DATE_BENCHMARK.read_text())
+    results = json.loads(rh.translating.DATE_BENCHMARK.read_text())
     rows = results["rows"]
 
     def scores(design, budget):
@@ -241,7 +241,7 @@ def test_08_exercise_1_a_four_gram_table_beats_the_trigram_table_and_edges_past_
     weights = rh.writing.zipf_weights(words["frequency"].to_numpy()[~held_out])
     four = rh.writing.letter_table(run["train_words"], weights, run["alphabet"], context=3)
     X, Y = rh.writing.next_letter_data(run["test_words"], run["alphabet"])
-    top3 = rh.writing.top_k_accuracy(rh.writing.table_probabilities(four, X), Y, 3)
+    top3 = rh.scores.top_k_accuracy(rh.writing.table_probabilities(four, X), Y, 3)
     assert top3 > nb08["keyboard_scores"].loc["letter table", "top-3"] + 0.03
     assert top3 > nb08["keyboard_scores"].loc["LSTM", "top-3"]
 
@@ -274,7 +274,7 @@ def test_08_exercise_4_day_first_slashes_fool_the_rule_and_the_network(dates):
     european = [f"{d.day}/{d.month}/{d.year}" for d in days]
     assert all(rule(text) is None for text, d in zip(european, days) if d.day > 12)
     assert np.mean([rule(text) == iso for text, iso in zip(european, test["iso"])]) < 0.05
-    written = rh.writing.translate(translator["model"], european, translator["source_alphabet"], translator["target_alphabet"])
+    written = rh.translating.translate(translator["model"], european, translator["source_alphabet"], translator["target_alphabet"])
     assert all(len(w) == 10 for w in written)
     assert np.mean([w == iso for w, iso in zip(written, test["iso"])]) < 0.5
 
@@ -290,8 +290,8 @@ def test_08_exercise_5_additive_attention_also_learns_the_dates_in_three_epochs(
     exec(source.replace("keras.layers.Attention(", "keras.layers.AdditiveAttention("), namespace)
     keras.utils.set_random_seed(S08["SEED"])
     model = namespace["build_translator"](True)
-    (encoder_ids, decoder_ids), target_ids = rh.writing.translation_data(
+    (encoder_ids, decoder_ids), target_ids = rh.translating.translation_data(
         list(train["text"]), list(train["iso"]), translator["source_alphabet"], translator["target_alphabet"])
-    rh.writing.train_translator(model, (encoder_ids, decoder_ids), target_ids, S08["DATE_EPOCHS"], seed=S08["SEED"])
+    rh.translating.train_translator(model, (encoder_ids, decoder_ids), target_ids, S08["DATE_EPOCHS"], seed=S08["SEED"])
     additive = {**translator, "model": model}
-    assert rh.writing.score_translations(additive, test)["correct"].mean() > 0.9
+    assert rh.translating.score_translations(additive, test)["correct"].mean() > 0.9

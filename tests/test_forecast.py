@@ -60,7 +60,7 @@ def test_fit_recipe_makes_the_same_updates_as_a_hand_written_full_bptt_loop():
     fitted, losses = rh.forecast.train_bptt(x, y, epochs=7, cells=3, seed=2, progress=False)
     keras.utils.set_random_seed(2)
     by_hand = rh.forecast.build_sequence_model(3)
-    rh.training.full_bptt_runner(by_hand, x, y, rh.forecast.DEFAULTS["bptt"]["learning_rate"])(7)
+    rh.fitting.full_bptt_runner(by_hand, x, y, rh.forecast.DEFAULTS["bptt"]["learning_rate"])(7)
     for f, h in zip(fitted.get_weights(), by_hand.get_weights()):
         np.testing.assert_allclose(f, h, atol=1e-6)
     prediction = np.asarray(by_hand(x.reshape(1, -1, 1).astype("float32")))[0, :, 0]
@@ -93,7 +93,7 @@ def test_ablation_row_changes_one_thing_at_a_time():
     model, _ = rh.forecast.train_compiled(x, y, 2, cells=3, seed=1, progress=False, learning_rate=0.01)
     generated = rh.stateful.generate(model, x, 36)
     expected = rh.data.article_continuation()
-    assert one_step["mse_36"] == pytest.approx(rh.training.evaluate_forecast(generated, expected)["mse"])
+    assert one_step["mse_36"] == pytest.approx(rh.scores.evaluate_forecast(generated, expected)["mse"])
     full = rh.forecast.run_ablation_row("full", 0.01, 20, seed=1, cells=3)
     assert full["schedule"] == "per sequence"
     assert full["mse_36"] == pytest.approx(rh.forecast.run_method("bptt", epochs=20, cells=3, seed=1, progress=False)["mse_36"])
@@ -114,7 +114,7 @@ def test_the_cut_state_loop_is_full_bptt_but_for_the_cut():
     assert max(np.abs(f - c).max() for f, c in zip(fitted.get_weights(), cut.get_weights())) > 1e-4
     row = rh.forecast.run_ablation_row("one step", 0.01, 20, seed=2, cells=3, schedule="per sequence")
     expected = rh.data.article_continuation()
-    assert row["mse_36"] == pytest.approx(rh.training.evaluate_forecast(rh.stateful.generate(cut, x, 36), expected)["mse"])
+    assert row["mse_36"] == pytest.approx(rh.scores.evaluate_forecast(rh.stateful.generate(cut, x, 36), expected)["mse"])
 
 
 @pytest.mark.slow  # trains for seconds: make test
@@ -170,7 +170,7 @@ def test_bad_input_is_explained_before_any_training(call, error, match):
 
 def run_cli(*args):
     return subprocess.run(
-        [sys.executable, "-m", "rnn_helpers.forecast", *args], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "rnn_helpers.forecast_cli", *args], capture_output=True, text=True, timeout=300
     )
 
 

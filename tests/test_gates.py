@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from rnn_helpers import gates, keras_rnn, numpy_rnn, plotting, training
+from rnn_helpers import gates, keras_rnn, numpy_rnn, plotting
 
 matplotlib.use("Agg")
 
@@ -33,7 +33,7 @@ def test_param_count_ratios():
 
 def sequence_model(cell, units, seed=0):
     keras.utils.set_random_seed(seed)
-    model = training.build_model(cell, units, return_sequences=True)
+    model = keras_rnn.build_model(cell, units, return_sequences=True)
     model(np.zeros((1, 1, 1), dtype="float32"))
     return model
 

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from random_weights import elman_params, random_jordan
+from random_weights import parity_params
 
 from rnn_helpers import cells, keras_rnn, numpy_rnn
 
@@ -34,9 +34,9 @@ def rounded(array, dtype):
 
 def random_cell_params(cell, features, units, outputs, seed, reset_after=True):
     if cell == "elman":
-        return elman_params(np.random.default_rng(seed), features, units)
+        return parity_params("elman", features, units, seed=seed)
     if cell == "jordan":
-        return random_jordan(seed, features, units, outputs)
+        return parity_params("jordan", features, units, outputs, seed=seed)
     return numpy_rnn.random_params(numpy_rnn.param_names(cell, reset_after), features, units, seed=seed)
 
 
@@ -134,7 +134,7 @@ def test_build_layer_makes_the_layer_the_numpy_cell_names(cell, reset_after):
 
 
 def test_jordan_cell_starts_from_a_given_output():
-    params = random_jordan(8, 2, 5, 2)
+    params = parity_params("jordan", 2, 5, 2, seed=8)
     rng = np.random.default_rng(8)
     X, y0 = rng.normal(size=(3, 6, 2)), rng.normal(size=(3, 2))
     layer = keras_rnn.layer_from_numpy("jordan", params, dtype="float64")
@@ -158,7 +158,7 @@ def test_jordan_cell_contract():
 
 
 def test_jordan_cell_output_activation_is_applied():
-    p = random_jordan(9, 1, 3, 1)
+    p = parity_params("jordan", 1, 3, 1, seed=9)
     cell = keras_rnn.JordanCell(3, output_activation="tanh", dtype="float64")
     layer = keras.layers.RNN(cell, return_sequences=True, dtype="float64")
     layer.build((None, None, 1))
@@ -204,7 +204,7 @@ def test_jordan_cell_gradients_match_finite_differences_of_numpy_forward():
 
     from rnn_helpers.bptt import numerical_gradients, relative_error
 
-    params = random_jordan(10, 2, 4, 2)
+    params = parity_params("jordan", 2, 4, 2, seed=10)
     rng = np.random.default_rng(10)
     X, R = rng.normal(size=(3, 5, 2)), rng.normal(size=(3, 5, 2))  # loss = sum(Y * R)
     layer = keras_rnn.layer_from_numpy("jordan", params, dtype="float64")

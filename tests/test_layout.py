@@ -18,12 +18,12 @@ LEVELS = {
     # the plotting subpackage draws and trains nothing: style, the shapes and figures on it, the diagrams on those
     "plotting.style": 1, "plotting.shapes": 1.2, "plotting.figures": 1.2, "plotting.cell_diagrams": 1.4,
     "plotting.network_diagrams": 1.4, "plotting": 1.6,
-    "keras_rnn": 2, "stateful": 2,
+    "keras_rnn": 2, "stateful": 2, "fitting": 2, "scores": 2,
     "linear_recurrence": 2,  # notebook 09's maths (minimal cells, scans, attention, SSMs): its lessons stand on it
     "bptt": 3, "training": 3,
     "one_step": 4, "gradient_flow": 4, "memory": 4, "gates": 4, "forecast": 4, "reading": 4, "writing": 4,
-    "min_gru": 4, "recurrence_costs": 4,
-    "widgets": 5, "checks": 5,
+    "min_gru": 4, "recurrence_costs": 4, "translating": 4,
+    "widgets": 5, "checks": 5, "forecast_cli": 5,
 }
 MAX_FUNCTION_LINES = 60
 # modules by dotted name below rnn_helpers: "numpy_rnn", and for a subpackage "plotting" and "plotting.style"
@@ -127,9 +127,6 @@ def test_the_vocabulary_rule_sees_a_second_table():
 # --- no module over 500 lines (issue 22) -------------------------------------------------------------------
 
 MAX_MODULE_LINES = 500
-# Modules still over the limit, each waiting for its split by job. The set may only shrink: the test fails when a
-# listed module is already short enough (take it off the list) or when an unlisted one grows too long.
-OVER_500_PENDING = {"forecast", "reading", "writing"}
 
 
 def module_lines(module):
@@ -137,11 +134,8 @@ def module_lines(module):
 
 
 def test_no_module_is_longer_than_500_lines():
-    over = {module for module in MODULES if module_lines(module) > MAX_MODULE_LINES}
-    assert not over - OVER_500_PENDING, (f"{sorted(over - OVER_500_PENDING)} are over {MAX_MODULE_LINES} lines: "
-                                         "split each by job into modules of one job.")
-    assert not OVER_500_PENDING - over, (f"{sorted(OVER_500_PENDING - over)} are {MAX_MODULE_LINES} lines or fewer "
-                                         "now: take them off OVER_500_PENDING in tests/test_layout.py.")
+    over = {module: module_lines(module) for module in MODULES if module_lines(module) > MAX_MODULE_LINES}
+    assert not over, f"{over} are over {MAX_MODULE_LINES} lines: split each by job into modules of one job."
 
 
 # --- the README's layout table names every module, and only modules that exist ------------------------------
@@ -161,3 +155,36 @@ def test_the_readme_layout_lists_every_module_and_no_other():
     listed = readme_layout_files()
     assert not files - listed, f"README's Layout does not describe {sorted(files - listed)}: add a row for each."
     assert not listed - files, f"README's Layout lists {sorted(listed - files)}, which rnn_helpers does not have."
+
+
+# --- builder+trainer rules: every model through one builder ------------------------------------------------------
+BUILDER = "keras_rnn"  # build_layer (every recurrent layer), build_model (every chain), build_graph (the rest)
+# stateful_twin copies a built model (its layers' configs and weights): it makes no new architecture.
+COPIES_A_MODEL = {"stateful"}
+MODEL_MAKERS = {"Sequential", "Model", "SimpleRNN", "LSTM", "GRU", "RNN"}
+
+
+def model_constructions(module):
+    """`(line, what)` for every call in `module` that makes a Keras model or recurrent layer directly."""
+    found = []
+    for node in ast.walk(ast.parse(source(module).read_text())):
+        if not isinstance(node, ast.Call):
+            continue
+        called = ast.unparse(node.func)
+        if called.startswith("keras.") and called.rsplit(".", 1)[-1] in MODEL_MAKERS:
+            found.append((node.lineno, called))
+        elif called.startswith("getattr(keras.layers,"):  # getattr(keras.layers, kind)(units): a layer by name
+            found.append((node.lineno, called))
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(set(MODULES) - {BUILDER} - COPIES_A_MODEL))
+def test_no_model_is_built_outside_the_builder(module):
+    made = model_constructions(module)
+    assert not made, (f"{module} makes Keras models or recurrent layers itself at {made}: use "
+                      f"rnn_helpers.{BUILDER}.build_layer / build_model / build_graph, the one builder.")
+
+
+def test_the_builder_rule_sees_a_model_made_by_hand():
+    assert {called for _, called in model_constructions(BUILDER)} >= {"keras.Sequential", "keras.Model"}
+    assert model_constructions("stateful"), "the twin's copy should be visible to the rule (and exempted by name)"

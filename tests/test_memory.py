@@ -2,13 +2,13 @@
 
 import pytest
 
-from rnn_helpers import memory, training
+from rnn_helpers import data, memory, training
 from rnn_helpers.cells import CLASSIC
 
 
 def test_the_full_plan_covers_every_cell_task_and_length():
     runs = {(task, cell, length) for task, cells, lengths in memory.FULL_PLAN for cell in cells for length in lengths}
-    assert runs == {(task, cell, length) for task in training.TASKS for cell in CLASSIC
+    assert runs == {(task, cell, length) for task in data.TASKS for cell in CLASSIC
                     for length in (5, 10, 20, 40)}
 
 

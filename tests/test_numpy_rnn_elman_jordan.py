@@ -7,7 +7,7 @@ Each is checked against the equations written out independently here, against pr
 import numpy as np
 import pytest
 
-from random_weights import elman_params, jordan_params
+from random_weights import parity_params
 
 from rnn_helpers import numpy_rnn
 
@@ -18,7 +18,7 @@ SHAPES = [(1, 1, 1, 1, 1), (3, 5, 2, 4, 1), (2, 7, 3, 6, 2)]  # batch, time, fea
 def test_elman_forward_follows_the_equation(batch, time, features, units, outputs):
     rng = np.random.default_rng(1)
     X = rng.normal(size=(batch, time, features))
-    p = elman_params(rng, features, units)
+    p = parity_params("elman", features, units, seed=rng)
     H = numpy_rnn.elman_forward(X, p)
     assert H.shape == (batch, time, units)
     for b in range(batch):  # one sequence at a time, one unit at a time
@@ -32,7 +32,7 @@ def test_elman_forward_follows_the_equation(batch, time, features, units, output
 def test_jordan_forward_follows_the_equations(batch, time, features, units, outputs):
     rng = np.random.default_rng(2)
     X = rng.normal(size=(batch, time, features))
-    p = jordan_params(rng, features, units, outputs)
+    p = parity_params("jordan", features, units, outputs, seed=rng)
     Y, H = numpy_rnn.jordan_forward(X, p)
     assert Y.shape == (batch, time, outputs) and H.shape == (batch, time, units)
     for b in range(batch):
@@ -47,9 +47,9 @@ def test_jordan_forward_follows_the_equations(batch, time, features, units, outp
 def test_the_steps_are_the_forward_passes_for_one_step():
     rng = np.random.default_rng(11)
     X, h0, y0 = rng.normal(size=(3, 1, 2)), rng.normal(size=(3, 4)), rng.normal(size=(3, 2))
-    p = elman_params(rng, 2, 4)
+    p = parity_params("elman", 2, 4, seed=rng)
     np.testing.assert_allclose(numpy_rnn.elman_step(X[:, 0], h0, p), numpy_rnn.elman_forward(X, p, h0=h0)[:, 0])
-    q = jordan_params(rng, 2, 4, 2)
+    q = parity_params("jordan", 2, 4, 2, seed=rng)
     y_step, h_step = numpy_rnn.jordan_step(X[:, 0], y0, q)
     Y, H = numpy_rnn.jordan_forward(X, q, y0=y0)
     np.testing.assert_allclose(y_step, Y[:, 0])
@@ -59,7 +59,7 @@ def test_the_steps_are_the_forward_passes_for_one_step():
 def test_elman_state_carries_over_when_a_sequence_is_split():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(4, 10, 2))
-    p = elman_params(rng, 2, 5)
+    p = parity_params("elman", 2, 5, seed=rng)
     whole = numpy_rnn.elman_forward(X, p)
     first = numpy_rnn.elman_forward(X[:, :4], p)
     second = numpy_rnn.elman_forward(X[:, 4:], p, h0=first[:, -1])
@@ -69,7 +69,7 @@ def test_elman_state_carries_over_when_a_sequence_is_split():
 def test_jordan_state_carries_over_when_a_sequence_is_split():
     rng = np.random.default_rng(4)
     X = rng.normal(size=(3, 9, 1))
-    p = jordan_params(rng, 1, 4, 2)
+    p = parity_params("jordan", 1, 4, 2, seed=rng)
     Y_whole, _ = numpy_rnn.jordan_forward(X, p)
     Y_first, _ = numpy_rnn.jordan_forward(X[:, :5], p)
     Y_second, _ = numpy_rnn.jordan_forward(X[:, 5:], p, y0=Y_first[:, -1])
@@ -79,7 +79,7 @@ def test_jordan_state_carries_over_when_a_sequence_is_split():
 def test_jordan_without_feedback_is_a_feed_forward_network_applied_per_step():
     rng = np.random.default_rng(5)
     X = rng.normal(size=(3, 6, 2))
-    p = jordan_params(rng, 2, 4, 1)
+    p = parity_params("jordan", 2, 4, 1, seed=rng)
     Y, _ = numpy_rnn.jordan_forward(X, {**p, "W_yh": np.zeros_like(p["W_yh"])})
     np.testing.assert_allclose(Y, np.tanh(X @ p["W_xh"] + p["b_h"]) @ p["W_hy"] + p["b_y"], rtol=1e-12, atol=1e-12)
     Y_fed_back, _ = numpy_rnn.jordan_forward(X, p)  # and with the feedback, the past matters
@@ -88,7 +88,7 @@ def test_jordan_without_feedback_is_a_feed_forward_network_applied_per_step():
 
 def test_elman_state_depends_on_the_past():
     rng = np.random.default_rng(6)
-    p = elman_params(rng, 1, 3)
+    p = parity_params("elman", 1, 3, seed=rng)
     X = rng.normal(size=(1, 5, 1))
     X_other_start = X.copy()
     X_other_start[0, 0, 0] += 1.0  # change only the first input

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import rnn_helpers as rh
-from rnn_helpers import reading
+from rnn_helpers import reading, scores
 
 LANGUAGES = ("en", "de")
 
@@ -109,12 +109,12 @@ def test_beliefs_need_a_plain_recurrent_classifier():
 
 
 def test_confusion_matrix_counts_true_rows_and_answer_columns():
-    counts = reading.confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 0, 2], classes=3)
+    counts = scores.confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 0, 2], classes=3)
     np.testing.assert_array_equal(counts, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
     with pytest.raises(ValueError, match="same length"):
-        reading.confusion_matrix([0, 1], [0], classes=2)
+        scores.confusion_matrix([0, 1], [0], classes=2)
     with pytest.raises(ValueError, match="labels must lie in 0..1"):
-        reading.confusion_matrix([0, 2], [0, 1], classes=2)
+        scores.confusion_matrix([0, 2], [0, 1], classes=2)
 
 
 def test_train_classifier_rejects_data_that_is_not_four_matching_arrays():

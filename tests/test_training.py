@@ -3,23 +3,22 @@
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 from conftest import TINY_MEMORY, TINY_SINE
 from numpy.testing import assert_allclose
 
 import rnn_helpers as rh
-from rnn_helpers import data, gates, training
+from rnn_helpers import data, fitting, gates, keras_rnn, scores, training
 
 
 def test_one_vocabulary_of_cells_and_tasks():
     assert rh.cells.CLASSIC == ("elman", "jordan", "lstm", "gru")
-    assert training.TASKS == ("recall_first", "adding")
+    assert data.TASKS == ("recall_first", "adding")
 
 
 @pytest.mark.parametrize("task, make, features", [("recall_first", data.recall_first, 1),
                                                    ("adding", data.adding_problem, 2)])
 def test_task_data_is_the_data_modules_task(task, make, features):
-    X, y = training.task_data(task, 5, 7, seed=2)
+    X, y = data.task_data(task, 5, 7, seed=2)
     expected_X, expected_y = make(5, 7, seed=2)
     assert X.shape == (5, 7, features) and y.shape == (5, 1)
     np.testing.assert_array_equal(X, expected_X)
@@ -28,23 +27,23 @@ def test_task_data_is_the_data_modules_task(task, make, features):
 
 def test_r2_score_is_one_for_perfect_zero_for_the_mean_and_negative_for_worse():
     y = np.array([1.0, 2.0, 3.0, 4.0])
-    assert training.r2_score(y, y) == 1.0
-    assert training.r2_score(y, np.full(4, y.mean())) == pytest.approx(0.0, abs=1e-15)
-    assert training.r2_score(y, y[::-1]) == pytest.approx(-3.0)  # MSE 5 against a variance of 1.25
+    assert scores.r2_score(y, y) == 1.0
+    assert scores.r2_score(y, np.full(4, y.mean())) == pytest.approx(0.0, abs=1e-15)
+    assert scores.r2_score(y, y[::-1]) == pytest.approx(-3.0)  # MSE 5 against a variance of 1.25
 
 
 def test_evaluate_forecast():
-    scores = training.evaluate_forecast([0.0, 1.0, -1.0], [0.0, 0.5, -1.0])
-    assert scores["mse"] == pytest.approx(0.25 / 3)
-    assert scores["max_abs_err"] == pytest.approx(0.5)
-    assert_allclose(scores["abs_err_by_horizon"], [0.0, 0.5, 0.0])
+    score = scores.evaluate_forecast([0.0, 1.0, -1.0], [0.0, 0.5, -1.0])
+    assert score["mse"] == pytest.approx(0.25 / 3)
+    assert score["max_abs_err"] == pytest.approx(0.5)
+    assert_allclose(score["abs_err_by_horizon"], [0.0, 0.5, 0.0])
 
 
 @pytest.mark.parametrize("cell", rh.cells.CLASSIC)
 def test_build_model_answers_once_or_at_every_step(cell):
     X = np.zeros((4, 5, 2), dtype="float32")
-    many_to_one = training.build_model(cell, units=3, features=2)
-    many_to_many = training.build_model(cell, units=3, features=2, return_sequences=True)
+    many_to_one = keras_rnn.build_model(cell, units=3, features=2)
+    many_to_many = keras_rnn.build_model(cell, units=3, features=2, return_sequences=True)
     assert tuple(many_to_one(X).shape) == (4, 1)
     assert tuple(many_to_many(X).shape) == (4, 5, 1)
     assert [layer.name for layer in many_to_many.layers] == [cell, "dense"]
@@ -54,7 +53,7 @@ def test_build_model_answers_once_or_at_every_step(cell):
 @pytest.mark.parametrize("cell", rh.cells.CLASSIC)
 def test_a_sequence_model_generates_by_feeding_back_its_own_forecasts(cell):
     keras.utils.set_random_seed(0)
-    model = training.build_model(cell, units=4, return_sequences=True)
+    model = keras_rnn.build_model(cell, units=4, return_sequences=True)
     warmup = np.sin(np.arange(10.0))
     generated = rh.stateful.generate(model, warmup, 6)
     # teacher forcing on [warmup, generated] must reproduce the generated values
@@ -63,61 +62,12 @@ def test_a_sequence_model_generates_by_feeding_back_its_own_forecasts(cell):
     assert_allclose(generated, predicted[len(warmup) - 1:], atol=1e-5)
 
 
-@pytest.mark.slow  # trains for about a second: make test
-def test_full_bptt_runner_takes_one_adam_step_on_the_whole_sequence_per_epoch():
-    keras.utils.set_random_seed(0)
-    model = training.build_model("gru", units=4, return_sequences=True)
-    x, y = data.article_data()
-
-    def loss_now():
-        return np.mean((np.asarray(model(x[None, :, None].astype("float32")))[0, :, 0] - y) ** 2)
-
-    before = loss_now()
-    losses = training.full_bptt_runner(model, x, y, 0.01)(tf.constant(20)).numpy()
-    assert losses.shape == (20,)
-    assert losses[0] == pytest.approx(before, rel=1e-5)  # each loss is measured before its step
-    assert np.all(np.diff(losses) < 0) and loss_now() < losses[-1]
-
-
-def test_minibatch_runner_returns_the_mean_batch_loss_and_steps_once_per_batch():
-    keras.utils.set_random_seed(1)
-    model = training.build_model("elman", units=3)
-    X, y = data.recall_first(10, 4, seed=0)
-    before = float(np.mean((np.asarray(model(X)) - y) ** 2))
-    one_batch = training.minibatch_runner(model, 0.01, batch_size=10)
-    assert float(one_batch(tf.constant(X), tf.constant(y))) == pytest.approx(before, rel=1e-5)
-    assert float(np.mean((np.asarray(model(X)) - y) ** 2)) != pytest.approx(before, rel=1e-6)
-
-
-def test_run_in_chunks_keeps_every_loss_and_calls_in_chunks():
-    calls = []
-
-    def run_epochs(n):
-        calls.append(int(n))
-        return tf.range(int(n), dtype=tf.float32)
-
-    losses = training.run_in_chunks(run_epochs, 7, "test", progress=False, chunk=3)
-    assert calls == [3, 3, 1]
-    np.testing.assert_array_equal(losses, [0, 1, 2, 0, 1, 2, 0])
-
-
-def test_fit_progress_counts_the_epochs_of_fit():
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
-    model.compile(optimizer="sgd", loss="mse")
-    bar = training.fit_progress(3, "fit")
-    seen = []
-    model.fit(np.zeros((4, 1)), np.zeros((4, 1)), epochs=3, verbose=0,
-              callbacks=[bar, keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(bar.bar.n))])
-    assert seen == [1, 2, 3]
-
-
 # --- races (tiny settings from conftest: these check the plumbing, the claims files check the results) ---------
 
 
 @pytest.mark.slow  # trains the tiny races: make test
 def test_memory_race_scores_each_model_on_the_test_set(tiny_memory_race):
-    X_test, y_test = training.task_data("adding", TINY_MEMORY["n_test"], TINY_MEMORY["length"],
+    X_test, y_test = data.task_data("adding", TINY_MEMORY["n_test"], TINY_MEMORY["length"],
                                         seed=TINY_MEMORY["seed"] + 1)
     assert sorted(tiny_memory_race) == ["elman", "lstm"]
     for cell, result in tiny_memory_race.items():
@@ -125,7 +75,7 @@ def test_memory_race_scores_each_model_on_the_test_set(tiny_memory_race):
         assert result["losses"].shape == (TINY_MEMORY["epochs"],)
         assert result["params"] == gates.param_count(cell, 2, TINY_MEMORY["units"])
         prediction = np.asarray(result["model"](X_test))
-        assert result["r2"] == pytest.approx(training.r2_score(y_test, prediction), abs=1e-6)
+        assert result["r2"] == pytest.approx(scores.r2_score(y_test, prediction), abs=1e-6)
         assert result["mse"] == pytest.approx(np.mean((prediction - y_test) ** 2), rel=1e-5)
         # the fastest timed epoch cannot exceed the average of the epochs after the first
         assert 0 < result["seconds_per_epoch"] * (TINY_MEMORY["epochs"] - 1) <= result["train_seconds"]
@@ -139,8 +89,8 @@ def test_sine_race_generates_36_values_and_scores_them(tiny_sine_race):
         assert result["params"] == gates.param_count(cell, 1, TINY_SINE["units"])
         assert_allclose(result["expected"], np.sin(np.arange(36, 72)))
         assert_allclose(result["generated"], rh.stateful.generate(result["model"], x, 36), atol=1e-6)
-        scores = training.evaluate_forecast(result["generated"], result["expected"])
-        assert (result["mse_36"], result["max_abs_err_36"]) == (scores["mse"], scores["max_abs_err"])
+        score = scores.evaluate_forecast(result["generated"], result["expected"])
+        assert (result["mse_36"], result["max_abs_err_36"]) == (score["mse"], score["max_abs_err"])
 
 
 @pytest.mark.slow
@@ -160,20 +110,20 @@ def test_a_race_trains_each_model_exactly_as_it_would_be_trained_alone(tiny_memo
 @pytest.mark.parametrize(
     "call, error, match",
     [
-        (lambda: training.task_data("copy", 5, 5), ValueError, "task must be one of"),
-        (lambda: training.task_data("adding", 5, 1), ValueError, "length must be >= 2"),
-        (lambda: training.r2_score([1.0, 2.0], [1.0]), ValueError, "same shape"),
-        (lambda: training.r2_score([1.0, 1.0], [1.0, 2.0]), ValueError, "two different values"),
-        (lambda: training.r2_score("y", [1.0]), TypeError, "y_true must be an array"),
-        (lambda: training.evaluate_forecast([1.0], [1.0, 2.0]), ValueError, "same length"),
-        (lambda: training.build_model("rnn"), ValueError, "cell must be one of"),
-        (lambda: training.build_model("lstm", units=0), ValueError, "units must be >= 1"),
-        (lambda: training.build_model("gru", features=0), ValueError, "features must be >= 1"),
-        (lambda: training.build_model("gru", return_sequences="yes"), TypeError, "return_sequences must be True or False"),
-        (lambda: training.full_bptt_runner("model", [1.0], [1.0], 0.1), TypeError, "model must be a keras.Model"),
-        (lambda: training.minibatch_runner(training.build_model("gru"), 0.1, 0), ValueError, "batch_size must be >= 1"),
-        (lambda: training.run_in_chunks(None, 0, "x"), ValueError, "epochs must be >= 1"),
-        (lambda: training.fit_progress(0, "x"), ValueError, "epochs must be >= 1"),
+        (lambda: data.task_data("copy", 5, 5), ValueError, "task must be one of"),
+        (lambda: data.task_data("adding", 5, 1), ValueError, "length must be >= 2"),
+        (lambda: scores.r2_score([1.0, 2.0], [1.0]), ValueError, "same shape"),
+        (lambda: scores.r2_score([1.0, 1.0], [1.0, 2.0]), ValueError, "two different values"),
+        (lambda: scores.r2_score("y", [1.0]), TypeError, "y_true must be an array"),
+        (lambda: scores.evaluate_forecast([1.0], [1.0, 2.0]), ValueError, "same length"),
+        (lambda: keras_rnn.build_model("rnn"), ValueError, "cell must be one of"),
+        (lambda: keras_rnn.build_model("lstm", units=0), ValueError, "units must be >= 1"),
+        (lambda: keras_rnn.build_model("gru", features=0), ValueError, "features must be >= 1"),
+        (lambda: keras_rnn.build_model("gru", return_sequences="yes"), TypeError, "return_sequences must be True or False"),
+        (lambda: fitting.full_bptt_runner("model", [1.0], [1.0], 0.1), TypeError, "model must be a keras.Model"),
+        (lambda: fitting.minibatch_runner(keras_rnn.build_model("gru"), 0.1, 0), ValueError, "batch_size must be >= 1"),
+        (lambda: fitting.run_in_chunks(None, 0, "x"), ValueError, "epochs must be >= 1"),
+        (lambda: fitting.fit_progress(0, "x"), ValueError, "epochs must be >= 1"),
         (lambda: training.train_sine("lstm", epochs=1), ValueError, "epochs must be >= 2"),
         (lambda: training.train_sine("lstm", progress=None), TypeError, "progress must be True or False"),
         (lambda: training.train_sine("gru", learning_rate=-0.1), ValueError, "learning_rate must be > 0"),

@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import rnn_helpers as rh  # noqa: E402
-from rnn_helpers import text, writing  # noqa: E402
+from rnn_helpers import text, translating, writing  # noqa: E402
 
 WORDS = ["cat", "car", "cart", "care", "dog"]
 ALPHABET = text.build_alphabet(WORDS)
@@ -20,7 +20,7 @@ PREDICTORS = {"table": writing.table_predictor(writing.letter_table(WORDS, np.ar
 def translator():
     sources = ["Nov 2, 2026", "26.11.26"]
     source_alphabet, target_alphabet = text.build_alphabet(sources), text.build_alphabet(["2026-11-02"])
-    model = writing.build_translator(len(source_alphabet), len(target_alphabet), units=2)
+    model = translating.build_translator(len(source_alphabet), len(target_alphabet), units=2)
     return {"model": model, "source_alphabet": source_alphabet, "target_alphabet": target_alphabet}
 
 

@@ -2,11 +2,10 @@
 
 import itertools
 
-import keras
 import numpy as np
 import pytest
 
-from rnn_helpers import text, writing
+from rnn_helpers import scores, text, writing
 
 WORDS = ["cat", "car", "cart", "care", "dog"]
 WEIGHTS = np.array([5.0, 4.0, 2.0, 3.0, 1.0])
@@ -48,14 +47,14 @@ def test_letter_table_counts_weighted_successors_and_backs_off():
 
 def test_top_k_accuracy_counts_only_real_steps_and_breaks_ties_by_id():
     P = np.array([[[0.1, 0.1, 0.2, 0.6], [0.25, 0.25, 0.25, 0.25]]])
-    assert writing.top_k_accuracy(P, np.array([[3, 0]]), 1) == 1.0           # the padding step is ignored
-    assert writing.top_k_accuracy(P, np.array([[2, 3]]), 1) == 0.0
-    assert writing.top_k_accuracy(P, np.array([[2, 3]]), 2) == 0.5           # a tie: id 3 ranks after 1 and 2
-    assert writing.top_k_accuracy(P, np.array([[2, 3]]), 4) == 1.0
+    assert scores.top_k_accuracy(P, np.array([[3, 0]]), 1) == 1.0           # the padding step is ignored
+    assert scores.top_k_accuracy(P, np.array([[2, 3]]), 1) == 0.0
+    assert scores.top_k_accuracy(P, np.array([[2, 3]]), 2) == 0.5           # a tie: id 3 ranks after 1 and 2
+    assert scores.top_k_accuracy(P, np.array([[2, 3]]), 4) == 1.0
     zero_true = np.array([[[0.0, 0.5, 0.5, 0.0]]])
-    assert writing.top_k_accuracy(zero_true, np.array([[3]]), 3) == 0.0      # an impossible letter is never a hit
+    assert scores.top_k_accuracy(zero_true, np.array([[3]]), 3) == 0.0      # an impossible letter is never a hit
     with pytest.raises(ValueError, match="matching Y"):
-        writing.top_k_accuracy(P, np.zeros((2, 2)), 1)
+        scores.top_k_accuracy(P, np.zeros((2, 2)), 1)
 
 
 def brute_force_best(predict_next, prefix, k, max_length):
@@ -125,82 +124,9 @@ def test_keyboard_model_masks_padding_and_outputs_probabilities():
     np.testing.assert_allclose(predict_next(X[1:2, :3]), P[1:2, 2], rtol=1e-5)   # read at the last real step
 
 
-def copy_model(vocabulary):
-    """A hand-made 'translator' that writes the source's id at each step: greedy decoding must return it."""
-    encoder_ids = keras.Input((None,), dtype="int32")
-    decoder_ids = keras.Input((None,), dtype="int32")
-    copied = keras.layers.Lambda(
-        lambda xs: keras.ops.one_hot(xs[0][:, : keras.ops.shape(xs[1])[1]], vocabulary))([encoder_ids, decoder_ids])
-    return keras.Model([encoder_ids, decoder_ids], copied)
-
-
-def test_greedy_decode_feeds_back_one_symbol_a_step():
-    source = text.encode(["cart", "dog"], ALPHABET, end=True, length=6)
-    written = writing.greedy_decode(copy_model(len(ALPHABET)), source, steps=5)
-    assert written.shape == (2, 6) and (written[:, 0] == text.START).all()
-    np.testing.assert_array_equal(written[:, 1:], source[:, :5])
-    assert text.decode(written, ALPHABET) == ["cart", "dog"]
-
-
-def test_translator_shapes_and_attention_weights():
-    sources, targets = ["Nov 2", "Oct 13"], ["11-02", "10-13"]
-    source_alphabet, target_alphabet = text.build_alphabet(sources), text.build_alphabet(targets)
-    (encoder_ids, decoder_ids), target_ids = writing.translation_data(sources, targets, source_alphabet, target_alphabet)
-    assert decoder_ids.shape == target_ids.shape == (2, 6)
-    np.testing.assert_array_equal(decoder_ids[:, 1:], target_ids[:, :-1])          # teacher forcing: shifted by one
-    for encoder in writing.ENCODERS:
-        model = writing.build_translator(len(source_alphabet), len(target_alphabet), units=4, encoder=encoder)
-        assert np.asarray(model([encoder_ids, decoder_ids])).shape == (2, 6, len(target_alphabet))
-    weights = writing.attention_weights(model, encoder_ids, decoder_ids)
-    assert weights.shape == (2, 6, encoder_ids.shape[1])
-    np.testing.assert_allclose(weights.sum(-1), 1.0, rtol=1e-5)
-    assert weights[0, :, 5].max() < 1e-6                     # "Nov 2" is one character shorter: padding is masked
-    plain = writing.build_translator(len(source_alphabet), len(target_alphabet), units=4, attention=False)
-    with pytest.raises(ValueError, match="no layer named 'attention'"):
-        writing.attention_weights(plain, encoder_ids, decoder_ids)
-    assert len(writing.translate(plain, ["Nov 2"], source_alphabet, target_alphabet, steps=6)) == 1
-
-
-@pytest.fixture(scope="module")
-def small_translator():
-    source_alphabet, target_alphabet = text.build_alphabet(["Nov 2"]), text.build_alphabet(["11-02"])
-    return writing.build_translator(len(source_alphabet), len(target_alphabet), units=2), source_alphabet, target_alphabet
-
-
-@pytest.mark.parametrize(
-    "call, error, match",
-    [
-        (lambda m, a, b: writing.translate(m, [""], a, b), ValueError, "non-empty strings; type a date"),
-        (lambda m, a, b: writing.translate(m, ["Nov 2"], a, b) and writing.translate(m, ["Dec 2"], a, b),
-         ValueError, r"'Dec 2' holds character\(s\) \['D', 'c', 'e'\]"),
-        (lambda m, a, b: writing.translate(m, "Nov 2", a, b), TypeError, r"single string 'Nov 2'. Use \['Nov 2'\]"),
-        (lambda m, a, b: writing.build_translator(len(a), len(b), encoder="sideways"), ValueError, "encoder must be one of"),
-        (lambda m, a, b: writing.translation_data(["Nov 2"], [], a, b), ValueError, "must pair up"),
-        (lambda m, a, b: writing.greedy_decode(m, [[1, 2]], steps=0), ValueError, "steps must be >= 1"),
-        (lambda m, a, b: writing.greedy_decode("model", [[1, 2]], steps=1), TypeError, "must be a keras.Model"),
-    ],
-)
-def test_translator_bad_input_is_explained(call, error, match, small_translator):
-    with pytest.raises(error, match=match):
-        call(*small_translator)
-
-
-def test_wrong_fields_names_the_wrong_parts():
-    assert writing.wrong_fields("2026-11-26", "2026-11-26") == ""
-    assert writing.wrong_fields("1926-11-26", "2026-11-26") == "year"
-    assert writing.wrong_fields("2026-12-25", "2026-11-26") == "month+day"
-    assert writing.wrong_fields("2026-1126", "2026-11-26") == "not a date"
-    with pytest.raises(ValueError, match="truth must be an ISO date"):
-        writing.wrong_fields("2026-11-26", "26.11.26")
-
-
-def test_keyboard_race_and_fit_date_translator_check_their_input():
+def test_keyboard_race_checks_its_input():
     with pytest.raises(ValueError, match="same length, got 2 and 1"):
         writing.keyboard_race(["cat", "dog"], np.array([1e-3]))
-    with pytest.raises(TypeError, match="columns 'text' and 'iso'"):
-        writing.fit_date_translator([("Nov 2", "2026-11-02")])
-    with pytest.raises(TypeError, match="returned by fit_date_translator"):
-        writing.score_translations("model", None)
 
 
 def test_length_normalisation_ranks_by_mean_log_probability_per_symbol():
@@ -231,8 +157,3 @@ def test_length_normalisation_removes_the_short_output_bias():
         writing.complete(predict_next, "c", ALPHABET, alpha=3.0)
 
 
-def test_the_date_benchmark_loads_and_a_missing_file_names_the_script(tmp_path):
-    results = writing.load_date_benchmark()
-    assert {"machine", "rows", "medians"} <= set(results) and results["rows"][0]["budget"] == "notebook"
-    with pytest.raises(FileNotFoundError, match="python benchmarks/date_translation.py"):
-        writing.load_date_benchmark(tmp_path / "missing.json")

@@ -344,7 +344,7 @@ def confusion_heatmap(counts, labels, ax=None, title=None):
     stands out however many examples it has.
 
     Args:
-        counts: square int array `(classes, classes)`, e.g. from `rnn_helpers.reading.confusion_matrix`.
+        counts: square int array `(classes, classes)`, e.g. from `rnn_helpers.scores.confusion_matrix`.
         labels: `classes` names for the rows and columns.
         ax: Axes to draw on; a new figure if None. title: optional title.
 
