@@ -152,6 +152,19 @@ def check_state(name, value, batch, units):
     return check_shape(name, value, (batch, units), "A state has one row per sequence and one column per unit.")
 
 
+def check_numbers(name, value):
+    """Return `value` unchanged if numpy reads it as numbers, of any shape; NaN and inf pass (elementwise maths)."""
+    if isinstance(value, (str, bytes, dict)) or value is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {_describe(value)}.")
+    try:
+        np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"{name} must be a number or an array of numbers, got {_describe(value)} that numpy cannot convert ({error})."
+        ) from None
+    return value
+
+
 def check_sequence(name, value):
     """One input sequence as a float64 `(time, features)` array; a 1-D array is one feature per step."""
     value = check_array(name, value)
@@ -244,22 +257,22 @@ def check_count(name, value, minimum=1):
 _LSTM_TRACE_KEYS = ("x", "f", "i", "c_tilde", "o", "c", "h")
 
 
-def check_lstm_trace(trace):
-    """Validate a gate trace from `rnn_helpers.gates.lstm_gate_trace`; return it with float64 arrays."""
+def check_lstm_trace(name, trace):
+    """Validate a gate trace `name` from `rnn_helpers.gates.lstm_gate_trace`; return it with float64 arrays."""
     if not isinstance(trace, dict):
         raise TypeError(
-            f"trace must be the dict returned by rnn_helpers.gates.lstm_gate_trace, got {type(trace).__name__}."
+            f"{name} must be the dict returned by rnn_helpers.gates.lstm_gate_trace, got {type(trace).__name__}."
         )
     missing = [key for key in _LSTM_TRACE_KEYS if key not in trace]
     if missing:
-        raise ValueError(f"trace is missing {missing}; make it with rnn_helpers.gates.lstm_gate_trace(layer, x).")
-    checked = {key: check_array(f"trace['{key}']", trace[key], ndim=2) for key in _LSTM_TRACE_KEYS}
+        raise ValueError(f"{name} is missing {missing}; make it with rnn_helpers.gates.lstm_gate_trace(layer, x).")
+    checked = {key: check_array(f"{name}['{key}']", trace[key], ndim=2) for key in _LSTM_TRACE_KEYS}
     shape = checked["f"].shape
     for key in _LSTM_TRACE_KEYS[1:]:
         if checked[key].shape != shape:
-            raise ValueError(f"trace['{key}'] must have shape {shape} like trace['f'], got {checked[key].shape}.")
+            raise ValueError(f"{name}['{key}'] must have shape {shape} like {name}['f'], got {checked[key].shape}.")
     if checked["x"].shape[0] != shape[0]:
-        raise ValueError(f"trace['x'] must have {shape[0]} time steps like the gates, got {checked['x'].shape[0]}.")
+        raise ValueError(f"{name}['x'] must have {shape[0]} time steps like the gates, got {checked['x'].shape[0]}.")
     return checked
 
 
@@ -346,6 +359,11 @@ def Array(ndim=None, allow_empty=False):
 def Sequence():
     """One input sequence, `(time, features)` or 1-D (see `check_sequence`)."""
     return Constraint(check_sequence)
+
+
+def Numbers():
+    """A number or an array of numbers of any shape, NaN and inf included, passed on unchanged (see `check_numbers`)."""
+    return Constraint(check_numbers)
 
 
 def Function(example="a function"):

@@ -168,7 +168,7 @@ def lstm_cell_picture(trace, step, unit, fig=None):
         the matplotlib Figure.
     """
     values = lstm_cell_values(trace, step, unit)
-    trace = check_lstm_trace(trace)
+    trace = check_lstm_trace("trace", trace)
     fig = _figure(fig, (9, 5.6))
     fig.clear()
     ax, ax_time = fig.subplots(2, 1, gridspec_kw={"height_ratios": [2.1, 1]})
