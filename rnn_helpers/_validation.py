@@ -434,6 +434,11 @@ def validate(checked_in_body=(), **constraints):
     return decorate
 
 
+def LearningRate():
+    """An optimizer's step size: a finite float in (0, 10] (larger steps only diverge)."""
+    return Float(strictly_positive=True, maximum=10.0)
+
+
 def check_learning_rate(value, name="learning_rate"):
-    """Return `value` as an optimizer's step size: a finite float in (0, 10] (larger steps only diverge)."""
-    return check_float(name, value, strictly_positive=True, maximum=10.0)
+    """Return `value` as an optimizer's step size (see `LearningRate`)."""
+    return LearningRate()(name, value)

@@ -34,7 +34,7 @@ BAD_VALUES = {
 # choices and ranks; each value the declaration rejects must be rejected with a message naming the parameter, and
 # ACCEPTED has no row for it. Parameters a declaration leaves to the body (`checked_in_body`) are swept as below.
 DECLARED_MODULES = {"bptt", "checks", "data", "gates", "memory", "progress", "stateful", "text", "widgets",
-                    "numpy_rnn"}
+                    "numpy_rnn", "scores", "fitting"}
 
 # Values from BAD_VALUES that are right for one parameter, with the reason. Everything else must be rejected.
 ACCEPTED = {
@@ -51,15 +51,10 @@ ACCEPTED = {
     ("numpy_rnn.lstm_cell_values", "step"): {"0"}, ("numpy_rnn.lstm_cell_values", "unit"): {"0"},  # first step, unit
     ("plotting.lstm_cell_picture", "step"): {"0"}, ("plotting.lstm_cell_picture", "unit"): {"0"},
     ("plotting.plot_gate_traces", "marks"): {"0", "empty array"},  # mark step 0, or mark nothing
-    ("fitting.full_bptt_runner", "learning_rate"): {"2.5"},  # large but allowed (<= 10)
-    ("fitting.minibatch_runner", "learning_rate"): {"2.5"},
-    ("fitting.build_adam", "learning_rate"): {"2.5"},
-    ("fitting.compile_and_fit", "learning_rate"): {"2.5"},
     ("keras_rnn.build_model", "cell"): {"None"},  # no recurrent layer of its own: a feed-forward stack (notebook 01)
     ("keras_rnn.build_model", "outputs"): {"None"},  # no Dense head: a Jordan network's output is its state
     ("keras_rnn.build_model", "head_name"): {"None", "string"},  # None lets Keras name the head; any text is a name
     ("keras_rnn.build_model", "layer_name"): {"string"},  # any text names the layer
-    ("fitting.cut_state_runner", "learning_rate"): {"2.5"},
     ("plotting.line_style", "fallback_index"): {"10**12"},  # the index wraps around the colour cycle
     ("plotting.line_style", "role"): {"string"},  # an unknown role takes a colour of the cycle, as documented
     ("forecast.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script that makes it
