@@ -434,6 +434,29 @@ def validate(checked_in_body=(), **constraints):
     return decorate
 
 
+def validate_fields(checked_in_body=(), **constraints):
+    """`validate` for a dataclass: its `__post_init__` first checks the fields and stores the checked values.
+
+    Put it below `@dataclasses.dataclass`; the class gets the same `constraints` and `checked_in_body` attributes.
+    """
+
+    def decorate(cls):
+        post_init = getattr(cls, "__post_init__", None)
+
+        def __post_init__(self):
+            for name, constraint in constraints.items():
+                setattr(self, name, constraint(name, getattr(self, name)))
+            if post_init is not None:
+                post_init(self)
+
+        cls.__post_init__ = __post_init__
+        cls.constraints = dict(constraints)
+        cls.checked_in_body = tuple(checked_in_body)
+        return cls
+
+    return decorate
+
+
 def LearningRate():
     """An optimizer's step size: a finite float in (0, 10] (larger steps only diverge)."""
     return Float(strictly_positive=True, maximum=10.0)

@@ -48,6 +48,7 @@ TABLE = {cell.id: cell for cell in (
 )}
 
 CLASSIC = tuple(cell.id for cell in TABLE.values() if not cell.minimal)  # the four cells of notebooks 02-05
+SIMPLE = tuple(cell.id for cell in TABLE.values() if not cell.gates)  # notebook 02's cells without gates
 MINIMAL = tuple(cell.id for cell in TABLE.values() if cell.minimal)  # notebook 09's cells without h_{t-1} in the gates
 KERAS_BUILTIN = tuple(cell.id for cell in TABLE.values() if cell.keras_builtin)  # the cells Keras ships
 KERAS_LAYERS = tuple(TABLE[cell].keras_class for cell in KERAS_BUILTIN)  # their layers' names in keras.layers
