@@ -427,6 +427,7 @@ def validate(checked_in_body=(), **constraints):
                 bound.arguments[name] = constraint(name, bound.arguments[name])
             return function(*bound.args, **bound.kwargs)
 
+        checked.__signature__ = signature  # also for inspect.getfullargspec, which Keras reads from __init__
         checked.constraints = dict(constraints)
         checked.checked_in_body = tuple(checked_in_body)
         return checked

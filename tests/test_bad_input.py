@@ -35,7 +35,7 @@ BAD_VALUES = {
 # ACCEPTED has no row for it. Parameters a declaration leaves to the body (`checked_in_body`) are swept as below.
 DECLARED_MODULES = {"bptt", "checks", "data", "gates", "memory", "progress", "stateful", "text", "widgets",
                     "numpy_rnn", "scores", "fitting", "training", "one_step",
-                    "gradient_flow"}
+                    "gradient_flow", "keras_rnn"}
 
 # Values from BAD_VALUES that are right for one parameter, with the reason. Everything else must be rejected.
 ACCEPTED = {
@@ -43,10 +43,6 @@ ACCEPTED = {
     ("numpy_rnn.lstm_cell_values", "step"): {"0"}, ("numpy_rnn.lstm_cell_values", "unit"): {"0"},  # first step, unit
     ("plotting.lstm_cell_picture", "step"): {"0"}, ("plotting.lstm_cell_picture", "unit"): {"0"},
     ("plotting.plot_gate_traces", "marks"): {"0", "empty array"},  # mark step 0, or mark nothing
-    ("keras_rnn.build_model", "cell"): {"None"},  # no recurrent layer of its own: a feed-forward stack (notebook 01)
-    ("keras_rnn.build_model", "outputs"): {"None"},  # no Dense head: a Jordan network's output is its state
-    ("keras_rnn.build_model", "head_name"): {"None", "string"},  # None lets Keras name the head; any text is a name
-    ("keras_rnn.build_model", "layer_name"): {"string"},  # any text names the layer
     ("plotting.line_style", "fallback_index"): {"10**12"},  # the index wraps around the colour cycle
     ("plotting.line_style", "role"): {"string"},  # an unknown role takes a colour of the cycle, as documented
     ("forecast.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script that makes it
