@@ -351,9 +351,11 @@ def Text(allow_empty=False):
     return Constraint(check_text, allow_empty=allow_empty)
 
 
-def Array(ndim=None, allow_empty=False):
-    """A finite float64 array of rank `ndim` (see `check_array`)."""
-    return Constraint(check_array, ndim=ndim, allow_empty=allow_empty)
+def Array(ndim=None, allow_empty=False, dtype=np.float64):
+    """A finite array of rank `ndim`, converted to `dtype` (None: as numpy reads it); see `check_array`."""
+    if dtype is np.float64:  # the usual case, left out of the repr
+        return Constraint(check_array, ndim=ndim, allow_empty=allow_empty)
+    return Constraint(check_array, ndim=ndim, allow_empty=allow_empty, dtype=dtype)
 
 
 def Sequence():

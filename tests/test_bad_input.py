@@ -35,7 +35,7 @@ BAD_VALUES = {
 # ACCEPTED has no row for it. Parameters a declaration leaves to the body (`checked_in_body`) are swept as below.
 DECLARED_MODULES = {"bptt", "checks", "data", "gates", "memory", "progress", "stateful", "text", "widgets",
                     "numpy_rnn", "scores", "fitting", "training", "one_step",
-                    "gradient_flow", "keras_rnn"}
+                    "gradient_flow", "keras_rnn", "reading"}
 
 # Values from BAD_VALUES that are right for one parameter, with the reason. Everything else must be rejected.
 ACCEPTED = {
