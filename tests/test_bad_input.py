@@ -35,7 +35,8 @@ BAD_VALUES = {
 # ACCEPTED has no row for it. Parameters a declaration leaves to the body (`checked_in_body`) are swept as below.
 DECLARED_MODULES = {"bptt", "checks", "data", "gates", "memory", "progress", "stateful", "text", "widgets",
                     "numpy_rnn", "scores", "fitting", "training", "one_step",
-                    "gradient_flow", "keras_rnn", "reading"}
+                    "gradient_flow", "keras_rnn", "reading",
+                    "writing"}
 
 # Values from BAD_VALUES that are right for one parameter, with the reason. Everything else must be rejected.
 ACCEPTED = {
@@ -51,8 +52,6 @@ ACCEPTED = {
     ("forecast.run_ablation_row", "learning_rate"): {"2.5"},
     ("data.frequent_words", "max_length"): {"10**12"},  # longer than any word: no limit, like None
     ("writing.keyboard_words", "max_length"): {"None", "10**12"},
-    ("writing.letter_table", "context"): {"0", "10**12"},  # 0: plain letter counts; longer than a word: whole prefix
-    ("writing.with_temperature", "temperature"): {"2.5"},  # above 1 flattens the probabilities (notebook 08)
     ("translating.wrong_fields", "predicted"): {"string"},  # a translation may be anything: "not a date", as documented
     ("plotting.attention_map", "source"): {"string"},  # "bad" has 3 characters, as many as the weights' columns
     ("recurrence_costs.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
@@ -62,7 +61,6 @@ ACCEPTED = {
     ("min_gru.build_memory_model", "gate_bias"): {"-1", "0"},
     ("translating.load_date_benchmark", "path"): {"string"},
     ("data.benchmark_results", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
-    ("writing.complete", "alpha"): {"0"},  # no length normalisation: rank by probability, as documented
     ("widgets.keyboard_text", "alpha"): {"0"}, ("widgets.keyboard_box", "alpha"): {"0"},
 }
 
