@@ -36,7 +36,7 @@ BAD_VALUES = {
 DECLARED_MODULES = {"bptt", "checks", "data", "gates", "memory", "progress", "stateful", "text", "widgets",
                     "numpy_rnn", "scores", "fitting", "training", "one_step",
                     "gradient_flow", "keras_rnn", "reading",
-                    "writing", "translating"}
+                    "writing", "translating", "forecast"}
 
 # Values from BAD_VALUES that are right for one parameter, with the reason. Everything else must be rejected.
 ACCEPTED = {
@@ -47,9 +47,6 @@ ACCEPTED = {
     ("plotting.line_style", "fallback_index"): {"10**12"},  # the index wraps around the colour cycle
     ("plotting.line_style", "role"): {"string"},  # an unknown role takes a colour of the cycle, as documented
     ("forecast.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script that makes it
-    ("forecast.train_compiled", "learning_rate"): {"2.5"},  # large but allowed (<= 10), as in training
-    ("forecast.train_bptt", "learning_rate"): {"2.5"},
-    ("forecast.run_ablation_row", "learning_rate"): {"2.5"},
     ("data.frequent_words", "max_length"): {"10**12"},  # longer than any word: no limit, like None
     ("writing.keyboard_words", "max_length"): {"None", "10**12"},
     ("plotting.attention_map", "source"): {"string"},  # "bad" has 3 characters, as many as the weights' columns
