@@ -37,7 +37,7 @@ DECLARED_MODULES = {"bptt", "checks", "data", "gates", "memory", "progress", "st
                     "numpy_rnn", "scores", "fitting", "training", "one_step",
                     "gradient_flow", "keras_rnn", "reading",
                     "writing", "translating", "forecast",
-                    "linear_recurrence"}
+                    "linear_recurrence", "min_gru"}
 
 # Values from BAD_VALUES that are right for one parameter, with the reason. Everything else must be rejected.
 ACCEPTED = {
@@ -52,8 +52,6 @@ ACCEPTED = {
     ("writing.keyboard_words", "max_length"): {"None", "10**12"},
     ("plotting.attention_map", "source"): {"string"},  # "bad" has 3 characters, as many as the weights' columns
     ("recurrence_costs.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
-    ("min_gru.memory_run", "gate_bias"): {"-1", "0"},  # any bias in [-20, 20] (negative: forget)
-    ("min_gru.build_memory_model", "gate_bias"): {"-1", "0"},
     ("translating.load_date_benchmark", "path"): {"string"},
     ("data.benchmark_results", "path"): {"string"},  # a missing file: FileNotFoundError naming the script
     ("widgets.keyboard_text", "alpha"): {"0"}, ("widgets.keyboard_box", "alpha"): {"0"},
