@@ -37,7 +37,8 @@ DECLARED_MODULES = {"bptt", "checks", "data", "gates", "memory", "progress", "st
                     "numpy_rnn", "scores", "fitting", "training", "one_step",
                     "gradient_flow", "keras_rnn", "reading",
                     "writing", "translating", "forecast",
-                    "linear_recurrence", "min_gru"}
+                    "linear_recurrence", "min_gru",
+                    "recurrence_costs", "cells"}
 
 # Values from BAD_VALUES that are right for one parameter, with the reason. Everything else must be rejected.
 ACCEPTED = {
