@@ -38,7 +38,7 @@ DECLARED_MODULES = {"bptt", "checks", "data", "gates", "memory", "progress", "st
                     "gradient_flow", "keras_rnn", "reading",
                     "writing", "translating", "forecast",
                     "linear_recurrence", "min_gru",
-                    "recurrence_costs", "cells"}
+                    "recurrence_costs", "cells", "plotting"}
 
 # Values from BAD_VALUES that are right for one parameter, with the reason. Everything else must be rejected.
 ACCEPTED = {
@@ -46,8 +46,6 @@ ACCEPTED = {
     ("numpy_rnn.lstm_cell_values", "step"): {"0"}, ("numpy_rnn.lstm_cell_values", "unit"): {"0"},  # first step, unit
     ("plotting.lstm_cell_picture", "step"): {"0"}, ("plotting.lstm_cell_picture", "unit"): {"0"},
     ("plotting.plot_gate_traces", "marks"): {"0", "empty array"},  # mark step 0, or mark nothing
-    ("plotting.line_style", "fallback_index"): {"10**12"},  # the index wraps around the colour cycle
-    ("plotting.line_style", "role"): {"string"},  # an unknown role takes a colour of the cycle, as documented
     ("forecast.load_benchmark", "path"): {"string"},  # a missing file: FileNotFoundError naming the script that makes it
     ("data.frequent_words", "max_length"): {"10**12"},  # longer than any word: no limit, like None
     ("writing.keyboard_words", "max_length"): {"None", "10**12"},
