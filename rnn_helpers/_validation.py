@@ -160,7 +160,8 @@ def check_numbers(name, value):
         np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise TypeError(
-            f"{name} must be a number or an array of numbers, got {_describe(value)} that numpy cannot convert ({error})."
+            f"{name} must be a number or an array of numbers, got {_describe(value)} that numpy cannot convert "
+            f"({error})."
         ) from None
     return value
 

@@ -162,8 +162,8 @@ def clipping_params(radius=2.0, units=16, seed=0):
     return params
 
 
-@validate(clip_norm=Optional(Float(strictly_positive=True)), learning_rate=LearningRate(), radius=_RADIUS, steps=Count(),
-          length=Count(), units=Size(), seed=Seed(), nudge=Float(minimum=-1e-3, maximum=1e-3))
+@validate(clip_norm=Optional(Float(strictly_positive=True)), learning_rate=LearningRate(), radius=_RADIUS,
+          steps=Count(), length=Count(), units=Size(), seed=Seed(), nudge=Float(minimum=-1e-3, maximum=1e-3))
 def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, length=50, units=16, seed=0, nudge=0.0):
     """Train an Elman network by full BPTT and plain gradient descent, with or without gradient clipping.
 

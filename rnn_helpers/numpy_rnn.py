@@ -40,7 +40,8 @@ def param_names(cell, reset_after=True):
 def _check_names(name, names):
     """Weight names: a non-empty tuple or list of strings, each starting with 'W_' or 'b_'."""
     if isinstance(names, str) or not isinstance(names, (tuple, list)) or not names:
-        raise TypeError(f"{name} must be a non-empty tuple of weight names such as param_names('elman'), got {names!r}.")
+        raise TypeError(f"{name} must be a non-empty tuple of weight names such as param_names('elman'), "
+                        f"got {names!r}.")
     for weight in names:
         if not isinstance(weight, str) or not weight[:2] in ("W_", "b_"):
             raise ValueError(f"each weight name must start with 'W_' or 'b_', got {weight!r}.")

@@ -184,8 +184,9 @@ def predict(model, X, batch_size=1024):
                            for i in range(0, len(X), batch_size)])
 
 
-@validate(kind=Choice(KINDS), order=Choice(ORDERS), images=Check(_check_data), units=Size(), epochs=Count(), seed=Seed(),
-          conv=Check(_check_conv), pixels_per_step=Int(minimum=1), batch_size=Count(), learning_rate=LearningRate())
+@validate(kind=Choice(KINDS), order=Choice(ORDERS), images=Check(_check_data), units=Size(), epochs=Count(),
+          seed=Seed(), conv=Check(_check_conv), pixels_per_step=Int(minimum=1), batch_size=Count(),
+          learning_rate=LearningRate())
 def train_digit_model(kind, order, images, units, epochs, seed, conv=None, pixels_per_step=1, batch_size=64,
                       learning_rate=0.01):
     """Read the digit images in `order` with a `kind` classifier, train it with `seed`, score it.
