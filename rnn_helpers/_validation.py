@@ -152,6 +152,20 @@ def check_state(name, value, batch, units):
     return check_shape(name, value, (batch, units), "A state has one row per sequence and one column per unit.")
 
 
+def check_numbers(name, value):
+    """Return `value` unchanged if numpy reads it as numbers, of any shape; NaN and inf pass (elementwise maths)."""
+    if isinstance(value, (str, bytes, dict)) or value is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {_describe(value)}.")
+    try:
+        np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"{name} must be a number or an array of numbers, got {_describe(value)} that numpy cannot convert "
+            f"({error})."
+        ) from None
+    return value
+
+
 def check_sequence(name, value):
     """One input sequence as a float64 `(time, features)` array; a 1-D array is one feature per step."""
     value = check_array(name, value)
@@ -244,22 +258,22 @@ def check_count(name, value, minimum=1):
 _LSTM_TRACE_KEYS = ("x", "f", "i", "c_tilde", "o", "c", "h")
 
 
-def check_lstm_trace(trace):
-    """Validate a gate trace from `rnn_helpers.gates.lstm_gate_trace`; return it with float64 arrays."""
+def check_lstm_trace(name, trace):
+    """Validate a gate trace `name` from `rnn_helpers.gates.lstm_gate_trace`; return it with float64 arrays."""
     if not isinstance(trace, dict):
         raise TypeError(
-            f"trace must be the dict returned by rnn_helpers.gates.lstm_gate_trace, got {type(trace).__name__}."
+            f"{name} must be the dict returned by rnn_helpers.gates.lstm_gate_trace, got {type(trace).__name__}."
         )
     missing = [key for key in _LSTM_TRACE_KEYS if key not in trace]
     if missing:
-        raise ValueError(f"trace is missing {missing}; make it with rnn_helpers.gates.lstm_gate_trace(layer, x).")
-    checked = {key: check_array(f"trace['{key}']", trace[key], ndim=2) for key in _LSTM_TRACE_KEYS}
+        raise ValueError(f"{name} is missing {missing}; make it with rnn_helpers.gates.lstm_gate_trace(layer, x).")
+    checked = {key: check_array(f"{name}['{key}']", trace[key], ndim=2) for key in _LSTM_TRACE_KEYS}
     shape = checked["f"].shape
     for key in _LSTM_TRACE_KEYS[1:]:
         if checked[key].shape != shape:
-            raise ValueError(f"trace['{key}'] must have shape {shape} like trace['f'], got {checked[key].shape}.")
+            raise ValueError(f"{name}['{key}'] must have shape {shape} like {name}['f'], got {checked[key].shape}.")
     if checked["x"].shape[0] != shape[0]:
-        raise ValueError(f"trace['x'] must have {shape[0]} time steps like the gates, got {checked['x'].shape[0]}.")
+        raise ValueError(f"{name}['x'] must have {shape[0]} time steps like the gates, got {checked['x'].shape[0]}.")
     return checked
 
 
@@ -338,14 +352,21 @@ def Text(allow_empty=False):
     return Constraint(check_text, allow_empty=allow_empty)
 
 
-def Array(ndim=None, allow_empty=False):
-    """A finite float64 array of rank `ndim` (see `check_array`)."""
-    return Constraint(check_array, ndim=ndim, allow_empty=allow_empty)
+def Array(ndim=None, allow_empty=False, dtype=np.float64):
+    """A finite array of rank `ndim`, converted to `dtype` (None: as numpy reads it); see `check_array`."""
+    if dtype is np.float64:  # the usual case, left out of the repr
+        return Constraint(check_array, ndim=ndim, allow_empty=allow_empty)
+    return Constraint(check_array, ndim=ndim, allow_empty=allow_empty, dtype=dtype)
 
 
 def Sequence():
     """One input sequence, `(time, features)` or 1-D (see `check_sequence`)."""
     return Constraint(check_sequence)
+
+
+def Numbers():
+    """A number or an array of numbers of any shape, NaN and inf included, passed on unchanged (see `check_numbers`)."""
+    return Constraint(check_numbers)
 
 
 def Function(example="a function"):
@@ -409,6 +430,7 @@ def validate(checked_in_body=(), **constraints):
                 bound.arguments[name] = constraint(name, bound.arguments[name])
             return function(*bound.args, **bound.kwargs)
 
+        checked.__signature__ = signature  # also for inspect.getfullargspec, which Keras reads from __init__
         checked.constraints = dict(constraints)
         checked.checked_in_body = tuple(checked_in_body)
         return checked
@@ -416,6 +438,34 @@ def validate(checked_in_body=(), **constraints):
     return decorate
 
 
+def validate_fields(checked_in_body=(), **constraints):
+    """`validate` for a dataclass: its `__post_init__` first checks the fields and stores the checked values.
+
+    Put it below `@dataclasses.dataclass`; the class gets the same `constraints` and `checked_in_body` attributes.
+    """
+
+    def decorate(cls):
+        post_init = getattr(cls, "__post_init__", None)
+
+        def __post_init__(self):
+            for name, constraint in constraints.items():
+                setattr(self, name, constraint(name, getattr(self, name)))
+            if post_init is not None:
+                post_init(self)
+
+        cls.__post_init__ = __post_init__
+        cls.constraints = dict(constraints)
+        cls.checked_in_body = tuple(checked_in_body)
+        return cls
+
+    return decorate
+
+
+def LearningRate():
+    """An optimizer's step size: a finite float in (0, 10] (larger steps only diverge)."""
+    return Float(strictly_positive=True, maximum=10.0)
+
+
 def check_learning_rate(value, name="learning_rate"):
-    """Return `value` as an optimizer's step size: a finite float in (0, 10] (larger steps only diverge)."""
-    return check_float(name, value, strictly_positive=True, maximum=10.0)
+    """Return `value` as an optimizer's step size (see `LearningRate`)."""
+    return LearningRate()(name, value)

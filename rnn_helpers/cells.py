@@ -8,7 +8,7 @@ reads cells from here, e.g. `rh.cells.get("gru").name` for a legend, so a cell i
 
 from dataclasses import dataclass
 
-from ._validation import check_choice
+from ._validation import Check, check_choice, validate
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,21 @@ TABLE = {cell.id: cell for cell in (
 )}
 
 CLASSIC = tuple(cell.id for cell in TABLE.values() if not cell.minimal)  # the four cells of notebooks 02-05
+SIMPLE = tuple(cell.id for cell in TABLE.values() if not cell.gates)  # notebook 02's cells without gates
 MINIMAL = tuple(cell.id for cell in TABLE.values() if cell.minimal)  # notebook 09's cells without h_{t-1} in the gates
 KERAS_BUILTIN = tuple(cell.id for cell in TABLE.values() if cell.keras_builtin)  # the cells Keras ships
 KERAS_LAYERS = tuple(TABLE[cell].keras_class for cell in KERAS_BUILTIN)  # their layers' names in keras.layers
 
 
+def _check_among(name, among):
+    """None (every cell), or a non-empty tuple of ids from TABLE, e.g. CLASSIC."""
+    if among is not None and (not isinstance(among, tuple) or not among or not set(among) <= set(TABLE)):
+        raise TypeError(f"{name} must be a non-empty tuple of cell ids from {tuple(TABLE)}, e.g. cells.CLASSIC; "
+                        f"got {among!r}.")
+    return among
+
+
+@validate(among=Check(_check_among), checked_in_body=("cell",))
 def get(cell, among=None):
     """The row of the table (a frozen `_Cell`) with id `cell`, e.g. `get("gru").name == "GRU"`.
 
@@ -65,8 +75,5 @@ def get(cell, among=None):
     """
     if among is None:
         among = tuple(TABLE)
-    if not isinstance(among, tuple) or not among or not set(among) <= set(TABLE):
-        raise TypeError(f"among must be a non-empty tuple of cell ids from {tuple(TABLE)}, e.g. cells.CLASSIC; "
-                        f"got {among!r}.")
     return TABLE[check_choice("cell", cell, among)]
 

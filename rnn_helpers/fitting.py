@@ -17,11 +17,12 @@ import contextlib
 
 import numpy as np
 
-from ._validation import (check_array, check_bool, check_count, check_keras_model, check_learning_rate, check_size,
-                          check_text)
+from ._validation import (Bool, Check, Count, Function, KerasModel, LearningRate, Optional, Size, Text, check_array,
+                          validate)
 from .progress import progress_bar
 
 
+@validate(model=KerasModel(), learning_rate=LearningRate())
 def build_adam(model, learning_rate):
     """An Adam optimizer with step size `learning_rate`, already built for `model.trainable_variables`.
 
@@ -36,12 +37,13 @@ def build_adam(model, learning_rate):
     """
     import keras
 
-    model = check_keras_model("model", model)
-    optimizer = keras.optimizers.Adam(check_learning_rate(learning_rate))
+    optimizer = keras.optimizers.Adam(learning_rate)
     optimizer.build(model.trainable_variables)
     return optimizer
 
 
+@validate(run_epochs=Function("a tf.function run_epochs(n) returning n losses"), epochs=Count(), desc=Text(),
+          progress=Bool(), chunk=Size())
 def run_in_chunks(run_epochs, epochs, desc, progress=True, chunk=50):
     """Call a compiled `run_epochs(n)` (returns `n` losses) in chunks, updating a progress bar between calls.
 
@@ -58,8 +60,6 @@ def run_in_chunks(run_epochs, epochs, desc, progress=True, chunk=50):
     """
     import tensorflow as tf
 
-    epochs = check_count("epochs", epochs)
-    chunk = check_size("chunk", chunk)
     losses = []
     with progress_bar(epochs, desc, enabled=progress) as bar:
         while len(losses) < epochs:
@@ -69,6 +69,7 @@ def run_in_chunks(run_epochs, epochs, desc, progress=True, chunk=50):
     return np.array(losses)
 
 
+@validate(epochs=Count(), desc=Text())
 def fit_progress(epochs, desc):
     """A Keras callback that shows `fit`'s epochs as one progress bar (use with `fit(..., verbose=0)`).
 
@@ -83,9 +84,6 @@ def fit_progress(epochs, desc):
     """
     import keras
 
-    epochs = check_count("epochs", epochs)
-    desc = check_text("desc", desc)
-
     class _EpochBar(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
             self.bar = progress_bar(epochs, desc)
@@ -99,6 +97,7 @@ def fit_progress(epochs, desc):
     return _EpochBar()
 
 
+@validate()
 @contextlib.contextmanager
 def quiet_tracing():
     """Silence TensorFlow's "frequent retracing" warning inside the block.
@@ -120,6 +119,16 @@ def quiet_tracing():
 # --- the compiled loops -------------------------------------------------------------------------------------
 
 
+def _check_optimizer(name, optimizer):
+    """A Keras optimizer, e.g. from `build_adam`."""
+    import keras
+
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        raise TypeError(f"{name} must be a keras optimizer, got {type(optimizer).__name__}. "
+                        "Make it with rnn_helpers.fitting.build_adam(model, learning_rate).")
+    return optimizer
+
+
 def _check_pair(x, y):
     """Return `x`, `y` as 1-D float arrays of the same length, else raise."""
     x, y = check_array("x", x, ndim=1), check_array("y", y, ndim=1)
@@ -128,6 +137,7 @@ def _check_pair(x, y):
     return x, y
 
 
+@validate(model=KerasModel(), learning_rate=LearningRate(), checked_in_body=("x", "y"))
 def full_bptt_runner(model, x, y, learning_rate):
     """A compiled `run_epochs(n)` that takes n Adam steps on the whole sequence and returns the n losses.
 
@@ -143,7 +153,6 @@ def full_bptt_runner(model, x, y, learning_rate):
         a `tf.function` taking an int tensor `n` and returning `n` losses.
     """
     x, y = _check_pair(x, y)
-    model = check_keras_model("model", model)
     return _whole_sequence_runner(model, x, y, learning_rate, lambda X: model(X, training=True))
 
 
@@ -169,6 +178,7 @@ def _whole_sequence_runner(model, x, y, learning_rate, predict):
     return run_epochs
 
 
+@validate(model=KerasModel(), learning_rate=LearningRate(), batch_size=Count())
 def minibatch_runner(model, learning_rate, batch_size):
     """A compiled `run_epoch(X, y)`: one pass over `X` in mini-batches, one Adam step on the MSE per batch.
 
@@ -183,7 +193,6 @@ def minibatch_runner(model, learning_rate, batch_size):
     """
     import tensorflow as tf
 
-    batch_size = check_count("batch_size", batch_size)
     optimizer = build_adam(model, learning_rate)
     variables = model.trainable_variables
 
@@ -202,6 +211,8 @@ def minibatch_runner(model, learning_rate, batch_size):
     return run_epoch
 
 
+@validate(model=KerasModel(), optimizer=Check(_check_optimizer), reset_states=Bool(), shuffle=Bool(),
+          checked_in_body=("x", "y"))
 def per_value_runner(model, optimizer, x, y, reset_states=True, shuffle=False):
     """`(run_epochs, restart)`: the article's updates as one graph loop, one Adam step after each value.
 
@@ -218,13 +229,7 @@ def per_value_runner(model, optimizer, x, y, reset_states=True, shuffle=False):
     """
     import tensorflow as tf
 
-    import keras
-
-    model, (x, y) = check_keras_model("model", model), _check_pair(x, y)
-    if not isinstance(optimizer, keras.optimizers.Optimizer):
-        raise TypeError(f"optimizer must be a keras optimizer, got {type(optimizer).__name__}. "
-                        "Make it with rnn_helpers.fitting.build_adam(model, learning_rate).")
-    reset_states, shuffle = check_bool("reset_states", reset_states), check_bool("shuffle", shuffle)
+    x, y = _check_pair(x, y)
     lstm, dense = model.layers
     variables = model.trainable_variables
     X = tf.constant(x.reshape(-1, 1, 1), dtype=tf.float32)  # (steps, batch=1, features=1)
@@ -261,6 +266,7 @@ def per_value_runner(model, optimizer, x, y, reset_states=True, shuffle=False):
     return run_epochs, restart
 
 
+@validate(model=KerasModel(), learning_rate=LearningRate(), cut=Bool(), checked_in_body=("x", "y"))
 def cut_state_runner(model, x, y, learning_rate, cut=True):
     """A compiled `run_epochs(n)`: n Adam steps, each on the mean error over the whole sequence (one update per
     sequence, as full BPTT), with the gradient through the carried state cut after one step when `cut`.
@@ -275,8 +281,8 @@ def cut_state_runner(model, x, y, learning_rate, cut=True):
     """
     import tensorflow as tf
 
-    (x, y), cut = _check_pair(x, y), check_bool("cut", cut)
-    lstm, dense = check_keras_model("model", model).layers
+    x, y = _check_pair(x, y)
+    lstm, dense = model.layers
 
     def predict(X):
         h = c = tf.zeros((1, lstm.units))
@@ -294,6 +300,9 @@ def cut_state_runner(model, x, y, learning_rate, cut=True):
 # --- one compile-and-fit ------------------------------------------------------------------------------------
 
 
+@validate(model=KerasModel(), epochs=Count(), batch_size=Count(), loss=Text(), learning_rate=LearningRate(),
+          desc=Optional(Text()), shuffle=Bool(), steps_per_execution=Count(),
+          checked_in_body=("x", "y", "optimizer", "sample_weight", "callbacks"))
 def compile_and_fit(model, x, y, epochs, batch_size, loss, learning_rate=0.01, optimizer=None, desc=None,
                     shuffle=True, sample_weight=None, steps_per_execution=1, callbacks=()):
     """Compile `model` with the course's Adam and `loss`, `fit` it quietly, return the loss of every epoch.
@@ -318,14 +327,10 @@ def compile_and_fit(model, x, y, epochs, batch_size, loss, learning_rate=0.01, o
     """
     import keras
 
-    model = check_keras_model("model", model)
     for label, value in (("x", x), ("y", y), ("sample_weight", sample_weight)):
         if value is not None or label != "sample_weight":  # checked, not converted: fit gets them as they are
             for part in (value if label == "x" and isinstance(value, list) else [value]):
                 check_array(label, part, dtype=None)
-    epochs, batch_size = check_count("epochs", epochs), check_count("batch_size", batch_size)
-    steps_per_execution = check_count("steps_per_execution", steps_per_execution)
-    loss, shuffle = check_text("loss", loss), check_bool("shuffle", shuffle)
     if optimizer is None:
         optimizer = build_adam(model, learning_rate)
     elif not isinstance(optimizer, keras.optimizers.Optimizer):

@@ -29,8 +29,7 @@ import time
 import numpy as np
 
 from . import data, scores
-from ._validation import check_array, check_bool, check_choice, check_count, check_float, check_int, check_size
-from ._validation import check_learning_rate
+from ._validation import Array, Bool, Check, Choice, Count, LearningRate, Optional, Seed, Size, check_float, validate
 from .progress import progress_bar
 from .stateful import _compiled_call, generate, reset_rnn_states, stateful_twin
 from .fitting import (_check_pair, build_adam, compile_and_fit, cut_state_runner, per_value_runner, quiet_tracing,
@@ -67,6 +66,7 @@ ABLATION = (
 )
 
 
+@validate(cells=Size())
 def build_article_model(cells=16):
     """The article's model: a stateful LSTM on batch shape (1, 1, 1) and a Dense(1) output.
 
@@ -75,14 +75,15 @@ def build_article_model(cells=16):
     """
     from . import keras_rnn
 
-    return keras_rnn.build_model("lstm", check_size("cells", cells), steps=1, stateful=True, name="article_lstm")
+    return keras_rnn.build_model("lstm", cells, steps=1, stateful=True, name="article_lstm")
 
 
+@validate(cells=Size())
 def build_sequence_model(cells=16):
     """A non-stateful LSTM that reads a whole sequence and predicts the next value at every step."""
     from . import keras_rnn
 
-    return keras_rnn.build_model("lstm", check_size("cells", cells), return_sequences=True, name="sequence_lstm")
+    return keras_rnn.build_model("lstm", cells, return_sequences=True, name="sequence_lstm")
 
 
 def _restart(model, build, cells, seed, optimizer, optimizer_start):
@@ -160,6 +161,7 @@ def _bptt_trainer(x, y, cells, learning_rate):
     return model, train
 
 
+@validate(epochs=Count(), cells=Size(), seed=Seed(), progress=Bool(), checked_in_body=("x", "y"))
 def train_article(x, y, epochs, cells=16, seed=0, progress=True):
     """The article's training loop on Keras 3: one `fit` per epoch, then a state reset.
 
@@ -174,12 +176,12 @@ def train_article(x, y, epochs, cells=16, seed=0, progress=True):
         `(model, losses)`: the trained stateful model and the mean loss of each epoch.
     """
     x, y = _check_pair(x, y)
-    epochs = check_count("epochs", epochs)
-    seed = check_int("seed", seed, minimum=0)
-    model, train = _article_trainer(x, y, check_size("cells", cells), DEFAULTS["article"]["learning_rate"])
-    return model, train(epochs, seed, check_bool("progress", progress))
+    model, train = _article_trainer(x, y, cells, DEFAULTS["article"]["learning_rate"])
+    return model, train(epochs, seed, progress)
 
 
+@validate(epochs=Count(), cells=Size(), seed=Seed(), progress=Bool(), reset_states=Bool(), shuffle=Bool(),
+          learning_rate=Optional(LearningRate()), checked_in_body=("x", "y"))
 def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=True, shuffle=False,
                    learning_rate=None):
     """The article's algorithm compiled into one TensorFlow loop: same updates, far less overhead.
@@ -203,15 +205,13 @@ def train_compiled(x, y, epochs, cells=16, seed=0, progress=True, reset_states=T
         `(model, losses)` as for `train_article`; `model` is the article's stateful model.
     """
     x, y = _check_pair(x, y)
-    epochs = check_count("epochs", epochs)
-    seed = check_int("seed", seed, minimum=0)
-    if not isinstance(reset_states, bool) or not isinstance(shuffle, bool):
-        raise TypeError(f"reset_states and shuffle must be True or False, got {reset_states!r} and {shuffle!r}.")
-    learning_rate = _learning_rate(learning_rate, "compiled")
-    model, train = _compiled_trainer(x, y, check_size("cells", cells), learning_rate, reset_states, shuffle)
-    return model, train(epochs, seed, check_bool("progress", progress))
+    learning_rate = DEFAULTS["compiled"]["learning_rate"] if learning_rate is None else learning_rate
+    model, train = _compiled_trainer(x, y, cells, learning_rate, reset_states, shuffle)
+    return model, train(epochs, seed, progress)
 
 
+@validate(epochs=Count(), cells=Size(), seed=Seed(), progress=Bool(), learning_rate=Optional(LearningRate()),
+          checked_in_body=("x", "y"))
 def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None):
     """Fast default, notebook 06's recipe: `fit` on the whole series, full BPTT, one Adam step per epoch.
 
@@ -234,14 +234,12 @@ def train_bptt(x, y, epochs, cells=16, seed=0, progress=True, learning_rate=None
         1-element array, the mean squared error of the trained model over the series.
     """
     x, y = _check_pair(x, y)
-    epochs = check_count("epochs", epochs)
-    check_bool("progress", progress)  # no bar to show, but a wrong value is still a mistake worth naming
-    seed = check_int("seed", seed, minimum=0)
-    learning_rate = _learning_rate(learning_rate, "bptt")
-    model, train = _bptt_trainer(x, y, check_size("cells", cells), learning_rate)
+    learning_rate = DEFAULTS["bptt"]["learning_rate"] if learning_rate is None else learning_rate
+    model, train = _bptt_trainer(x, y, cells, learning_rate)
     return model, train(epochs, seed, False)
 
 
+@validate(series=Array(ndim=1))
 def fit_ar2(series):
     """The two-value linear rule of notebook 01, `x[t+1] = a·x[t] + b·x[t-1]`, fitted by least squares.
 
@@ -254,7 +252,6 @@ def fit_ar2(series):
     Returns:
         `(a, b)`, two floats.
     """
-    series = check_array("series", series, ndim=1)
     if series.size < 4:
         raise ValueError(f"series must hold at least 4 values to fit 2 coefficients, got {series.size}.")
     X = np.stack([series[1:-1], series[:-2]], axis=1)  # (x[t], x[t-1])
@@ -262,6 +259,14 @@ def fit_ar2(series):
     return float(a), float(b)
 
 
+def _check_coefficients(name, coefficients):
+    """The pair `(a, b)` of `fit_ar2`, as two finite floats."""
+    if not isinstance(coefficients, (tuple, list)) or len(coefficients) != 2:
+        raise TypeError(f"{name} must be the pair (a, b) from fit_ar2, got {coefficients!r}.")
+    return check_float("a", coefficients[0]), check_float("b", coefficients[1])
+
+
+@validate(coefficients=Check(_check_coefficients), warmup=Array(ndim=1), steps=Count())
 def generate_ar2(coefficients, warmup, steps):
     """Continue a series with the rule `x[t+1] = a·x[t] + b·x[t-1]`, each new value fed back.
 
@@ -275,12 +280,9 @@ def generate_ar2(coefficients, warmup, steps):
     Returns:
         1-D float64 array of length `steps`.
     """
-    a, b = _pair(coefficients)
-    a, b = check_float("a", a), check_float("b", b)
-    warmup = check_array("warmup", warmup, ndim=1)
+    a, b = coefficients
     if warmup.size < 2:
         raise ValueError(f"warmup must hold at least 2 values for a two-value rule, got {warmup.size}.")
-    steps = check_count("steps", steps)
     previous, current = warmup[-2], warmup[-1]
     generated = np.empty(steps)
     for k in range(steps):
@@ -289,6 +291,7 @@ def generate_ar2(coefficients, warmup, steps):
     return generated
 
 
+@validate(checked_in_body=("path",))
 def load_benchmark(path=BENCHMARK_RESULTS):
     """The committed results of `benchmarks/sine_forecast.py`: five seeds, cold and warm times, the ablation.
 
@@ -322,6 +325,8 @@ def _trainer_for(method, cells, reuse):
     return model, train, generator
 
 
+@validate(method=Choice(METHODS), epochs=Optional(Count()), cells=Optional(Size()), seed=Seed(), progress=Bool(),
+          reuse=Bool())
 def run_method(method, epochs=None, cells=None, seed=0, progress=True, reuse=False):
     """Train with one method, generate 36 values after the series, and measure time and error.
 
@@ -342,11 +347,8 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True, reuse=Fal
         dict with `method, epochs, cells, seed, train_seconds, generate_seconds, mse_36, max_abs_err_36,
         abs_err_by_horizon, losses, generated, expected, model` (the stateful model used for generation).
     """
-    method = check_choice("method", method, METHODS)
-    epochs = DEFAULTS[method]["epochs"] if epochs is None else check_count("epochs", epochs)
-    cells = DEFAULTS[method]["cells"] if cells is None else check_size("cells", cells)
-    seed = check_int("seed", seed, minimum=0)
-    progress, reuse = check_bool("progress", progress), check_bool("reuse", reuse)
+    epochs = DEFAULTS[method]["epochs"] if epochs is None else epochs
+    cells = DEFAULTS[method]["cells"] if cells is None else cells
     import keras  # noqa: F401  (TensorFlow's import is not part of the training time)
 
     x, _ = data.article_data()
@@ -378,6 +380,8 @@ def run_method(method, epochs=None, cells=None, seed=0, progress=True, reuse=Fal
     }
 
 
+@validate(truncation=Choice(TRUNCATIONS), learning_rate=LearningRate(), updates=Count(), seed=Seed(), cells=Size(),
+          progress=Bool(), schedule=Optional(Choice(SCHEDULES)))
 def run_ablation_row(truncation, learning_rate, updates, seed=0, cells=16, progress=False, schedule=None):
     """Train with one combination of truncation, update schedule, learning rate and number of updates; score
     36 generated values.
@@ -398,13 +402,7 @@ def run_ablation_row(truncation, learning_rate, updates, seed=0, cells=16, progr
         dict with `truncation, schedule, learning_rate, updates, seed, cells, train_seconds, mse_36,
         max_abs_err_36`.
     """
-    truncation = check_choice("truncation", truncation, TRUNCATIONS)
-    schedule = SCHEDULES[truncation != "one step"] if schedule is None else check_choice("schedule", schedule,
-                                                                                          SCHEDULES)
-    learning_rate = check_learning_rate(learning_rate)
-    updates = check_count("updates", updates)
-    progress = check_bool("progress", progress)
-    seed, cells = check_int("seed", seed, minimum=0), check_size("cells", cells)
+    schedule = SCHEDULES[truncation != "one step"] if schedule is None else schedule
     if (truncation, schedule) == ("full", "per value"):
         raise ValueError("full BPTT with an update after each value is not a method of notebook 06: use "
                          "schedule='per sequence' (or None) with truncation='full'.")
@@ -438,18 +436,3 @@ def _train_cut_state(x, y, updates, cells, seed, learning_rate, cut=True):
         run_in_chunks(cut_state_runner(model, x, y, learning_rate, cut=cut), updates, "one step", progress=False,
                       chunk=1000)
     return model
-
-
-def _learning_rate(learning_rate, method):
-    """The method's default learning rate for None, else a checked positive float."""
-    if learning_rate is None:
-        return DEFAULTS[method]["learning_rate"]
-    return check_learning_rate(learning_rate)
-
-
-def _pair(coefficients):
-    if not isinstance(coefficients, (tuple, list)) or len(coefficients) != 2:
-        raise TypeError(f"coefficients must be the pair (a, b) from fit_ar2, got {coefficients!r}.")
-    return coefficients
-
-

@@ -12,9 +12,13 @@ Introduced in notebook 03. What is inside:
 import numpy as np
 
 from . import bptt, cells, data, keras_rnn
-from ._validation import check_array, check_count, check_float, check_int, check_learning_rate, check_size
+from ._validation import Array, Check, Choice, Count, Float, LearningRate, Optional, Seed, Size, validate
+
+# The spectral radius of a recurrent matrix: > 0, and at most 100 (larger ones overflow in a few steps).
+_RADIUS = Float(strictly_positive=True, maximum=100.0)
 
 
+@validate(radius=_RADIUS, units=Size(), seed=Seed())
 def orthogonal_times(radius, units, seed=0):
     """An orthogonal matrix times `radius`: every eigenvalue then has modulus `radius` (spectral radius).
 
@@ -28,13 +32,12 @@ def orthogonal_times(radius, units, seed=0):
     Returns:
         float64 array `(units, units)`.
     """
-    radius = check_float("radius", radius, strictly_positive=True, maximum=100.0)
-    units = check_size("units", units)
-    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(seed)
     Q, R = np.linalg.qr(rng.standard_normal((units, units)))
     return radius * Q * np.sign(np.diag(R))  # the sign fix makes Q uniformly distributed
 
 
+@validate(cell=Choice(cells.KERAS_BUILTIN), length=Count(), units=Size(), radius=Optional(_RADIUS), seed=Seed())
 def gradient_norms(cell, length=100, units=32, radius=None, seed=0):
     """‖∂h_T/∂h_t‖ for a freshly initialised cell, for every distance `T - t = 1 .. length`.
 
@@ -52,10 +55,6 @@ def gradient_norms(cell, length=100, units=32, radius=None, seed=0):
     Returns:
         1-D float64 array `norms` of length `length`; `norms[k - 1]` is ‖∂h_T/∂h_{T-k}‖.
     """
-    cell = cells.get(cell, among=cells.KERAS_BUILTIN).id  # a cell Keras ships: elman, lstm, gru
-    length = check_count("length", length)
-    units = check_size("units", units)
-    seed = check_int("seed", seed, minimum=0)
     if radius is not None:
         if cell != "elman":
             raise ValueError(f"radius applies to the Elman cell only, got radius={radius!r} for cell={cell!r}. "
@@ -72,6 +71,22 @@ def gradient_norms(cell, length=100, units=32, radius=None, seed=0):
     return state_jacobian_norms(rnn_cell, x)
 
 
+def _check_rnn_cell(name, rnn_cell):
+    """A built Keras cell of a cell Keras ships: SimpleRNNCell, LSTMCell or GRUCell."""
+    import keras
+
+    kinds = tuple(getattr(keras.layers, f"{cells.get(cell).keras_class}Cell") for cell in cells.KERAS_BUILTIN)
+    if not isinstance(rnn_cell, kinds):
+        raise TypeError(
+            f"{name} must be a Keras SimpleRNNCell, LSTMCell or GRUCell, got {type(rnn_cell).__name__}. "
+            "For a layer such as keras.layers.LSTM(16), pass layer.cell."
+        )
+    if not rnn_cell.built:
+        raise ValueError(f"{name} must be built (have weights). Call {name}.build((None, features)) first.")
+    return rnn_cell
+
+
+@validate(rnn_cell=Check(_check_rnn_cell), x=Array(ndim=2))
 def state_jacobian_norms(rnn_cell, x):
     """‖∂h_T/∂h_t‖ (largest singular value) of a Keras cell run over one input sequence `x`.
 
@@ -91,15 +106,6 @@ def state_jacobian_norms(rnn_cell, x):
     import keras
     import tensorflow as tf
 
-    kinds = tuple(getattr(keras.layers, f"{cells.get(cell).keras_class}Cell") for cell in cells.KERAS_BUILTIN)
-    if not isinstance(rnn_cell, kinds):
-        raise TypeError(
-            f"rnn_cell must be a Keras SimpleRNNCell, LSTMCell or GRUCell, got {type(rnn_cell).__name__}. "
-            "For a layer such as keras.layers.LSTM(16), pass layer.cell."
-        )
-    if not rnn_cell.built:
-        raise ValueError("rnn_cell must be built (have weights). Call rnn_cell.build((None, features)) first.")
-    x = check_array("x", x, ndim=2)
     features = rnn_cell.kernel.shape[0]
     if x.shape[1] != features:
         raise ValueError(f"x must have {features} feature(s) per step for this cell, got shape {x.shape}.")
@@ -120,6 +126,7 @@ def state_jacobian_norms(rnn_cell, x):
     return np.asarray(norms[::-1], dtype=np.float64)
 
 
+@validate(length=Count(), seed=Seed())
 def clipping_data(length=50, seed=0):
     """The clipping experiment's data: next-value prediction on 32 sine windows (step 0.3 rad, random phase).
 
@@ -132,11 +139,11 @@ def clipping_data(length=50, seed=0):
     Returns:
         `(X, Y_target)`, both float64 `(32, length, 1)`; `Y_target` is `X` shifted one step ahead.
     """
-    length = check_count("length", length)
     S = data.sine_windows(32, length + 1, step=0.3, seed=seed)
     return S[:, :-1, None], S[:, 1:, None]
 
 
+@validate(radius=_RADIUS, units=Size(), seed=Seed())
 def clipping_params(radius=2.0, units=16, seed=0):
     """The clipping experiment's starting weights: `N(0, 0.5²)`, recurrent matrix `orthogonal_times(radius)`.
 
@@ -155,6 +162,8 @@ def clipping_params(radius=2.0, units=16, seed=0):
     return params
 
 
+@validate(clip_norm=Optional(Float(strictly_positive=True)), learning_rate=LearningRate(), radius=_RADIUS,
+          steps=Count(), length=Count(), units=Size(), seed=Seed(), nudge=Float(minimum=-1e-3, maximum=1e-3))
 def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, length=50, units=16, seed=0, nudge=0.0):
     """Train an Elman network by full BPTT and plain gradient descent, with or without gradient clipping.
 
@@ -180,11 +189,6 @@ def clipping_run(clip_norm=None, learning_rate=0.1, radius=2.0, steps=200, lengt
         overflowed), `grad_norm` (1-D array, the norm before clipping) and `diverged` (bool: the loss or the
         gradient stopped being finite).
     """
-    if clip_norm is not None:
-        clip_norm = check_float("clip_norm", clip_norm, strictly_positive=True)
-    learning_rate = check_learning_rate(learning_rate)
-    steps = check_count("steps", steps)
-    nudge = check_float("nudge", nudge, minimum=-1e-3, maximum=1e-3)
     X, Y = clipping_data(length, seed)
     params = clipping_params(radius, units, seed)
     direction = np.random.default_rng(seed)

@@ -11,8 +11,8 @@ import numpy as np
 from keras import ops
 
 from . import cells
-from ._validation import (check_array, check_bool, check_choice, check_keras_layer, check_params,
-                          check_shape, check_size, check_text)
+from ._validation import (Array, Bool, Check, Choice, KerasLayer, Optional, Size, Text, check_array, check_params,
+                          check_shape, validate)
 from .numpy_rnn import param_names
 
 _DTYPES = ("float32", "float64")
@@ -66,14 +66,16 @@ class JordanCell(keras.layers.Layer):
     `output_bias` b_y `(output_units,)`.
     """
 
+    @validate(units=Size(), output_units=Size(), activation=Check(_check_activation, allow_none=False),
+              output_activation=Check(_check_activation, allow_none=True))
     def __init__(self, units, output_units=1, activation="tanh", output_activation=None, **kwargs):
         super().__init__(**kwargs)
-        self.units = check_size("units", units)
-        self.output_units = check_size("output_units", output_units)
-        self.activation = _check_activation("activation", activation, allow_none=False)
-        self.output_activation = _check_activation("output_activation", output_activation, allow_none=True)
+        self.units, self.output_units = units, output_units
+        self.activation, self.output_activation = activation, output_activation
         self.state_size = self.output_units
         self.output_size = self.output_units
+
+    constraints, checked_in_body = __init__.constraints, __init__.checked_in_body  # the class's declaration
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -126,12 +128,15 @@ class JordanCell(keras.layers.Layer):
 
 FUSED_CELLS = tuple(cell for cell in cells.CLASSIC if cells.get(cell).gates)  # LSTM and GRU: gates side by side
 
+_CLASSIC_LAYER = KerasLayer(*(cells.get(cell).keras_class for cell in cells.CLASSIC))  # SimpleRNN, RNN, LSTM, GRU
+
+
+@validate(layer=_CLASSIC_LAYER)
 def cell_of(layer):
     """Which of the course's cells a built Keras layer is: "elman", "jordan", "lstm" or "gru".
 
     Introduced in notebook 02.
     """
-    layer = check_keras_layer("layer", layer, tuple(cells.get(cell).keras_class for cell in cells.CLASSIC))
     for cell in cells.CLASSIC:
         if type(layer) is getattr(keras.layers, cells.get(cell).keras_class):
             if cell == "jordan" and not isinstance(layer.cell, JordanCell):
@@ -141,15 +146,17 @@ def cell_of(layer):
                     f"with cell {type(getattr(layer, 'cell', None)).__name__}.")
 
 
+@validate(class_name=Choice(cells.KERAS_LAYERS))
 def cell_for_class(class_name):
     """The course's cell id of a Keras layer class name: "SimpleRNN" -> "elman", "LSTM" -> "lstm", ...
 
     Introduced in notebook 07, whose models are named by their Keras class.
     """
     classes = {cells.get(cell).keras_class: cell for cell in cells.KERAS_BUILTIN}
-    return classes[check_choice("class_name", class_name, tuple(classes))]
+    return classes[class_name]
 
 
+@validate(layer=_CLASSIC_LAYER)
 def params_from_keras(layer):
     """Cut the weights of a Keras recurrent layer into the named weights of the numpy cell.
 
@@ -171,6 +178,7 @@ def params_from_keras(layer):
     return params_from_fused(cell, *weights)
 
 
+@validate(cell=Choice(FUSED_CELLS), kernel=Array(ndim=2), recurrent_kernel=Array(ndim=2), bias=Array())
 def params_from_fused(cell, kernel, recurrent_kernel, bias):
     """Cut Keras' fused LSTM or GRU arrays into the named weights of the numpy cell.
 
@@ -185,13 +193,10 @@ def params_from_fused(cell, kernel, recurrent_kernel, bias):
     Returns:
         dict of float64 arrays named as in `numpy_rnn.param_names(cell, reset_after)`.
     """
-    gates = cells.get(cell, among=FUSED_CELLS).gates
-    recurrent_kernel = check_array("recurrent_kernel", recurrent_kernel, ndim=2)
+    gates = cells.get(cell).gates
     units = recurrent_kernel.shape[0]
-    kernel = check_array("kernel", kernel, ndim=2)
     check_shape("recurrent_kernel", recurrent_kernel, (units, len(gates) * units), f"A {cell} has {len(gates)} blocks.")
     check_shape("kernel", kernel, (kernel.shape[0], len(gates) * units), f"A {cell} has {len(gates)} blocks.")
-    bias = check_array("bias", bias)
     two_biases = cell == "gru" and bias.ndim == 2
     check_shape("bias", bias, (2, 3 * units) if two_biases else (len(gates) * units,), "One bias per block.")
     params = {}
@@ -205,6 +210,7 @@ def params_from_fused(cell, kernel, recurrent_kernel, bias):
     return params
 
 
+@validate(cell=Choice(cells.CLASSIC), reset_after=Bool(), dtype=Choice(_DTYPES), checked_in_body=("params",))
 def params_to_keras(cell, params, reset_after=True, dtype="float32"):
     """Glue named numpy weights into the list that `layer.set_weights` of the matching Keras layer takes.
 
@@ -219,9 +225,7 @@ def params_to_keras(cell, params, reset_after=True, dtype="float32"):
     Returns:
         list of arrays in the layer's weight order (fused `[kernel, recurrent_kernel, bias]` for LSTM/GRU).
     """
-    gates = cells.get(cell, among=cells.CLASSIC).gates
-    reset_after = check_bool("reset_after", reset_after)
-    dtype = check_choice("dtype", dtype, _DTYPES)
+    gates = cells.get(cell).gates
     names = param_names(cell, reset_after)
     first = params.get(names[0]) if isinstance(params, dict) else None
     features = check_array(names[0], first, ndim=2).shape[0] if first is not None else 1
@@ -237,6 +241,9 @@ def params_to_keras(cell, params, reset_after=True, dtype="float32"):
     return [kernel.astype(dtype), recurrent_kernel.astype(dtype), bias.astype(dtype)]
 
 
+@validate(cell=Choice(cells.CLASSIC), units=Size(), return_sequences=Bool(), reset_after=Bool(), output_units=Size(),
+          name=Optional(Text()), dtype=Optional(Choice(_DTYPES)), stateful=Bool(), return_state=Bool(),
+          go_backwards=Bool())
 def build_layer(cell, units, return_sequences=False, reset_after=True, output_units=1, name=None, dtype=None,
                 stateful=False, return_state=False, go_backwards=False):
     """A fresh Keras recurrent layer of one of the course's cells (tanh, Keras defaults otherwise).
@@ -259,17 +266,12 @@ def build_layer(cell, units, return_sequences=False, reset_after=True, output_un
     Returns:
         an unbuilt Keras layer.
     """
-    cell = cells.get(cell, among=cells.CLASSIC).id
-    units = check_size("units", units)
-    options = {"return_sequences": check_bool("return_sequences", return_sequences),
-               "name": cell if name is None else check_text("name", name)}
+    options = {"return_sequences": return_sequences, "name": cell if name is None else name}
     for option, value in (("stateful", stateful), ("return_state", return_state), ("go_backwards", go_backwards)):
-        if check_bool(option, value):
+        if value:
             options[option] = True
     if dtype is not None:
-        options["dtype"] = check_choice("dtype", dtype, _DTYPES)
-    reset_after = check_bool("reset_after", reset_after)
-    output_units = check_size("output_units", output_units)
+        options["dtype"] = dtype
     if cell == "jordan":
         jordan_dtype = {"dtype": options["dtype"]} if dtype is not None else {}
         return keras.layers.RNN(JordanCell(units, output_units=output_units, **jordan_dtype), **options)
@@ -278,6 +280,8 @@ def build_layer(cell, units, return_sequences=False, reset_after=True, output_un
     return getattr(keras.layers, cells.get(cell).keras_class)(units, **options)
 
 
+@validate(cell=Choice(cells.CLASSIC), return_sequences=Bool(), reset_after=Bool(), dtype=Choice(_DTYPES),
+          checked_in_body=("params",))
 def layer_from_numpy(cell, params, return_sequences=True, reset_after=True, dtype="float32"):
     """A built Keras layer of `cell` that holds the given numpy weights.
 
@@ -307,6 +311,18 @@ def layer_from_numpy(cell, params, return_sequences=True, reset_after=True, dtyp
 # --- the one model builder ----------------------------------------------------------------------------------
 
 
+def _check_layers(name, layers):
+    """Return `layers` as a list of Keras layers, else raise."""
+    if not isinstance(layers, (tuple, list)) or not all(isinstance(layer, keras.layers.Layer) for layer in layers):
+        raise TypeError(f"{name} must be a tuple of Keras layers, got {layers!r}. Pass e.g. (keras.layers.Dense(8),).")
+    return list(layers)
+
+
+@validate(cell=Optional(Choice(cells.CLASSIC)), units=Size(), features=Size(), outputs=Optional(Size()),
+          activation=Check(_check_activation, allow_none=True), steps=Optional(Size()), sequence=Bool(),
+          vocabulary=Optional(Size()), embedding=Size(), front=Check(_check_layers), back=Check(_check_layers),
+          return_sequences=Bool(), stateful=Bool(), reset_after=Bool(), output_units=Size(),
+          layer_name=Optional(Text()), head_name=Optional(Text()), name=Optional(Text()))
 def build_model(cell, units=16, features=1, outputs=1, activation=None, *, steps=None, sequence=True,
                 vocabulary=None, embedding=16, front=(), back=(), return_sequences=False, stateful=False,
                 reset_after=True, output_units=1, layer_name=None, head_name="dense", name=None):
@@ -335,14 +351,6 @@ def build_model(cell, units=16, features=1, outputs=1, activation=None, *, steps
     Returns:
         an uncompiled `keras.Sequential`.
     """
-    cell = None if cell is None else check_choice("cell", cell, cells.CLASSIC)
-    steps, outputs, vocabulary = (None if value is None else check_size(label, value) for label, value in
-                                  (("steps", steps), ("outputs", outputs), ("vocabulary", vocabulary)))
-    features, embedding = check_size("features", features), check_size("embedding", embedding)
-    sequence, stateful = check_bool("sequence", sequence), check_bool("stateful", stateful)
-    activation = _check_activation("activation", activation, allow_none=True)
-    head_name, name = (None if value is None else check_text(label, value) for label, value in
-                       (("head_name", head_name), ("name", name)))
     if vocabulary is not None:
         layers = [keras.Input((steps,), dtype="int32"),
                   keras.layers.Embedding(vocabulary, embedding, mask_zero=True, name="embedding")]
@@ -350,24 +358,27 @@ def build_model(cell, units=16, features=1, outputs=1, activation=None, *, steps
         layers = [keras.Input((features,))]
     else:
         layers = [keras.Input(batch_shape=(1, steps, features)) if stateful else keras.Input((steps, features))]
-    layers += _check_layers("front", front)
+    layers += front
     if cell is not None:
         layers.append(build_layer(cell, units, return_sequences=return_sequences, reset_after=reset_after,
                                   output_units=output_units, name=layer_name, stateful=stateful))
     if outputs is not None:
         layers.append(keras.layers.Dense(outputs, activation=activation,
                                          **({} if head_name is None else {"name": head_name})))
-    layers += _check_layers("back", back)
+    layers += back
     return keras.Sequential(layers, name=name or cell)
 
 
-def _check_layers(name, layers):
-    """Return `layers` as a list of Keras layers, else raise."""
-    if not isinstance(layers, (tuple, list)) or not all(isinstance(layer, keras.layers.Layer) for layer in layers):
-        raise TypeError(f"{name} must be a tuple of Keras layers, got {layers!r}. Pass e.g. (keras.layers.Dense(8),).")
-    return list(layers)
+def _check_tensors(name, tensors):
+    """A Keras tensor or a non-empty list of them, passed on as given."""
+    listed = tensors if isinstance(tensors, (list, tuple)) else [tensors]
+    if not listed or not all(isinstance(tensor, keras.KerasTensor) for tensor in listed):
+        raise TypeError(f"{name} must be Keras tensors (from keras.Input and layers called on it), got "
+                        f"{type(listed[0]).__name__ if listed else 'nothing'}.")
+    return tensors
 
 
+@validate(inputs=Check(_check_tensors), outputs=Check(_check_tensors), name=Text())
 def build_graph(inputs, outputs, name):
     """A functional `keras.Model` from input tensors to output tensors, for models that are not one chain.
 
@@ -378,9 +389,4 @@ def build_graph(inputs, outputs, name):
         inputs: a `keras.Input` tensor or a list of them. outputs: a tensor computed from them (or a list).
         name: the model's name.
     """
-    for label, tensors in (("inputs", inputs), ("outputs", outputs)):
-        tensors = tensors if isinstance(tensors, (list, tuple)) else [tensors]
-        if not tensors or not all(isinstance(tensor, keras.KerasTensor) for tensor in tensors):
-            raise TypeError(f"{label} must be Keras tensors (from keras.Input and layers called on it), got "
-                            f"{type(tensors[0]).__name__ if tensors else 'nothing'}.")
-    return keras.Model(inputs, outputs, name=check_text("name", name))
+    return keras.Model(inputs, outputs, name=name)

@@ -21,24 +21,26 @@ import math
 import numpy as np
 
 from . import cells, numpy_rnn
-from ._validation import check_array, check_choice, check_count, check_params, check_shape, check_state
+from ._validation import (Array, Check, Choice, Count, Optional, check_params, check_shape, check_state,
+                          validate)
 
 
+@validate(cell=Choice(cells.MINIMAL))
 def min_param_names(cell):
     """The weight names of a minimal cell: only input kernels and biases, no recurrent kernel.
 
     Introduced in notebook 09. minGRU: update gate z and candidate h; minLSTM: forget f, input i, candidate h.
     """
-    gates = cells.get(cell, among=cells.MINIMAL).gates
+    gates = cells.get(cell).gates
     return tuple(name for g in gates for name in (f"W_x{g}", f"b_{g}"))
 
 
 def _check_inputs(cell, X, params):
-    X = check_array("X", X, ndim=3)
     p, units = check_params(params, min_param_names(cell), X.shape[2])
     return X, p, units
 
 
+@validate(X=Array(ndim=3), checked_in_body=("params",))
 def min_gru_gates(X, params):
     """The coefficients of a minGRU: its update gate and candidate see only the input.
 
@@ -60,6 +62,7 @@ def min_gru_gates(X, params):
     return z, (1.0 - z) * h_tilde
 
 
+@validate(X=Array(ndim=3), checked_in_body=("params",))
 def min_lstm_gates(X, params):
     """The coefficients of a minLSTM: forget and input gates from the input only, normalised to sum to 1.
 
@@ -79,11 +82,14 @@ def min_lstm_gates(X, params):
 
 
 def _check_coefficients(a, b):
-    a, b = check_array("a", a, ndim=3), check_array("b", b, ndim=3)
     check_shape("b", b, a.shape, "a and b are (batch, time, units) and must have the same shape.")
     return a, b
 
 
+_COEFFICIENTS = Array(ndim=3)  # a or b of h_t = a_t ⊙ h_{t-1} + b_t: (batch, time, units)
+
+
+@validate(a=_COEFFICIENTS, b=_COEFFICIENTS, checked_in_body=("h0",))
 def linear_recurrence(a, b, h0=None):
     """The loop: h_t = a_t ⊙ h_{t-1} + b_t, one step after the other (T sequential steps).
 
@@ -104,19 +110,24 @@ def linear_recurrence(a, b, h0=None):
     return H
 
 
+def _check_pair(name, pair):
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise TypeError(f"{name} must be a pair (a, b), got {type(pair).__name__}. Pass e.g. (0.5, 1.0).")
+    return pair
+
+
+@validate(first=Check(_check_pair), second=Check(_check_pair))
 def combine(first, second):
     """The scan's operator: two steps `h ↦ a₁h + b₁` then `h ↦ a₂h + b₂` make one, `(a₁a₂, a₂b₁ + b₂)`.
 
     Introduced in notebook 09. It is associative, which is all a parallel scan needs. Each argument is a pair
     `(a, b)` of numbers or arrays of one shape.
     """
-    for name, pair in (("first", first), ("second", second)):
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            raise TypeError(f"{name} must be a pair (a, b), got {type(pair).__name__}. Pass e.g. (0.5, 1.0).")
     (a1, b1), (a2, b2) = first, second
     return a1 * a2, a2 * b1 + b2
 
 
+@validate(a=_COEFFICIENTS, b=_COEFFICIENTS)
 def hillis_steele_scan(a, b):
     """All prefixes `(A_t, B_t)` = (a₁, b₁) ∘ … ∘ (a_t, b_t) in ⌈log₂ T⌉ rounds (Hillis & Steele, 1986).
 
@@ -145,6 +156,7 @@ def _hillis_steele_rounds(A, B, concatenate):
     return A, B, rounds
 
 
+@validate(T=Count())
 def scan_cost(T):
     """Depth (sequential rounds) and work (combines) of the loop and of the Hillis–Steele scan for T steps.
 
@@ -153,18 +165,18 @@ def scan_cost(T):
     Returns:
         dict with `loop_depth, loop_work, scan_depth, scan_work`.
     """
-    T = check_count("T", T)
     shifts = [2**k for k in range(math.ceil(math.log2(T)))] if T > 1 else []
     return {"loop_depth": T, "loop_work": T, "scan_depth": len(shifts), "scan_work": sum(T - s for s in shifts)}
 
 
+@validate(x=Array())
 def g(x):
     """The paper's positive activation: x + 0.5 for x ≥ 0, σ(x) below (continuous, always > 0)."""
-    x = check_array("x", x)
     e = np.exp(np.minimum(x, 0.0))  # σ(x) = eˣ / (1 + eˣ) below 0: exact to the last digit far out, for log g
     return np.where(x >= 0, x + 0.5, e / (1.0 + e))
 
 
+@validate(log_a=_COEFFICIENTS, log_b=_COEFFICIENTS)
 def log_space_recurrence(log_a, log_b):
     """h_t = a_t h_{t-1} + b_t from h_0 = 0 for positive a, b, computed with logarithms only.
 
@@ -178,12 +190,12 @@ def log_space_recurrence(log_a, log_b):
     Returns:
         H, float64 `(batch, time, units)`.
     """
-    log_a, log_b = check_array("log_a", log_a, ndim=3), check_array("log_b", log_b, ndim=3)
     check_shape("log_b", log_b, log_a.shape, "log_a and log_b must have the same shape.")
     a_star = np.cumsum(log_a, axis=1)
     return np.exp(a_star + np.logaddexp.accumulate(log_b - a_star, axis=1))
 
 
+@validate(method=Choice(("loop", "scan")), checked_in_body=("X", "params", "h0"))
 def min_gru_forward(X, params, h0=None, method="loop"):
     """Run a minGRU over a batch of sequences: `method` "loop" (T steps) or "scan" (Hillis–Steele rounds).
 
@@ -192,7 +204,6 @@ def min_gru_forward(X, params, h0=None, method="loop"):
     Returns:
         H, float64 `(batch, time, units)`.
     """
-    method = check_choice("method", method, ("loop", "scan"))
     a, b = min_gru_gates(X, params)
     if method == "loop":
         return linear_recurrence(a, b, h0)
@@ -201,6 +212,7 @@ def min_gru_forward(X, params, h0=None, method="loop"):
     return A * h0[:, None, :] + B
 
 
+@validate(X=Array(ndim=3), checked_in_body=("params",))
 def min_gru_gradient_norms(X, params):
     """‖∂h_T/∂h_t‖ of a minGRU for every distance T − t = 1 .. T: the largest product of update gates.
 
@@ -225,6 +237,17 @@ KERAS_SCAN_TRACES_FROM = (3, 14)  # the first Keras whose associative_scan trace
 KERAS_BACKENDS = ("tensorflow", "jax", "torch", "numpy", "openvino")
 
 
+def _check_version(name, version):
+    if not isinstance(version, str):
+        raise TypeError(f"{name} must be a string such as '3.13.2', got {type(version).__name__}. "
+                        "Pass keras.version().")
+    parts = version.split(".")
+    if len(parts) < 2 or not (parts[0].isdigit() and parts[1].isdigit()):
+        raise ValueError(f"{name} must look like '3.13.2', got {version!r}. Pass keras.version().")
+    return version
+
+
+@validate(version=Optional(Check(_check_version)), backend=Optional(Choice(KERAS_BACKENDS)))
 def keras_scan_traces(version=None, backend=None):
     """Whether `keras.ops.associative_scan` can be traced into a graph: not on TensorFlow before Keras 3.14.
 
@@ -240,28 +263,30 @@ def keras_scan_traces(version=None, backend=None):
 
         version = keras.version() if version is None else version
         backend = keras.backend.backend() if backend is None else backend
-    if not isinstance(version, str):
-        raise TypeError(f"version must be a string such as '3.13.2', got {type(version).__name__}. "
-                        "Pass keras.version().")
     parts = version.split(".")
-    if len(parts) < 2 or not (parts[0].isdigit() and parts[1].isdigit()):
-        raise ValueError(f"version must look like '3.13.2', got {version!r}. Pass keras.version().")
-    backend = check_choice("backend", backend, KERAS_BACKENDS)
     return backend != "tensorflow" or (int(parts[0]), int(parts[1])) >= KERAS_SCAN_TRACES_FROM
 
 
+def _check_keras_coefficient(name, value):
+    """A Keras tensor or array `(batch, time, units)` with a fixed time length, passed on as given."""
+    shape = getattr(value, "shape", None)
+    if shape is None:
+        raise TypeError(f"{name} must be a tensor or array (batch, time, units), got {type(value).__name__}.")
+    if len(shape) != 3 or shape[1] is None:
+        raise ValueError(f"{name} must be (batch, time, units) with a fixed time length, got shape "
+                         f"{tuple(shape)}. Use keras.Input(shape=(T, features)).")
+    return value
+
+
+_KERAS_COEFFICIENT = Check(_check_keras_coefficient)
+
+
 def _check_keras_coefficients(a, b):
-    for name, value in (("a", a), ("b", b)):
-        shape = getattr(value, "shape", None)
-        if shape is None:
-            raise TypeError(f"{name} must be a tensor or array (batch, time, units), got {type(value).__name__}.")
-        if len(shape) != 3 or shape[1] is None:
-            raise ValueError(f"{name} must be (batch, time, units) with a fixed time length, got shape "
-                             f"{tuple(shape)}. Use keras.Input(shape=(T, features)).")
     if tuple(a.shape[1:]) != tuple(b.shape[1:]):
         raise ValueError(f"a and b must have the same shape, got {tuple(a.shape)} and {tuple(b.shape)}.")
 
 
+@validate(a=_KERAS_COEFFICIENT, b=_KERAS_COEFFICIENT)
 def keras_hillis_steele(a, b):
     """`hillis_steele_scan` in `keras.ops`: all prefixes `(A_t, B_t)` along axis 1, by the same rounds.
 
@@ -278,6 +303,7 @@ def keras_hillis_steele(a, b):
     return A, B
 
 
+@validate(a=_KERAS_COEFFICIENT, b=_KERAS_COEFFICIENT)
 def keras_scan(a, b):
     """All prefixes `(A_t, B_t)` of h_t = a_t ⊙ h_{t-1} + b_t along axis 1, in Keras: with
     `keras.ops.associative_scan(combine, (a, b), axis=1)` where it traces (`keras_scan_traces`), otherwise with
@@ -294,20 +320,23 @@ def keras_scan(a, b):
 # --- linear attention is a recurrent network (Katharopoulos et al., 2020) ---------------------------------------
 
 
+_MATRIX = Array(ndim=2)  # queries, keys or values: (time, d)
+
+
 def _check_qkv(Q, K, V):
-    Q, K, V = (check_array(name, value, ndim=2) for name, value in (("Q", Q), ("K", K), ("V", V)))
     check_shape("K", K, Q.shape, "Queries and keys are (time, d) with the same d.")
     if V.shape[0] != Q.shape[0]:
         raise ValueError(f"V must have one row per step, {Q.shape[0]}, got shape {V.shape}.")
     return Q, K, V
 
 
+@validate(x=Array())
 def feature_map(x):
     """φ(x) = elu(x) + 1: positive features, so that φ(q)·φ(k) can stand in for exp(q·k)."""
-    x = check_array("x", x)
     return np.where(x > 0, x + 1.0, np.exp(np.minimum(x, 0.0)))
 
 
+@validate(Q=_MATRIX, K=_MATRIX, V=_MATRIX)
 def softmax_attention_causal(Q, K, V):
     """Causal softmax attention (notebook 08's, with a mask): output t averages V over s ≤ t, weights ∝ exp(q·k/√d).
 
@@ -320,6 +349,7 @@ def softmax_attention_causal(Q, K, V):
     return (weights / weights.sum(axis=1, keepdims=True)) @ V
 
 
+@validate(Q=_MATRIX, K=_MATRIX, V=_MATRIX)
 def linear_attention_masked(Q, K, V):
     """Causal linear attention as attention: weights φ(q_t)·φ(k_s) for s ≤ t, normalised (O(T²), like softmax)."""
     Q, K, V = _check_qkv(Q, K, V)
@@ -327,6 +357,7 @@ def linear_attention_masked(Q, K, V):
     return (weights / weights.sum(axis=1, keepdims=True)) @ V
 
 
+@validate(Q=_MATRIX, K=_MATRIX, V=_MATRIX)
 def linear_attention_cumsum(Q, K, V):
     """The same outputs from cumulative sums: S_t = Σ_{s≤t} φ(k_s)ᵀ v_s and z_t = Σ_{s≤t} φ(k_s)."""
     Q, K, V = _check_qkv(Q, K, V)
@@ -336,6 +367,7 @@ def linear_attention_cumsum(Q, K, V):
     return np.einsum("td,tde->te", phi_q, S) / np.sum(phi_q * z, axis=1, keepdims=True)
 
 
+@validate(q=Array(ndim=1), k=Array(ndim=1), v=Array(ndim=1), S=Array(ndim=2), z=Array(ndim=1))
 def linear_attention_step(q, k, v, S, z):
     """One step of the recurrent form: S ← S + φ(k)ᵀv, z ← z + φ(k), output φ(q)S / φ(q)·z.
 
@@ -344,8 +376,6 @@ def linear_attention_step(q, k, v, S, z):
     Returns:
         `(output (d_v,), S, z)`.
     """
-    q, k, v = (check_array(name, value, ndim=1) for name, value in (("q", q), ("k", k), ("v", v)))
-    S, z = check_array("S", S, ndim=2), check_array("z", z, ndim=1)
     check_shape("S", S, (k.size, v.size), "S is (d, d_v): start from np.zeros((d, d_v)).")
     check_shape("z", z, k.shape, "z is (d,): start from np.zeros(d).")
     phi_q, phi_k = feature_map(q), feature_map(k)
@@ -353,6 +383,7 @@ def linear_attention_step(q, k, v, S, z):
     return phi_q @ S / (phi_q @ z), S, z
 
 
+@validate(Q=_MATRIX, K=_MATRIX, V=_MATRIX)
 def linear_attention_recurrent(Q, K, V):
     """The same outputs from a loop over `linear_attention_step`: a recurrent network with state (S, z)."""
     Q, K, V = _check_qkv(Q, K, V)
@@ -366,14 +397,16 @@ def linear_attention_recurrent(Q, K, V):
 # --- state-space models: one linear recurrence, two ways to compute it -------------------------------------------
 
 
+_VECTOR = Array(ndim=1)  # the input u, or A, B, C of a diagonal state-space model: (time,) or (n,)
+
+
 def _check_ssm(u, A, B, C):
-    u = check_array("u", u, ndim=1)
-    A, B, C = (check_array(name, value, ndim=1) for name, value in (("A", A), ("B", B), ("C", C)))
     for name, value in (("B", B), ("C", C)):
         check_shape(name, value, A.shape, "A (the diagonal of the state matrix), B and C are (n,) for n states.")
     return u, A, B, C
 
 
+@validate(u=_VECTOR, A=_VECTOR, B=_VECTOR, C=_VECTOR)
 def ssm_recurrence(u, A, B, C):
     """A linear time-invariant state-space model run step by step: x_t = A ⊙ x_{t-1} + B u_t, y_t = C · x_t.
 
@@ -393,13 +426,14 @@ def ssm_recurrence(u, A, B, C):
     return y
 
 
+@validate(A=_VECTOR, B=_VECTOR, C=_VECTOR, length=Count())
 def ssm_kernel(A, B, C, length):
     """The SSM's impulse response K_k = Σ_n C_n A_n^k B_n for k = 0 .. length-1: y = K * u (causal)."""
     _, A, B, C = _check_ssm(np.zeros(1), A, B, C)
-    length = check_count("length", length)
     return (C * B) @ (A[:, None] ** np.arange(length))
 
 
+@validate(u=_VECTOR, A=_VECTOR, B=_VECTOR, C=_VECTOR)
 def ssm_convolution(u, A, B, C):
     """The same outputs as `ssm_recurrence`, as a causal convolution with `ssm_kernel`, computed with the FFT.
 

@@ -11,13 +11,14 @@ import functools
 import numpy as np
 
 from . import cells, data, fitting, scores
-from ._validation import (check_array, check_bool, check_choice, check_count, check_float, check_int, check_shape,
-                          check_learning_rate, check_size)
+from ._validation import (Array, Bool, Choice, Count, Float, Int, LearningRate, Seed, Size, check_shape, validate)
 from .linear_recurrence import keras_scan
 
 # the gated cells that have a Keras layer: the LSTM, the GRU, and the minGRU (`MinGRU` below)
 MEMORY_CELLS = tuple(cell for cell, row in cells.TABLE.items() if row.gates and row.keras_class)
 MEMORY_TASKS = ("recall_first", "adding", "parity")
+_GATE_BIAS = Float(minimum=-20.0, maximum=20.0)  # the minGRU's initial update-gate bias (positive: keep)
+_LAYERS = Int(minimum=1, maximum=8)  # recurrent layers in a stack
 
 
 @functools.cache
@@ -35,12 +36,13 @@ def _min_gru_class():
         The scan does not compile under XLA, so `supports_jit` is False and `jit_compile=True` falls back.
         """
 
+        @validate(units=Size(), return_sequences=Bool(), gate_bias=_GATE_BIAS)
         def __init__(self, units, return_sequences=True, gate_bias=0.0, **kwargs):
             super().__init__(**kwargs)
-            self.units = check_size("units", units)
-            self.return_sequences = check_bool("return_sequences", return_sequences)
-            self.gate_bias = check_float("gate_bias", gate_bias, minimum=-20.0, maximum=20.0)
+            self.units, self.return_sequences, self.gate_bias = units, return_sequences, gate_bias
             self.supports_jit = False
+
+        constraints, checked_in_body = __init__.constraints, __init__.checked_in_body  # the class's declaration
 
         def build(self, input_shape):
             if len(input_shape) != 3 or input_shape[1] is None:
@@ -81,6 +83,8 @@ def __getattr__(name):
 # --- what is lost: minGRU, GRU and LSTM on the memory tasks and on prefix parity -------------------------------
 
 
+@validate(cell=Choice(MEMORY_CELLS), length=Count(), features=Size(), units=Size(), layers=_LAYERS,
+          return_sequences=Bool(), gate_bias=_GATE_BIAS)
 def build_memory_model(cell, length, features, units=16, layers=1, return_sequences=False, gate_bias=0.0):
     """`layers` recurrent layers of `cell` ("mingru", "gru", "lstm") and `Dense(1)`, for sequences of `length`.
 
@@ -88,10 +92,6 @@ def build_memory_model(cell, length, features, units=16, layers=1, return_sequen
     """
     from . import keras_rnn
 
-    cell, layers = check_choice("cell", cell, MEMORY_CELLS), check_int("layers", layers, minimum=1, maximum=8)
-    length, features = check_count("length", length), check_size("features", features)
-    return_sequences = check_bool("return_sequences", return_sequences)
-    units, gate_bias = check_size("units", units), check_float("gate_bias", gate_bias, minimum=-20.0, maximum=20.0)
     stack = []
     for k in range(layers):
         sequences = return_sequences or k < layers - 1  # every layer but the last feeds the next one a sequence
@@ -101,18 +101,17 @@ def build_memory_model(cell, length, features, units=16, layers=1, return_sequen
     return keras_rnn.build_model(None, features=features, steps=length, front=stack, name=cell)
 
 
+@validate(task=Choice(MEMORY_TASKS), n_samples=Count(), seed=Seed(), checked_in_body=("length",))
 def memory_data(task, n_samples, length, seed=0):
     """`(X, y)` of "recall_first", "adding" (one answer at the end) or "parity" (an answer at every step)."""
-    task = check_choice("task", task, MEMORY_TASKS)
     if task == "parity":
         return data.prefix_parity(n_samples, length, seed=seed)
     return data.task_data(task, n_samples, length, seed=seed)
 
 
+@validate(task=Choice(MEMORY_TASKS), y_true=Array(), prediction=Array())
 def score(task, y_true, prediction):
     """R² for the memory tasks; for parity, the share of sequences whose last running parity is right."""
-    task = check_choice("task", task, MEMORY_TASKS)
-    y_true, prediction = check_array("y_true", y_true), check_array("prediction", prediction)
     check_shape("prediction", prediction, y_true.shape, "Predict one value for every target.")
     if task == "parity" and y_true.ndim != 3:
         raise ValueError(f"parity targets must be 3-D (batch, time, 1), got shape {y_true.shape}.")
@@ -121,6 +120,9 @@ def score(task, y_true, prediction):
     return float(np.mean((prediction[:, -1, 0] > 0.5) == (y_true[:, -1, 0] > 0.5)))
 
 
+@validate(cell=Choice(MEMORY_CELLS), task=Choice(MEMORY_TASKS), length=Count(minimum=2), units=Size(), layers=_LAYERS,
+          epochs=Count(), n_train=Count(), n_test=Count(minimum=2), batch_size=Count(), learning_rate=LearningRate(),
+          seed=Seed(), gate_bias=_GATE_BIAS)
 def memory_run(cell, task, length, units=16, layers=1, epochs=10, n_train=2048, n_test=512, batch_size=64,
                learning_rate=0.01, seed=0, gate_bias=0.0):
     """Train one model on a memory task or prefix parity with the course's compiled mini-batch loop; score it.
@@ -143,14 +145,8 @@ def memory_run(cell, task, length, units=16, layers=1, epochs=10, n_train=2048, 
     import keras
     import tensorflow as tf
 
-    task, seed = check_choice("task", task, MEMORY_TASKS), check_int("seed", seed, minimum=0)
-    length, epochs = check_count("length", length, minimum=2), check_count("epochs", epochs)
-    cell, units = check_choice("cell", cell, MEMORY_CELLS), check_size("units", units)
-    layers, gate_bias = check_int("layers", layers, minimum=1, maximum=8), check_float("gate_bias", gate_bias, minimum=-20.0, maximum=20.0)
-    batch_size = check_count("batch_size", batch_size)
-    learning_rate = check_learning_rate(learning_rate)
     X, y = memory_data(task, n_train, length, seed=seed)
-    X_test, y_test = memory_data(task, check_count("n_test", n_test, minimum=2), length, seed=seed + 1)
+    X_test, y_test = memory_data(task, n_test, length, seed=seed + 1)
     start = time.perf_counter()
     keras.utils.set_random_seed(seed)
     model = build_memory_model(cell, length, X.shape[2], units=units, layers=layers,

@@ -8,10 +8,11 @@ copy straight between numpy and Keras.
 import numpy as np
 
 from . import cells
-from ._validation import (check_array, check_bool, check_float, check_int, check_lstm_trace, check_params, check_shape,
-                          check_size, check_state, weight_shape)
+from ._validation import (Array, Bool, Check, Choice, Numbers, Size, check_array, check_float, check_int,
+                          check_lstm_trace, check_params, check_shape, check_state, validate, weight_shape)
 
 
+@validate(cell=Choice(cells.CLASSIC), reset_after=Bool())
 def param_names(cell, reset_after=True):
     """The weight names of a cell, named after its equations.
 
@@ -24,8 +25,7 @@ def param_names(cell, reset_after=True):
     Returns:
         tuple of names, e.g. `("W_xh", "W_hh", "b_h")` for Elman.
     """
-    gates = cells.get(cell, among=cells.CLASSIC).gates  # Keras' order inside its fused weights
-    reset_after = check_bool("reset_after", reset_after)
+    gates = cells.get(cell).gates  # Keras' order inside its fused weights
     if cell == "elman":
         return ("W_xh", "W_hh", "b_h")
     if cell == "jordan":
@@ -37,6 +37,24 @@ def param_names(cell, reset_after=True):
     return tuple(name for g in gates for name in (f"W_x{g}", f"W_h{g}", f"b_{g}"))
 
 
+def _check_names(name, names):
+    """Weight names: a non-empty tuple or list of strings, each starting with 'W_' or 'b_'."""
+    if isinstance(names, str) or not isinstance(names, (tuple, list)) or not names:
+        raise TypeError(f"{name} must be a non-empty tuple of weight names such as param_names('elman'), "
+                        f"got {names!r}.")
+    for weight in names:
+        if not isinstance(weight, str) or not weight[:2] in ("W_", "b_"):
+            raise ValueError(f"each weight name must start with 'W_' or 'b_', got {weight!r}.")
+    return names
+
+
+def _check_seed(name, seed):
+    """A seed, an int >= 0; or a `numpy.random.Generator`, passed on as it is."""
+    return seed if isinstance(seed, np.random.Generator) else check_int(name, seed, minimum=0)
+
+
+@validate(names=Check(_check_names), features=Size(), units=Size(), outputs=Size(), seed=Check(_check_seed),
+          checked_in_body=("scale",))
 def random_params(names, features, units, outputs=1, seed=0, scale=0.5):
     """Random weights `N(0, scale²)` for the given weight names, shaped by what each name means.
 
@@ -55,17 +73,10 @@ def random_params(names, features, units, outputs=1, seed=0, scale=0.5):
     Returns:
         dict name -> float64 array, drawn in the order of `names`.
     """
-    if isinstance(names, str) or not isinstance(names, (tuple, list)) or not names:
-        raise TypeError(f"names must be a non-empty tuple of weight names such as param_names('elman'), got {names!r}.")
-    features = check_size("features", features)
-    units = check_size("units", units)
-    outputs = check_size("outputs", outputs)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(check_int("seed", seed, minimum=0))
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     scales = _check_scales(scale, names)
     params = {}
     for name in names:
-        if not isinstance(name, str) or not name[:2] in ("W_", "b_"):
-            raise ValueError(f"each weight name must start with 'W_' or 'b_', got {name!r}.")
         params[name] = scales[name] * rng.standard_normal(weight_shape(name, features, units, outputs))
     return params
 
@@ -96,6 +107,7 @@ def _check_step(cell, x_t, states, params, reset_after=True):
     return x_t, checked, p
 
 
+@validate(checked_in_body=("x_t", "h_prev", "params"))
 def elman_step(x_t, h_prev, params):
     """One Elman step: the new hidden state from this input and the previous hidden state.
 
@@ -108,6 +120,7 @@ def elman_step(x_t, h_prev, params):
     return np.tanh(x_t @ p["W_xh"] + h_prev @ p["W_hh"] + p["b_h"])
 
 
+@validate(X=Array(ndim=3), checked_in_body=("params", "h0"))
 def elman_forward(X, params, h0=None):
     """Run an Elman cell over a batch of sequences; same maths as `keras.layers.SimpleRNN`.
 
@@ -122,7 +135,6 @@ def elman_forward(X, params, h0=None):
     Returns:
         H, the hidden state at every step, `(batch, time, units)`.
     """
-    X = check_array("X", X, ndim=3)
     batch, time, features = X.shape
     p, units = check_params(params, param_names("elman"), features)
     h = check_state("h0", h0, batch, units)
@@ -133,6 +145,7 @@ def elman_forward(X, params, h0=None):
     return H
 
 
+@validate(checked_in_body=("x_t", "y_prev", "params"))
 def jordan_step(x_t, y_prev, params):
     """One Jordan step: the hidden layer sees this input and the previous *output*.
 
@@ -151,6 +164,7 @@ def jordan_step(x_t, y_prev, params):
     return y_t, h_t
 
 
+@validate(X=Array(ndim=3), checked_in_body=("params", "y0"))
 def jordan_forward(X, params, y0=None):
     """Run a Jordan cell over a batch of sequences; the output of each step is fed back to the next.
 
@@ -165,7 +179,6 @@ def jordan_forward(X, params, y0=None):
     Returns:
         `(Y, H)`: outputs `(batch, time, outputs)` and hidden states `(batch, time, units)`.
     """
-    X = check_array("X", X, ndim=3)
     batch, time, features = X.shape
     p, units = check_params(params, param_names("jordan"), features)
     outputs = p["b_y"].shape[0]
@@ -183,11 +196,13 @@ def jordan_forward(X, params, y0=None):
 # for the forget gate; `rnn_helpers.keras_rnn` copies them to and from the fused Keras weights.
 # ---------------------------------------------------------------------------------------------------------
 
+@validate(a=Numbers())
 def sigmoid(a):
     """The logistic function 1 / (1 + e^-a), written so that large negative `a` does not overflow."""
     return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
+@validate(checked_in_body=("x_t", "h_prev", "c_prev", "params"))
 def lstm_step(x_t, h_prev, c_prev, params):
     """One LSTM step, the five parts in the order of the cell diagram (left to right).
 
@@ -213,6 +228,7 @@ def lstm_step(x_t, h_prev, c_prev, params):
     return h, c, {"f": f, "i": i, "c_tilde": c_tilde, "o": o}
 
 
+@validate(X=Array(ndim=3), checked_in_body=("params", "h0", "c0"))
 def lstm_forward(X, params, h0=None, c0=None):
     """Run an LSTM cell over a batch of sequences; same maths as `keras.layers.LSTM`.
 
@@ -232,7 +248,6 @@ def lstm_forward(X, params, h0=None, c0=None):
     Raises:
         ValueError: if `X` is not 3-D, a weight is missing or a shape does not fit.
     """
-    X = check_array("X", X, ndim=3)
     batch, time, features = X.shape
     p, units = check_params(params, param_names("lstm"), features)
     h = check_state("h0", h0, batch, units)
@@ -247,6 +262,7 @@ def lstm_forward(X, params, h0=None, c0=None):
     return H, C, gates
 
 
+@validate(reset_after=Bool(), checked_in_body=("x_t", "h_prev", "params"))
 def gru_step(x_t, h_prev, params, reset_after=True):
     """One GRU step with the update gate z and the reset gate r (Keras conventions).
 
@@ -262,7 +278,6 @@ def gru_step(x_t, h_prev, params, reset_after=True):
     Returns:
         `(h_t, gates)` with `gates = {"z", "r", "h_tilde"}`, each `(batch, units)`.
     """
-    reset_after = check_bool("reset_after", reset_after)
     x_t, (h_prev,), p = _check_step("gru", x_t, {"h_prev": h_prev}, params, reset_after)
     if reset_after:
         z = sigmoid(x_t @ p["W_xz"] + p["b_xz"] + h_prev @ p["W_hz"] + p["b_hz"])  # update gate
@@ -276,6 +291,7 @@ def gru_step(x_t, h_prev, params, reset_after=True):
     return h, {"z": z, "r": r, "h_tilde": h_tilde}
 
 
+@validate(X=Array(ndim=3), reset_after=Bool(), checked_in_body=("params", "h0"))
 def gru_forward(X, params, h0=None, reset_after=True):
     """Run a GRU cell over a batch of sequences; same maths as `keras.layers.GRU(reset_after=...)`.
 
@@ -297,8 +313,6 @@ def gru_forward(X, params, h0=None, reset_after=True):
         TypeError: if `reset_after` is not a bool.
         ValueError: if `X` is not 3-D, a weight is missing (check `reset_after`) or a shape does not fit.
     """
-    reset_after = check_bool("reset_after", reset_after)
-    X = check_array("X", X, ndim=3)
     batch, time, features = X.shape
     p, units = check_params(params, param_names("gru", reset_after), features)
     h = check_state("h0", h0, batch, units)
@@ -312,6 +326,7 @@ def gru_forward(X, params, h0=None, reset_after=True):
     return H, gates
 
 
+@validate(trace=Check(check_lstm_trace), checked_in_body=("step", "unit"))
 def lstm_cell_values(trace, step, unit):
     """Every part of LSTM unit `unit` at time `step` of a gate trace, as numbers.
 
@@ -326,7 +341,6 @@ def lstm_cell_values(trace, step, unit):
         dict of floats: "x" (first input feature), "c_prev", "h_prev" (0 at step 0), "f", "i", "c_tilde",
         "o", "c", "h".
     """
-    trace = check_lstm_trace(trace)
     time, units = trace["f"].shape
     step = check_int("step", step, minimum=0, maximum=time - 1)
     unit = check_int("unit", unit, minimum=0, maximum=units - 1)

@@ -18,9 +18,9 @@ import time
 import keras
 import numpy as np
 
-from . import data, fitting, keras_rnn
-from ._validation import (check_array, check_choice, check_count, check_float, check_int, check_keras_model, check_size,
-                          check_text)
+from . import cells, data, fitting, keras_rnn
+from ._validation import (Array, Check, Choice, Count, Float, Int, KerasModel, Seed, Size, Text, validate,
+                          validate_fields)
 
 # One setting for the whole task, shared by notebooks 01 and 02 and their tests.
 N_TRAIN = 256  # training windows
@@ -32,6 +32,8 @@ LEARNING_RATE = 0.01
 
 
 @dataclasses.dataclass
+@validate_fields(name=Text(), model=KerasModel(), mse=Float(minimum=0.0), params=Count(), seconds=Float(minimum=0.0),
+                 losses=Array(ndim=1))
 class OneStepResult:
     """What one training run produced.
 
@@ -52,14 +54,10 @@ class OneStepResult:
     losses: list
 
     def __post_init__(self):
-        check_text("name", self.name)
-        check_keras_model("model", self.model)
-        self.mse = check_float("mse", self.mse, minimum=0.0)
-        self.params = check_count("params", self.params)
-        self.seconds = check_float("seconds", self.seconds, minimum=0.0)
-        self.losses = check_array("losses", self.losses, ndim=1).tolist()
+        self.losses = self.losses.tolist()
 
 
+@validate(step=Float(strictly_positive=True, maximum=1e3))
 def floor_mse(step=STEP):
     """The lowest MSE any predictor of `sin(t + step)` from `sin(t)` alone can reach: `sin(step)² / 2`.
 
@@ -73,10 +71,10 @@ def floor_mse(step=STEP):
     Returns:
         The floor as a float.
     """
-    step = check_float("step", step, strictly_positive=True, maximum=1e3)
     return float(np.sin(step) ** 2 / 2)
 
 
+@validate(x=Array(), step=Float(strictly_positive=True, maximum=1e3))
 def best_one_value_prediction(x, step=STEP):
     """The best prediction of the next value from the current value alone: `cos(step) · x`.
 
@@ -89,14 +87,13 @@ def best_one_value_prediction(x, step=STEP):
     Returns:
         float64 array shaped like `x`.
     """
-    x = check_array("x", x)
     if np.any(np.abs(x) > 1):
         raise ValueError(f"x must hold sine values in [-1, 1], got values up to {np.abs(x).max():g}. "
                          "Pass values of the series, e.g. windows[:, :-1].")
-    step = check_float("step", step, strictly_positive=True, maximum=1e3)
     return np.cos(step) * x
 
 
+@validate(split=Choice(("train", "test")), seed=Seed())
 def task_windows(split, seed=0):
     """Random-phase sine windows of the task, `(n_windows, LENGTH)`.
 
@@ -109,13 +106,12 @@ def task_windows(split, seed=0):
     Returns:
         float64 array of shape `(N_TRAIN or N_TEST, LENGTH)`.
     """
-    split = check_choice("split", split, {"train", "test"})
-    seed = check_int("seed", seed, minimum=0)
     if split == "train":
         return data.sine_windows(N_TRAIN, LENGTH, step=STEP, seed=seed)
     return data.sine_windows(N_TEST, LENGTH, step=STEP, seed=seed + 1)
 
 
+@validate(lags=Size(), units=Size())
 def build_feedforward(lags=1, units=16):
     """A feed-forward network: `lags` values in, one hidden tanh layer, the next value out.
 
@@ -128,13 +124,12 @@ def build_feedforward(lags=1, units=16):
     Returns:
         An uncompiled `keras.Sequential` mapping `(batch, lags)` to `(batch, 1)`.
     """
-    lags = check_size("lags", lags)
-    units = check_size("units", units)
     hidden = keras.layers.Dense(units, activation="tanh")
     return keras_rnn.build_model(None, features=lags, sequence=False, front=[hidden], head_name=None,
                                  name=f"feedforward_{lags}_in")
 
 
+@validate(kind=Choice(cells.SIMPLE), units=Size(), context=Size())
 def build_recurrent(kind, units=16, context=1):
     """A recurrent network that reads one value per step and predicts the next value at every step.
 
@@ -149,9 +144,6 @@ def build_recurrent(kind, units=16, context=1):
     Returns:
         An uncompiled `keras.Sequential` mapping `(batch, time, 1)` to `(batch, time, 1)`.
     """
-    kind = check_choice("kind", kind, {"elman", "jordan"})
-    units = check_size("units", units)
-    context = check_size("context", context)
     if kind == "elman" and context != 1:
         raise ValueError(f"context only applies to kind='jordan', got context={context} with kind='elman'.")
     prediction = [keras.layers.Lambda(lambda y: y[..., :1], name="prediction")] if context > 1 else []
@@ -160,6 +152,7 @@ def build_recurrent(kind, units=16, context=1):
                                  name=f"{kind}_{units}_{context}")
 
 
+@validate(model=KerasModel(), X=Array())
 def predict(model, X):
     """Run a model on a numpy batch in one call; return float64 numpy.
 
@@ -173,8 +166,6 @@ def predict(model, X):
     Returns:
         The model's outputs as a float64 array.
     """
-    model = check_keras_model("model", model)
-    X = check_array("X", X)
     return np.asarray(keras.ops.convert_to_numpy(model(X.astype("float32"), training=False)), dtype=np.float64)
 
 
@@ -185,16 +176,19 @@ def _fit(model, X, Y, epochs, batch_size):
     return losses.tolist(), time.perf_counter() - start
 
 
-def _check_name(name):
-    if name is not None and not isinstance(name, str):
-        raise TypeError(f"name must be a string or None, got {type(name).__name__} {name!r}. Pass e.g. name='my run'.")
-    return name
+def _check_name(name, value):
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a string or None, got {type(value).__name__} {value!r}. "
+                        "Pass e.g. name='my run'.")
+    return value
 
 
 def _params(model):
     return int(sum(np.prod(w.shape) for w in model.trainable_weights))
 
 
+@validate(lags=Int(minimum=1, maximum=LENGTH - 1), units=Size(), epochs=Count(), seed=Seed(),
+          name=Check(_check_name))
 def train_feedforward(lags=1, units=16, epochs=20, seed=0, name=None):
     """Train a feed-forward network on the task and measure its test MSE.
 
@@ -210,10 +204,6 @@ def train_feedforward(lags=1, units=16, epochs=20, seed=0, name=None):
     Returns:
         A `OneStepResult`.
     """
-    lags = check_int("lags", lags, minimum=1, maximum=LENGTH - 1)
-    epochs = check_count("epochs", epochs)
-    seed = check_int("seed", seed, minimum=0)
-    name = _check_name(name)
     keras.utils.set_random_seed(seed)
     model = build_feedforward(lags, units)
     X, y = data.lagged_pairs(task_windows("train", seed), lags)
@@ -224,6 +214,7 @@ def train_feedforward(lags=1, units=16, epochs=20, seed=0, name=None):
     return OneStepResult(label, model, mse, _params(model), seconds, losses)
 
 
+@validate(model=KerasModel(), checked_in_body=("windows",))
 def per_step_mse(model, windows):
     """Test MSE of a recurrent model at each time step, averaged over windows.
 
@@ -236,11 +227,12 @@ def per_step_mse(model, windows):
     Returns:
         float64 array of length `length - 1`.
     """
-    model = check_keras_model("model", model)
     X, Y = data.sequence_pairs(windows)
     return np.mean((predict(model, X) - Y) ** 2, axis=(0, 2))
 
 
+@validate(kind=Choice(cells.SIMPLE), units=Size(), context=Size(), epochs=Count(), seed=Seed(),
+          name=Check(_check_name))
 def train_recurrent(kind, units=16, context=1, epochs=40, seed=0, name=None):
     """Train an Elman or Jordan network on the task and measure its test MSE after the warm-up.
 
@@ -258,9 +250,6 @@ def train_recurrent(kind, units=16, context=1, epochs=40, seed=0, name=None):
     Returns:
         A `OneStepResult`.
     """
-    epochs = check_count("epochs", epochs)
-    seed = check_int("seed", seed, minimum=0)
-    name = _check_name(name)
     keras.utils.set_random_seed(seed)
     model = build_recurrent(kind, units, context)
     X, Y = data.sequence_pairs(task_windows("train", seed))
@@ -270,6 +259,7 @@ def train_recurrent(kind, units=16, context=1, epochs=40, seed=0, name=None):
     return OneStepResult(label, model, mse, _params(model), seconds, losses)
 
 
+@validate(model=KerasModel(), windows=Array(ndim=2))
 def fed_back_vs_input(model, windows):
     """What a one-output Jordan network remembers: its fed-back output next to the input it arrives with.
 
@@ -285,8 +275,6 @@ def fed_back_vs_input(model, windows):
         `(x_t, y_prev, rising)`, three arrays of shape `(n_windows, length - 2 - WARMUP)`: the inputs, the
         fed-back outputs arriving with them, and whether the next value is above `x_t`.
     """
-    model = check_keras_model("model", model)
-    windows = check_array("windows", windows, ndim=2)
     if windows.shape[1] <= WARMUP + 2:
         raise ValueError(f"windows must hold more than {WARMUP + 2} values each, got length {windows.shape[1]}.")
     X, Y = data.sequence_pairs(windows)

@@ -14,13 +14,14 @@ import time
 import numpy as np
 
 from . import _record, cells, text
-from ._validation import (MAX_SIZE, SIZE_HINT, check_array, check_choice, check_count, check_float, check_int,
-                          check_keras_model, check_size, check_text)
+from ._validation import (MAX_SIZE, SIZE_HINT, Array, Check, Choice, Count, Float, Int, KerasModel, LearningRate, Seed,
+                          Size, Text, check_array, check_int, check_size, validate)
 
 KINDS = cells.KERAS_LAYERS  # the layers Keras ships, by class name: "SimpleRNN", "LSTM", "GRU"
 ORDERS = ("rows", "columns", "pixels")
 
 
+@validate(images=Array(ndim=3, dtype=np.float32), order=Choice(ORDERS), pixels_per_step=Int(minimum=1))
 def as_sequence(images, order, pixels_per_step=1):
     """Turn images into sequences: one row, one column or a few pixels per time step.
 
@@ -35,9 +36,6 @@ def as_sequence(images, order, pixels_per_step=1):
     Returns:
         float32 array `(batch, time, features)`: `(b, h, w)`, `(b, w, h)` or `(b, h * w / p, p)`.
     """
-    images = check_array("images", images, ndim=3, dtype=np.float32)
-    order = check_choice("order", order, ORDERS)
-    pixels_per_step = check_int("pixels_per_step", pixels_per_step, minimum=1)
     pixels = images.shape[1] * images.shape[2]
     if pixels % pixels_per_step or (order != "pixels" and pixels_per_step != 1):
         raise ValueError(f"pixels_per_step={pixels_per_step} must divide the {pixels} pixels of an image, "
@@ -49,16 +47,33 @@ def as_sequence(images, order, pixels_per_step=1):
     return images.reshape(len(images), -1, pixels_per_step)
 
 
-def _check_conv(conv):
+def _check_conv(name, conv):
     """Return `conv` as `(filters, kernel_size, pool_size)` of ints >= 1, or None."""
     if conv is None:
         return None
     if not isinstance(conv, (tuple, list)) or len(conv) != 3:
-        raise TypeError(f"conv must be None or a tuple (filters, kernel_size, pool_size), got {conv!r}.")
+        raise TypeError(f"{name} must be None or a tuple (filters, kernel_size, pool_size), got {conv!r}.")
     names = ("filters", "kernel_size", "pool_size")
-    return tuple(check_size(name, value) for name, value in zip(names, conv))
+    return tuple(check_size(part, value) for part, value in zip(names, conv))
 
 
+def _check_data(name, data):
+    """Return `(X_train, X_test, y_train, y_test)` after checking it is a 4-tuple of matching arrays."""
+    if not isinstance(data, (tuple, list)) or len(data) != 4:
+        raise TypeError(f"{name} must be a tuple (X_train, X_test, y_train, y_test), e.g. from "
+                        f"rnn_helpers.data.digit_images(), got {type(data).__name__}.")
+    X_train, X_test, y_train, y_test = (np.asarray(part) for part in data)
+    for name, X, y in (("train", X_train, y_train), ("test", X_test, y_test)):
+        if len(X) != len(y) or len(X) == 0:
+            raise ValueError(f"the {name} inputs and labels must be non-empty and of the same length, "
+                             f"got {len(X)} inputs and {len(y)} labels.")
+    return X_train, X_test, y_train, y_test
+
+
+_CLASSES = Int(minimum=2, maximum=MAX_SIZE, hint=SIZE_HINT)
+
+
+@validate(kind=Choice(KINDS), steps=Count(), features=Size(), units=Size(), classes=_CLASSES, conv=Check(_check_conv))
 def build_digit_model(kind, steps, features, units, classes=10, conv=None):
     """A many-to-one classifier: a recurrent layer reads the sequence, a softmax layer names the class.
 
@@ -78,12 +93,6 @@ def build_digit_model(kind, steps, features, units, classes=10, conv=None):
 
     from . import keras_rnn
 
-    kind = check_choice("kind", kind, KINDS)
-    steps = check_count("steps", steps)
-    features = check_size("features", features)
-    units = check_size("units", units)
-    classes = check_int("classes", classes, minimum=2, maximum=MAX_SIZE, hint=SIZE_HINT)
-    conv = _check_conv(conv)
     front = []
     if conv is not None:
         filters, kernel_size, pool_size = conv
@@ -94,6 +103,8 @@ def build_digit_model(kind, steps, features, units, classes=10, conv=None):
                                  name=("conv_" if conv else "") + kind.lower())
 
 
+@validate(model=KerasModel(), data=Check(_check_data), epochs=Count(), batch_size=Count(), learning_rate=LearningRate(),
+          desc=Text())
 def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, desc="training"):
     """Train a classifier with Adam and cross-entropy, then score it on the test part of `data`.
 
@@ -116,9 +127,7 @@ def train_classifier(model, data, epochs, batch_size=64, learning_rate=0.01, des
 
     from .fitting import compile_and_fit
 
-    model = check_keras_model("model", model)
-    X_train, X_test, y_train, y_test = _check_data(data)
-    batch_size, desc = check_count("batch_size", batch_size), check_text("desc", desc)
+    X_train, X_test, y_train, y_test = data
     ends = []
     clock = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: ends.append(time.perf_counter()))
     with _bar_then_summary() as summary:
@@ -165,31 +174,19 @@ def _bar_then_summary():
         handle.update({"text/plain": summary["text"] or "training stopped"}, raw=True)
 
 
-def _check_data(data):
-    """Return `(X_train, X_test, y_train, y_test)` after checking it is a 4-tuple of matching arrays."""
-    if not isinstance(data, (tuple, list)) or len(data) != 4:
-        raise TypeError("data must be a tuple (X_train, X_test, y_train, y_test), e.g. from "
-                        f"rnn_helpers.data.digit_images(), got {type(data).__name__}.")
-    X_train, X_test, y_train, y_test = (np.asarray(part) for part in data)
-    for name, X, y in (("train", X_train, y_train), ("test", X_test, y_test)):
-        if len(X) != len(y) or len(X) == 0:
-            raise ValueError(f"the {name} inputs and labels must be non-empty and of the same length, "
-                             f"got {len(X)} inputs and {len(y)} labels.")
-    return X_train, X_test, y_train, y_test
-
-
+@validate(model=KerasModel(), X=Array(dtype=None), batch_size=Count())
 def predict(model, X, batch_size=1024):
     """Class probabilities of `model` for inputs `X`, as a numpy array (no `predict` retracing, no logs).
 
     Introduced in notebook 07.
     """
-    model = check_keras_model("model", model)
-    batch_size = check_count("batch_size", batch_size)
-    X = np.asarray(X)
     return np.concatenate([np.asarray(model(X[i:i + batch_size], training=False))
                            for i in range(0, len(X), batch_size)])
 
 
+@validate(kind=Choice(KINDS), order=Choice(ORDERS), images=Check(_check_data), units=Size(), epochs=Count(),
+          seed=Seed(), conv=Check(_check_conv), pixels_per_step=Int(minimum=1), batch_size=Count(),
+          learning_rate=LearningRate())
 def train_digit_model(kind, order, images, units, epochs, seed, conv=None, pixels_per_step=1, batch_size=64,
                       learning_rate=0.01):
     """Read the digit images in `order` with a `kind` classifier, train it with `seed`, score it.
@@ -209,8 +206,7 @@ def train_digit_model(kind, order, images, units, epochs, seed, conv=None, pixel
     """
     import keras
 
-    X_train, X_test, y_train, y_test = _check_data(images)
-    seed = check_int("seed", seed, minimum=0)
+    X_train, X_test, y_train, y_test = images
     X_train, X_test = as_sequence(X_train, order, pixels_per_step), as_sequence(X_test, order, pixels_per_step)
     keras.utils.set_random_seed(seed)
     model = build_digit_model(kind, X_train.shape[1], X_train.shape[2], units, classes=10, conv=conv)
@@ -222,6 +218,7 @@ def train_digit_model(kind, order, images, units, epochs, seed, conv=None, pixel
     return {**result, "kind": kind, "order": order, "seed": seed, "conv": conv, "steps": steps}
 
 
+@validate(X=Array(dtype=None), fraction=Float(strictly_positive=True, maximum=0.5), seed=Seed(), checked_in_body=("y",))
 def validation_split(X, y, fraction=0.2, seed=0):
     """Set a share of the training data aside for choosing between models; the test part stays untouched.
 
@@ -239,15 +236,14 @@ def validation_split(X, y, fraction=0.2, seed=0):
     """
     from sklearn.model_selection import train_test_split
 
-    X, y = check_array("X", X, dtype=None), np.asarray(y)
+    y = np.asarray(y)
     check_array("y", y, ndim=1)                                       # labels: a finite 1-D array of numbers
     if X.ndim == 0 or len(X) != len(y):
         raise ValueError(f"X and y must have the same length, got {len(X)} inputs and {len(y)} labels.")
-    fraction = check_float("fraction", fraction, strictly_positive=True, maximum=0.5)
-    seed = check_int("seed", seed, minimum=0)
     return tuple(train_test_split(X, y, test_size=fraction, stratify=y, random_state=seed))
 
 
+@validate(images=Check(_check_data))
 def pixel_baseline(images):
     """The simplest baseline: logistic regression on all 64 pixels at once, no sequence at all.
 
@@ -263,7 +259,7 @@ def pixel_baseline(images):
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
-    X_train, X_test, y_train, y_test = _check_data(images)
+    X_train, X_test, y_train, y_test = images
     start = time.perf_counter()
     with threadpool_limits(1):  # small matrices: extra BLAS threads only wait for each other on a busy machine
         classifier = LogisticRegression(max_iter=2000).fit(X_train.reshape(len(X_train), -1), y_train)
@@ -274,6 +270,7 @@ def pixel_baseline(images):
             "params": int(params)}
 
 
+@validate(model=KerasModel(), X=Array(ndim=3, dtype=np.float32))
 def beliefs_by_step(model, X):
     """What a trained many-to-one classifier would answer after each step it has read.
 
@@ -290,8 +287,6 @@ def beliefs_by_step(model, X):
     """
     import keras
 
-    model = check_keras_model("model", model)
-    X = check_array("X", X, ndim=3, dtype=np.float32)
     names = [layer.name for layer in model.layers]
     if names != ["recurrent", "softmax"]:
         raise ValueError(f"model must be a recurrent classifier from build_digit_model without conv, got layers "
@@ -307,6 +302,40 @@ def beliefs_by_step(model, X):
 # --- the language of a word ----------------------------------------------------------------------------------
 
 
+def _check_words_table(name, words):
+    """Return `words` if it is a DataFrame with columns `word` and `language`, else raise a TypeError."""
+    if not hasattr(words, "columns") or not {"word", "language"} <= set(words.columns):
+        raise TypeError(f"{name} must be a DataFrame with columns 'word' and 'language', "
+                        f"from rnn_helpers.data.language_words(...)[0], got {type(words).__name__}.")
+    return words
+
+
+def _check_languages(name, languages):
+    """Return `languages` as a tuple of at least two distinct strings."""
+    if isinstance(languages, str) or not isinstance(languages, (tuple, list)):
+        raise TypeError(f"{name} must be a tuple of language codes, got {languages!r}. Use e.g. ('en', 'de').")
+    if len(languages) < 2 or len(set(languages)) != len(languages) or not all(isinstance(x, str) for x in languages):
+        raise ValueError(f"{name} must hold at least two different codes (strings), got {list(languages)}.")
+    return tuple(languages)
+
+
+def _check_ngram_range(name, ngram_range):
+    """Return `ngram_range` as `(shortest, longest)`, ints with 1 <= shortest <= longest."""
+    if not isinstance(ngram_range, (tuple, list)) or len(ngram_range) != 2:
+        raise TypeError(f"{name} must be a tuple (shortest, longest), got {ngram_range!r}.")
+    shortest = check_int(f"{name}[0]", ngram_range[0], minimum=1)
+    return shortest, check_int(f"{name}[1]", ngram_range[1], minimum=shortest)
+
+
+def _check_alphabet(name, alphabet):
+    """An alphabet that `text.build_alphabet` could have made, as a tuple."""
+    return text.check_alphabet(alphabet)
+
+
+_WORDS = Check(_check_words_table)
+
+
+@validate(words=_WORDS, test_fraction=Float(strictly_positive=True, maximum=0.9), seed=Seed())
 def split_words(words, test_fraction=0.25, seed=0):
     """Split labelled words into training and test words, each language in the same proportion.
 
@@ -322,21 +351,11 @@ def split_words(words, test_fraction=0.25, seed=0):
     """
     from sklearn.model_selection import train_test_split
 
-    words = _check_words_table("words", words)
-    test_fraction = check_float("test_fraction", test_fraction, strictly_positive=True, maximum=0.9)
-    seed = check_int("seed", seed, minimum=0)
     train, test = train_test_split(words, test_size=test_fraction, stratify=words["language"], random_state=seed)
     return train.reset_index(drop=True), test.reset_index(drop=True)
 
 
-def _check_words_table(name, words):
-    """Return `words` if it is a DataFrame with columns `word` and `language`, else raise a TypeError."""
-    if not hasattr(words, "columns") or not {"word", "language"} <= set(words.columns):
-        raise TypeError(f"{name} must be a DataFrame with columns 'word' and 'language', "
-                        f"from rnn_helpers.data.language_words(...)[0], got {type(words).__name__}.")
-    return words
-
-
+@validate(train=_WORDS, test=_WORDS, ngram_range=Check(_check_ngram_range))
 def ngram_baseline(train, test, ngram_range=(1, 4)):
     """The simplest strong baseline: count character n-grams, then naive Bayes.
 
@@ -357,11 +376,7 @@ def ngram_baseline(train, test, ngram_range=(1, 4)):
     from sklearn.pipeline import make_pipeline
     from threadpoolctl import threadpool_limits
 
-    train, test = _check_words_table("train", train), _check_words_table("test", test)
-    if not isinstance(ngram_range, (tuple, list)) or len(ngram_range) != 2:
-        raise TypeError(f"ngram_range must be a tuple (shortest, longest), got {ngram_range!r}.")
-    shortest = check_int("ngram_range[0]", ngram_range[0], minimum=1)
-    longest = check_int("ngram_range[1]", ngram_range[1], minimum=shortest)
+    shortest, longest = ngram_range
     start = time.perf_counter()
     pipeline = make_pipeline(CountVectorizer(analyzer="char_wb", ngram_range=(shortest, longest)), MultinomialNB())
     with threadpool_limits(1):  # as in pixel_baseline
@@ -372,6 +387,8 @@ def ngram_baseline(train, test, ngram_range=(1, 4)):
             "seconds": seconds, "features": len(pipeline[0].vocabulary_), "pipeline": pipeline}
 
 
+@validate(alphabet_size=Int(minimum=len(text.MARKERS) + 1, maximum=MAX_SIZE, hint=SIZE_HINT), languages=_CLASSES,
+          kind=Choice(KINDS), embedding_dim=Size(), units=Size())
 def build_word_model(alphabet_size, languages, kind="GRU", embedding_dim=16, units=64):
     """Characters -> `Embedding(mask_zero=True)` -> recurrent layer -> softmax over languages.
 
@@ -390,17 +407,13 @@ def build_word_model(alphabet_size, languages, kind="GRU", embedding_dim=16, uni
     """
     from . import keras_rnn
 
-    alphabet_size = check_int("alphabet_size", alphabet_size, minimum=len(text.MARKERS) + 1, maximum=MAX_SIZE,
-                              hint=SIZE_HINT)
-    languages = check_int("languages", languages, minimum=2, maximum=MAX_SIZE, hint=SIZE_HINT)
-    kind = check_choice("kind", kind, KINDS)
-    embedding_dim = check_size("embedding_dim", embedding_dim)
-    units = check_size("units", units)
     return keras_rnn.build_model(keras_rnn.cell_for_class(kind), units, outputs=languages, activation="softmax",
                                  vocabulary=alphabet_size, embedding=embedding_dim, layer_name="recurrent",
                                  head_name="softmax", name=f"word_{kind.lower()}")
 
 
+@validate(train=_WORDS, test=_WORDS, languages=Check(_check_languages), seed=Seed(), epochs=Count(), kind=Choice(KINDS),
+          embedding_dim=Size(), units=Size(), batch_size=Count(), learning_rate=LearningRate())
 def train_language_model(train, test, languages, seed, epochs, kind="GRU", embedding_dim=16, units=64,
                          batch_size=64, learning_rate=0.005):
     """Encode the words, train a `build_word_model` classifier with `seed`, score it on the test words.
@@ -421,9 +434,6 @@ def train_language_model(train, test, languages, seed, epochs, kind="GRU", embed
     """
     import keras
 
-    train, test = _check_words_table("train", train), _check_words_table("test", test)
-    languages = _check_languages(languages)
-    seed = check_int("seed", seed, minimum=0)
     alphabet = text.build_alphabet(list(train["word"]))
     known = np.array([not text.unknown_characters([word], alphabet) for word in test["word"]], dtype=bool)
     scored = test[known]
@@ -438,15 +448,8 @@ def train_language_model(train, test, languages, seed, epochs, kind="GRU", embed
             "dropped": int(np.sum(~known)), "test_words": list(scored["word"]), "seed": seed}
 
 
-def _check_languages(languages):
-    """Return `languages` as a tuple of at least two distinct strings."""
-    if isinstance(languages, str) or not isinstance(languages, (tuple, list)):
-        raise TypeError(f"languages must be a tuple of language codes, got {languages!r}. Use e.g. ('en', 'de').")
-    if len(languages) < 2 or len(set(languages)) != len(languages) or not all(isinstance(x, str) for x in languages):
-        raise ValueError(f"languages must hold at least two different codes (strings), got {list(languages)}.")
-    return tuple(languages)
-
-
+@validate(model=KerasModel(), alphabet=Check(_check_alphabet),
+          languages=Check(_check_languages), checked_in_body=("word",))
 def language_probabilities(model, alphabet, languages, word):
     """How likely each language is for one typed word, according to a trained word model.
 
@@ -466,9 +469,6 @@ def language_probabilities(model, alphabet, languages, word):
         ValueError: if the word is empty, holds a space, or holds characters the model has never seen
             (the message names them).
     """
-    model = check_keras_model("model", model)
-    alphabet = text.check_alphabet(alphabet)
-    languages = _check_languages(languages)
     if not isinstance(word, str):
         raise TypeError(f"word must be a string, got {type(word).__name__}. Type one word, e.g. 'haus'.")
     word = word.strip().lower()

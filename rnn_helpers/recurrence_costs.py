@@ -13,12 +13,13 @@ import pathlib
 import numpy as np
 
 from . import data
-from ._validation import check_array, check_choice, check_count, check_int, check_size
+from ._validation import Check, Count, Function, Int, Seed, Size, check_array, check_choice, check_count, validate
 from .linear_recurrence import hillis_steele_scan, keras_scan, linear_recurrence
 
 BENCHMARK_RESULTS = pathlib.Path(__file__).resolve().parent / "linear_recurrence_results.json"  # package data
 
 
+@validate(checked_in_body=("path",))
 def load_benchmark(path=BENCHMARK_RESULTS):
     """The committed results of `benchmarks/linear_recurrence.py`: the timing sweep and the trainings too slow
     for notebook 09 (`timing`, `memory`, `parity`, each a list of rows, and `machine`).
@@ -29,13 +30,11 @@ def load_benchmark(path=BENCHMARK_RESULTS):
     return data.benchmark_results(path, "benchmarks/linear_recurrence.py", "about half an hour on 2 cores")
 
 
+@validate(run=Function("a function of no arguments"), repeats=Int(minimum=1, maximum=10_000))
 def median_seconds(run, repeats=5):
     """The median wall time of `repeats` calls of `run()` (warm if you called it once before)."""
     import time
 
-    if not callable(run):
-        raise TypeError(f"run must be a function of no arguments, got {type(run).__name__}.")
-    repeats = check_int("repeats", repeats, minimum=1, maximum=10_000)
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -62,6 +61,12 @@ def _linear_token(q, k, v, S, z):
     return phi_q @ S / (phi_q @ z)
 
 
+def _check_positions(name, positions):
+    """Cache lengths: a 1-D array of counts, as a list of ints."""
+    return [check_count("position", t) for t in check_array(name, positions, ndim=1).astype(int).tolist()]
+
+
+@validate(positions=Check(_check_positions), d=Size(), repeats=Int(minimum=1, maximum=100_000), seed=Seed())
 def generation_cost(positions, d=64, repeats=200, seed=0):
     """Time and memory of generating the token at each position: softmax cache against linear-attention state.
 
@@ -78,10 +83,7 @@ def generation_cost(positions, d=64, repeats=200, seed=0):
     """
     import pandas as pd
 
-    positions = [check_count("position", t) for t in np.atleast_1d(check_array("positions", positions, ndim=1))
-                 .astype(int).tolist()]
-    d, repeats = check_size("d", d), check_int("repeats", repeats, minimum=1, maximum=100_000)
-    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(seed)
     K, V = rng.standard_normal((max(positions), d)), rng.standard_normal((max(positions), d))
     q, k, v = rng.standard_normal((3, d)) / np.sqrt(d)
     S, z = np.abs(rng.standard_normal((d, d))), np.abs(rng.standard_normal(d)) + 1.0
@@ -119,6 +121,15 @@ def _timed_runs(a, b):
             "tf loop (XLA)": lambda: xla(a_tf, b_tf).numpy()}
 
 
+def _check_methods(name, methods):
+    """A non-empty tuple of names from TIMED_METHODS, as a list."""
+    if not isinstance(methods, (tuple, list)) or not methods:
+        raise TypeError(f"{name} must be a non-empty tuple of names from {TIMED_METHODS}, got {methods!r}.")
+    return [check_choice("method", m, TIMED_METHODS) for m in methods]
+
+
+@validate(T=Count(), batch=Size(), units=Size(), repeats=Int(minimum=1, maximum=1000), methods=Check(_check_methods),
+          seed=Seed())
 def loop_and_scan_times(T, batch=32, units=64, repeats=5, methods=TIMED_METHODS, seed=0):
     """Cold and warm wall time of every method for one sequence length, and their largest difference.
 
@@ -131,12 +142,7 @@ def loop_and_scan_times(T, batch=32, units=64, repeats=5, methods=TIMED_METHODS,
     """
     import time
 
-    T, batch, units = check_count("T", T), check_size("batch", batch), check_size("units", units)
-    repeats = check_int("repeats", repeats, minimum=1, maximum=1000)
-    if not isinstance(methods, (tuple, list)) or not methods:
-        raise TypeError(f"methods must be a non-empty tuple of names from {TIMED_METHODS}, got {methods!r}.")
-    methods = [check_choice("method", m, TIMED_METHODS) for m in methods]
-    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(seed)
     a = rng.uniform(0.5, 1.0, size=(batch, T, units)).astype(np.float32)
     b = (0.1 * rng.standard_normal((batch, T, units))).astype(np.float32)
     runs, reference = _timed_runs(a, b), linear_recurrence(a, b)

@@ -9,9 +9,10 @@ Plain numpy: a score never trains anything.
 import numpy as np
 
 from . import text
-from ._validation import check_array, check_int
+from ._validation import Array, Int, check_int, validate
 
 
+@validate(y_true=Array(), y_pred=Array())
 def r2_score(y_true, y_pred):
     """The coefficient of determination `1 - MSE / Var(y_true)`.
 
@@ -25,8 +26,6 @@ def r2_score(y_true, y_pred):
     Returns:
         float.
     """
-    y_true = check_array("y_true", y_true)
-    y_pred = check_array("y_pred", y_pred)
     if y_true.shape != y_pred.shape:
         raise ValueError(f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}.")
     variance = float(np.var(y_true))
@@ -35,6 +34,7 @@ def r2_score(y_true, y_pred):
     return 1.0 - float(np.mean((y_pred - y_true) ** 2)) / variance
 
 
+@validate(generated=Array(ndim=1), expected=Array(ndim=1))
 def evaluate_forecast(generated, expected):
     """Compare a generated continuation with the truth.
 
@@ -46,8 +46,6 @@ def evaluate_forecast(generated, expected):
     Returns:
         dict with `mse` (mean squared error), `max_abs_err`, and `abs_err_by_horizon` (1-D array).
     """
-    generated = check_array("generated", generated, ndim=1)
-    expected = check_array("expected", expected, ndim=1)
     if generated.shape != expected.shape:
         raise ValueError(
             f"generated and expected must have the same length, got {generated.size} and {expected.size}."
@@ -56,6 +54,7 @@ def evaluate_forecast(generated, expected):
     return {"mse": float(np.mean(error**2)), "max_abs_err": float(error.max()), "abs_err_by_horizon": error}
 
 
+@validate(y_true=Array(ndim=1), y_pred=Array(ndim=1), classes=Int(minimum=2))
 def confusion_matrix(y_true, y_pred, classes):
     """Count how often each true class (row) received each predicted class (column).
 
@@ -64,9 +63,7 @@ def confusion_matrix(y_true, y_pred, classes):
     Returns:
         int array `(classes, classes)`; the diagonal holds the correct answers.
     """
-    classes = check_int("classes", classes, minimum=2)
-    y_true = check_array("y_true", y_true, ndim=1).astype(int)
-    y_pred = check_array("y_pred", y_pred, ndim=1).astype(int)
+    y_true, y_pred = y_true.astype(int), y_pred.astype(int)
     if y_true.shape != y_pred.shape:
         raise ValueError(f"y_true and y_pred must have the same length, got {len(y_true)} and {len(y_pred)}.")
     if min(y_true.min(), y_pred.min()) < 0 or max(y_true.max(), y_pred.max()) >= classes:
@@ -76,6 +73,7 @@ def confusion_matrix(y_true, y_pred, classes):
     return counts
 
 
+@validate(P=Array(ndim=3), Y=Array(ndim=2), checked_in_body=("k",))
 def top_k_accuracy(P, Y, k):
     """Share of real (non-padding) steps whose true next symbol is among the `k` most probable.
 
@@ -88,8 +86,7 @@ def top_k_accuracy(P, Y, k):
     Returns:
         A float in [0, 1].
     """
-    P = check_array("P", P, ndim=3)
-    Y = check_array("Y", Y, ndim=2).astype(int)
+    Y = Y.astype(int)
     k = check_int("k", k, minimum=1, maximum=P.shape[-1])
     if P.shape[:2] != Y.shape:
         raise ValueError(f"P must have shape (batch, time, vocabulary) matching Y {Y.shape}, got {P.shape}.")

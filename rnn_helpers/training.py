@@ -14,7 +14,7 @@ import numpy as np
 
 from . import data, scores, stateful
 from .cells import CLASSIC
-from ._validation import check_bool, check_choice, check_count, check_int, check_learning_rate, check_size
+from ._validation import Bool, Check, Choice, Count, LearningRate, Seed, Size, check_choice, validate
 from .fitting import full_bptt_runner, minibatch_runner, quiet_tracing
 from .progress import progress_bar
 
@@ -22,15 +22,15 @@ from .progress import progress_bar
 # --- races: several cells trained in turns, timed fairly --------------------------------------------------------
 
 
-def _check_cells(cells):
+def _check_cells(name, cells):
     """Validate a tuple of cell names: non-empty, each one of CLASSIC, no repeats."""
     if isinstance(cells, str) or not isinstance(cells, (tuple, list)):
-        raise TypeError(f"cells must be a tuple of cell names from {CLASSIC}, got {type(cells).__name__} {cells!r}.")
+        raise TypeError(f"{name} must be a tuple of cell names from {CLASSIC}, got {type(cells).__name__} {cells!r}.")
     if not cells:
-        raise ValueError(f"cells must name at least one cell from {CLASSIC}, got an empty {type(cells).__name__}.")
+        raise ValueError(f"{name} must name at least one cell from {CLASSIC}, got an empty {type(cells).__name__}.")
     cells = tuple(check_choice("each cell", cell, CLASSIC) for cell in cells)
     if len(set(cells)) != len(cells):
-        raise ValueError(f"cells must not repeat a cell, got {cells}.")
+        raise ValueError(f"{name} must not repeat a cell, got {cells}.")
     return cells
 
 
@@ -60,6 +60,14 @@ def _take_turns(runners, epochs, chunk, desc, progress):
                    min(s / n for s, n in times[cell][1:])) for cell in runners}
 
 
+# The settings a race and its one-cell train_* share, declared once for both.
+_SINE = dict(units=Size(), epochs=Count(minimum=2), learning_rate=LearningRate(), seed=Seed(), progress=Bool())
+_MEMORY = dict(task=Choice(data.TASKS), length=Count(minimum=2), units=Size(), epochs=Count(minimum=2),
+               n_train=Count(), n_test=Count(minimum=2), batch_size=Count(), learning_rate=LearningRate(), seed=Seed(),
+               progress=Bool())
+
+
+@validate(cells=Check(_check_cells), **_SINE)
 def race_sine(cells=CLASSIC, units=16, epochs=300, learning_rate=0.01, seed=0, progress=True):
     """Train one sine forecaster per cell on the article's data, side by side, and time their epochs fairly.
 
@@ -85,10 +93,6 @@ def race_sine(cells=CLASSIC, units=16, epochs=300, learning_rate=0.01, seed=0, p
 
     from . import keras_rnn  # imports Keras: loaded on first use, so the command lines start fast
 
-    cells, units = _check_cells(cells), check_size("units", units)
-    epochs = check_count("epochs", epochs, minimum=2)
-    learning_rate = check_learning_rate(learning_rate)
-    seed, progress = check_int("seed", seed, minimum=0), check_bool("progress", progress)
     x, y = data.article_data()
     models, runners = {}, {}
     for cell in cells:
@@ -109,6 +113,7 @@ def race_sine(cells=CLASSIC, units=16, epochs=300, learning_rate=0.01, seed=0, p
     return results
 
 
+@validate(cell=Choice(CLASSIC), **_SINE)
 def train_sine(cell, units=16, epochs=300, learning_rate=0.01, seed=0, progress=True):
     """Train one sine forecaster exactly as `race_sine` does, alone.
 
@@ -121,11 +126,11 @@ def train_sine(cell, units=16, epochs=300, learning_rate=0.01, seed=0, progress=
     Returns:
         the result dict of `race_sine` for this cell.
     """
-    cell = check_choice("cell", cell, CLASSIC)
     return race_sine((cell,), units=units, epochs=epochs, learning_rate=learning_rate, seed=seed,
                      progress=progress)[cell]
 
 
+@validate(cells=Check(_check_cells), **_MEMORY)
 def race_memory(cells=CLASSIC, task="adding", length=20, units=16, epochs=10, n_train=2048, n_test=512,
                 batch_size=64, learning_rate=0.01, seed=0, progress=True):
     """Train one many-to-one model per cell on a memory task, side by side; score each on fresh sequences.
@@ -157,12 +162,6 @@ def race_memory(cells=CLASSIC, task="adding", length=20, units=16, epochs=10, n_
 
     from . import keras_rnn
 
-    cells, task = _check_cells(cells), check_choice("task", task, data.TASKS)
-    length, units = check_count("length", length, minimum=2), check_size("units", units)
-    epochs, n_train = check_count("epochs", epochs, minimum=2), check_count("n_train", n_train)
-    n_test, batch_size = check_count("n_test", n_test, minimum=2), check_count("batch_size", batch_size)
-    learning_rate = check_learning_rate(learning_rate)
-    seed, progress = check_int("seed", seed, minimum=0), check_bool("progress", progress)
     X, y = data.task_data(task, n_train, length, seed=seed)
     X_test, y_test = data.task_data(task, n_test, length, seed=seed + 1)
     order = np.random.default_rng(seed)
@@ -185,6 +184,7 @@ def race_memory(cells=CLASSIC, task="adding", length=20, units=16, epochs=10, n_
     return results
 
 
+@validate(cell=Choice(CLASSIC), **_MEMORY)
 def train_memory(cell, task="adding", length=20, units=16, epochs=10, n_train=2048, n_test=512, batch_size=64,
                  learning_rate=0.01, seed=0, progress=True):
     """Train one cell on a memory task exactly as `race_memory` does, alone.
@@ -199,7 +199,6 @@ def train_memory(cell, task="adding", length=20, units=16, epochs=10, n_train=20
     Returns:
         the result dict of `race_memory` for this cell.
     """
-    cell = check_choice("cell", cell, CLASSIC)
     return race_memory((cell,), task=task, length=length, units=units, epochs=epochs, n_train=n_train,
                        n_test=n_test, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
                        progress=progress)[cell]

@@ -12,11 +12,15 @@ import pathlib
 import numpy as np
 
 from . import data, text
-from ._validation import (MAX_SIZE, SIZE_HINT, check_array, check_bool, check_choice, check_count, check_int,
-                          check_keras_model, check_size, check_text)
+from ._validation import (MAX_SIZE, SIZE_HINT, Array, Bool, Check, Choice, Count, Int, KerasModel, LearningRate,
+                          Optional, Seed, Size, Text, check_keras_model, validate)
 from .fitting import compile_and_fit
 
 
+_STRINGS = Check(text.check_words)  # a list of strings
+
+
+@validate(sources=_STRINGS, targets=_STRINGS, checked_in_body=("source_alphabet", "target_alphabet"))
 def translation_data(sources, targets, source_alphabet, target_alphabet):
     """Arrays for teacher forcing: encoder input, decoder input `START t a r g e t`, target `t a r g e t END`.
 
@@ -41,6 +45,11 @@ def translation_data(sources, targets, source_alphabet, target_alphabet):
 ENCODERS = ("bidirectional", "forward", "reversed")
 
 
+_VOCABULARY = Int(minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
+
+
+@validate(source_vocabulary=_VOCABULARY, target_vocabulary=_VOCABULARY, units=Size(), attention=Bool(),
+          embedding=Size(), encoder=Choice(ENCODERS))
 def build_translator(source_vocabulary, target_vocabulary, units=32, attention=True, embedding=32,
                      encoder="bidirectional"):
     """An encoder–decoder: a GRU encoder reads the source, a GRU decoder writes the target one symbol a step.
@@ -65,15 +74,9 @@ def build_translator(source_vocabulary, target_vocabulary, units=32, attention=T
 
     from . import keras_rnn
 
-    source_vocabulary = check_int("source_vocabulary", source_vocabulary, minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
-    target_vocabulary = check_int("target_vocabulary", target_vocabulary, minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
-    units = check_size("units", units)
-    embedding = check_size("embedding", embedding)
-    attention = check_bool("attention", attention)
     encoder_ids = keras.Input((None,), dtype="int32", name="encoder_ids")
     decoder_ids = keras.Input((None,), dtype="int32", name="decoder_ids")
     source = keras.layers.Embedding(source_vocabulary, embedding, mask_zero=True)(encoder_ids)
-    encoder = check_choice("encoder", encoder, ENCODERS)
     reader = keras_rnn.build_layer("gru", units, return_sequences=True, return_state=True, name="encoder",
                                    go_backwards=encoder == "reversed")
     if encoder == "bidirectional":
@@ -92,6 +95,8 @@ def build_translator(source_vocabulary, target_vocabulary, units=32, attention=T
     return keras_rnn.build_graph([encoder_ids, decoder_ids], probabilities, name="translator")
 
 
+@validate(model=KerasModel(), epochs=Count(), seed=Seed(), learning_rate=LearningRate(), batch_size=Count(),
+          desc=Optional(Text()), checked_in_body=("inputs", "target_ids"))
 def train_translator(model, inputs, target_ids, epochs, seed=0, learning_rate=0.003, batch_size=64, desc=None):
     """Compile and fit a translator with teacher forcing; returns the training loss of every epoch.
 
@@ -107,13 +112,13 @@ def train_translator(model, inputs, target_ids, epochs, seed=0, learning_rate=0.
     """
     import keras
 
-    model = check_keras_model("model", model)
-    desc = model.name if desc is None else check_text("desc", desc)
-    keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
+    desc = model.name if desc is None else desc
+    keras.utils.set_random_seed(seed)
     return compile_and_fit(model, list(inputs), target_ids, epochs, batch_size, "sparse_categorical_crossentropy",
                            learning_rate, desc=desc)
 
 
+@validate(model=KerasModel(), encoder_ids=Array(ndim=2), steps=Count())
 def greedy_decode(model, encoder_ids, steps):
     """Write the target one symbol at a time, each step feeding back the most probable symbol so far.
 
@@ -128,9 +133,7 @@ def greedy_decode(model, encoder_ids, steps):
     Returns:
         int32 array `(batch, steps + 1)`: `START` followed by the written ids (decode with `text.decode`).
     """
-    model = check_keras_model("model", model)
-    encoder_ids = check_array("encoder_ids", encoder_ids, ndim=2).astype(np.int32)
-    steps = check_count("steps", steps)
+    encoder_ids = encoder_ids.astype(np.int32)
     written = np.zeros((len(encoder_ids), steps + 1), dtype=np.int32)
     written[:, 0] = text.START
     for t in range(steps):
@@ -139,19 +142,21 @@ def greedy_decode(model, encoder_ids, steps):
     return written
 
 
+@validate(model=KerasModel(), sources=_STRINGS, steps=Count(), checked_in_body=("source_alphabet", "target_alphabet"))
 def translate(model, sources, source_alphabet, target_alphabet, steps=11):
     """Translate strings with a trained translator and greedy decoding. Notebook 08.
 
     Raises:
         ValueError: for an empty string or characters the source alphabet lacks (the message lists them).
     """
-    sources = [s.strip() for s in text.check_words("sources", sources)]
+    sources = [s.strip() for s in sources]
     if not sources or any(s == "" for s in sources):
         raise ValueError("sources must be non-empty strings; type a date such as 'Nov 26, 2026'.")
     encoder_ids = text.encode(sources, source_alphabet)
     return text.decode(greedy_decode(model, encoder_ids, steps), target_alphabet)
 
 
+@validate(model=KerasModel(), encoder_ids=Array(ndim=2), decoder_ids=Array(ndim=2))
 def attention_weights(model, encoder_ids, decoder_ids):
     """How much each written symbol looked at each source character: the attention layer's softmax weights.
 
@@ -167,15 +172,34 @@ def attention_weights(model, encoder_ids, decoder_ids):
 
     from . import keras_rnn
 
-    model = check_keras_model("model", model)
     if "attention" not in [layer.name for layer in model.layers]:
         raise ValueError("model has no layer named 'attention'; build it with build_translator(..., attention=True).")
-    encoder_ids = check_array("encoder_ids", encoder_ids, ndim=2).astype(np.int32)
-    decoder_ids = check_array("decoder_ids", decoder_ids, ndim=2).astype(np.int32)
+    encoder_ids, decoder_ids = encoder_ids.astype(np.int32), decoder_ids.astype(np.int32)
     scores = keras_rnn.build_graph(model.inputs, model.get_layer("attention").output[1], name="attention_weights")
     return np.asarray(scores.predict_on_batch([encoder_ids, decoder_ids]))
 
 
+def _check_dates(name, table):
+    """Return `table` if it is a DataFrame with columns `text` and `iso`, else raise a TypeError."""
+    if not hasattr(table, "columns") or not {"text", "iso"} <= set(table.columns):
+        raise TypeError(f"{name} must be a DataFrame with columns 'text' and 'iso', e.g. from rh.data.date_pairs, "
+                        f"got {type(table).__name__}.")
+    return table
+
+
+def _check_translator(name, translator):
+    """The dict `fit_date_translator` returns: a built model and its two alphabets."""
+    keys = ("model", "source_alphabet", "target_alphabet")
+    if not isinstance(translator, dict) or not all(key in translator for key in keys):
+        raise TypeError(f"{name} must be the dict returned by fit_date_translator (with keys {list(keys)}), "
+                        f"got {type(translator).__name__}.")
+    check_keras_model(f"{name}['model']", translator["model"])
+    text.check_alphabet(translator["source_alphabet"]), text.check_alphabet(translator["target_alphabet"])
+    return translator
+
+
+@validate(train=Check(_check_dates), units=Size(), epochs=Count(), attention=Bool(), seed=Seed(),
+          encoder=Choice(ENCODERS))
 def fit_date_translator(train, units=32, epochs=3, attention=True, seed=0, encoder="bidirectional"):
     """Build the alphabets and a translator from a table of dates and train it: notebook 08's recipe.
 
@@ -193,11 +217,10 @@ def fit_date_translator(train, units=32, epochs=3, attention=True, seed=0, encod
 
     import keras
 
-    train = _check_dates("train", train)
     sources, targets = list(train["text"]), list(train["iso"])
     source_alphabet, target_alphabet = text.build_alphabet(sources), text.build_alphabet(targets)
     inputs, target_ids = translation_data(sources, targets, source_alphabet, target_alphabet)
-    keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
+    keras.utils.set_random_seed(seed)
     model = build_translator(len(source_alphabet), len(target_alphabet), units=units, attention=attention,
                              encoder=encoder)
     label = f"{encoder} {'with attention' if attention else 'plain'}, seed {seed}"
@@ -207,28 +230,16 @@ def fit_date_translator(train, units=32, epochs=3, attention=True, seed=0, encod
             "losses": losses, "seconds": time.perf_counter() - start}
 
 
-def _check_dates(name, table):
-    """Return `table` if it is a DataFrame with columns `text` and `iso`, else raise a TypeError."""
-    if not hasattr(table, "columns") or not {"text", "iso"} <= set(table.columns):
-        raise TypeError(f"{name} must be a DataFrame with columns 'text' and 'iso', e.g. from rh.data.date_pairs, "
-                        f"got {type(table).__name__}.")
-    return table
-
-
+@validate(translator=Check(_check_translator))
 def check_translator(translator):
     """Return `translator` if it is the dict `fit_date_translator` returns, else raise a TypeError.
 
     Introduced in notebook 08; the date box checks its translator with it too.
     """
-    keys = ("model", "source_alphabet", "target_alphabet")
-    if not isinstance(translator, dict) or not all(key in translator for key in keys):
-        raise TypeError(f"translator must be the dict returned by fit_date_translator (with keys {list(keys)}), "
-                        f"got {type(translator).__name__}.")
-    check_keras_model("translator['model']", translator["model"])
-    text.check_alphabet(translator["source_alphabet"]), text.check_alphabet(translator["target_alphabet"])
     return translator
 
 
+@validate(translator=Check(_check_translator), test=Check(_check_dates))
 def score_translations(translator, test):
     """Translate every test date and compare with the truth. Notebook 08.
 
@@ -238,14 +249,14 @@ def score_translations(translator, test):
     Returns:
         A copy of `test` with columns `predicted` and `correct` (exact match of all ten characters).
     """
-    translator = check_translator(translator)
-    scored = _check_dates("test", test).copy()
+    scored = test.copy()
     scored["predicted"] = translate(translator["model"], list(test["text"]), translator["source_alphabet"],
                                     translator["target_alphabet"])
     scored["correct"] = scored["predicted"] == scored["iso"]
     return scored
 
 
+@validate(predicted=Text(allow_empty=True), truth=Text(allow_empty=True))
 def wrong_fields(predicted, truth):
     """Which parts of an ISO date a translation got wrong: "", "year", "month", "day", "month+day", ...
 
@@ -258,8 +269,6 @@ def wrong_fields(predicted, truth):
         The wrong fields joined by "+", "" if there is none, or "not a date" if `predicted` is not
         shaped like YYYY-MM-DD.
     """
-    if not isinstance(predicted, str) or not isinstance(truth, str):
-        raise TypeError("predicted and truth must be strings such as '2026-11-26'.")
     if len(truth) != 10 or truth.count("-") != 2:
         raise ValueError(f"truth must be an ISO date YYYY-MM-DD, got {truth!r}.")
     if len(predicted) != 10 or [predicted[4], predicted[7]] != ["-", "-"]:
@@ -271,6 +280,7 @@ def wrong_fields(predicted, truth):
 DATE_BENCHMARK = pathlib.Path(__file__).resolve().parent / "date_translation_results.json"  # package data
 
 
+@validate(checked_in_body=("path",))
 def load_date_benchmark(path=DATE_BENCHMARK):
     """The committed results of `benchmarks/date_translation.py`: every design, budget and seed it trained.
 

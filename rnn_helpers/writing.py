@@ -13,14 +13,14 @@ next symbol. `lstm_predictor` and `table_predictor` make one, so completion and 
 import numpy as np
 
 from . import data, scores, text
-from ._validation import (MAX_COUNT, MAX_SIZE, SIZE_HINT, check_array, check_count,
-                          check_float, check_int, check_keras_model, check_size)
-from ._validation import check_learning_rate
+from ._validation import (MAX_COUNT, MAX_SIZE, SIZE_HINT, Array, Check, Count, Float, Function, Int, KerasModel,
+                          LearningRate, Seed, Size, check_int, validate)
 from .fitting import compile_and_fit
 
 # --- the keyboard: data, the LSTM and the letter table -----------------------------------------------------
 
 
+@validate(n=Int(minimum=1), min_length=Int(minimum=1), checked_in_body=("max_length",))
 def keyboard_words(n, min_length=2, max_length=12):
     """The keyboard's words: the `n` most frequent English words written with a–z only, with Zipf weights.
 
@@ -38,6 +38,7 @@ def keyboard_words(n, min_length=2, max_length=12):
     return words
 
 
+@validate(frequencies=Array(ndim=1))
 def zipf_weights(frequencies):
     """Word weights on the Zipf scale: `log10(frequency per billion words)`, about 1 (rare) to 8 ("the").
 
@@ -50,13 +51,13 @@ def zipf_weights(frequencies):
     Returns:
         1-D float array of weights, each > 0.
     """
-    frequencies = check_array("frequencies", frequencies, ndim=1)
     if frequencies.min() <= 1e-9:
         raise ValueError(f"frequencies must be > 1e-9 (once per billion words), got {frequencies.min():.3g}. "
                          "Drop the rarest words.")
     return np.log10(frequencies) + 9.0
 
 
+@validate(checked_in_body=("words", "alphabet", "length"))
 def next_letter_data(words, alphabet, length=None):
     """Inputs and targets for next-letter prediction: `START w o r d` -> `w o r d END`.
 
@@ -75,6 +76,7 @@ def next_letter_data(words, alphabet, length=None):
     return X, Y
 
 
+@validate(vocabulary=Int(minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT), units=Size(), embedding=Size())
 def build_keyboard_model(vocabulary, units=64, embedding=16):
     """A character-level LSTM: `(batch, time)` ids -> `(batch, time, vocabulary)` next-symbol probabilities.
 
@@ -89,12 +91,13 @@ def build_keyboard_model(vocabulary, units=64, embedding=16):
     """
     from . import keras_rnn
 
-    vocabulary = check_int("vocabulary", vocabulary, minimum=4, maximum=MAX_SIZE, hint=SIZE_HINT)
-    return keras_rnn.build_model("lstm", check_size("units", units), outputs=vocabulary, activation="softmax",
-                                 vocabulary=vocabulary, embedding=check_size("embedding", embedding),
+    return keras_rnn.build_model("lstm", units, outputs=vocabulary, activation="softmax",
+                                 vocabulary=vocabulary, embedding=embedding,
                                  return_sequences=True, name="keyboard")
 
 
+@validate(weights=Array(ndim=1), units=Size(), epochs=Count(), seed=Seed(), learning_rate=LearningRate(),
+          batch_size=Count(), checked_in_body=("words", "alphabet"))
 def train_keyboard(words, weights, alphabet, units=64, epochs=6, seed=0, learning_rate=0.01, batch_size=64):
     """Train `build_keyboard_model` on `words`, each letter's loss weighted by its word's weight.
 
@@ -111,11 +114,9 @@ def train_keyboard(words, weights, alphabet, units=64, epochs=6, seed=0, learnin
     import keras
 
     X, Y = next_letter_data(words, alphabet)
-    weights = check_array("weights", weights, ndim=1)
     if weights.shape[0] != X.shape[0]:
         raise ValueError(f"weights must have one value per word ({X.shape[0]}), got {weights.shape[0]}.")
-    epochs, learning_rate = check_count("epochs", epochs), check_learning_rate(learning_rate)
-    keras.utils.set_random_seed(check_int("seed", seed, minimum=0))
+    keras.utils.set_random_seed(seed)
     model = build_keyboard_model(len(alphabet), units)
     sample_weight = (Y != text.PAD) * (weights / weights.mean())[:, None]  # mean weight 1; padding counts 0
     losses = compile_and_fit(model, X, Y, epochs, batch_size, "sparse_categorical_crossentropy", learning_rate,
@@ -123,6 +124,7 @@ def train_keyboard(words, weights, alphabet, units=64, epochs=6, seed=0, learnin
     return model, losses
 
 
+@validate(weights=Array(ndim=1), context=Int(minimum=0), checked_in_body=("words", "alphabet"))
 def letter_table(words, weights, alphabet, context=2):
     """The baseline: weighted counts of the next symbol after each context of up to `context` symbols.
 
@@ -137,10 +139,8 @@ def letter_table(words, weights, alphabet, context=2):
         dict mapping a tuple of up to `context` previous ids to a 1-D array of counts over the alphabet.
     """
     X, Y = next_letter_data(words, alphabet)
-    weights = check_array("weights", weights, ndim=1)
     if weights.shape[0] != X.shape[0]:
         raise ValueError(f"weights must have one value per word ({X.shape[0]}), got {weights.shape[0]}.")
-    context = check_int("context", context, minimum=0)
     table = {}
     for x, y, weight in zip(X, Y, weights):
         for t in range(int(np.count_nonzero(y))):
@@ -150,6 +150,29 @@ def letter_table(words, weights, alphabet, context=2):
     return table
 
 
+def _check_seeds(name, seeds):
+    """Return `seeds` as a non-empty list of ints >= 0, else raise."""
+    if isinstance(seeds, (str, dict)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"{name} must be a list of ints, got {type(seeds).__name__}. Pass e.g. seeds=(0, 1, 2).")
+    seeds = [check_int(f"{name}[{i}]", seed, minimum=0) for i, seed in enumerate(seeds)]
+    if not seeds:
+        raise ValueError(f"{name} must hold at least one seed, got none. Pass e.g. seeds=(0, 1, 2).")
+    return seeds
+
+
+def _check_table(name, table):
+    """Return `table` if it looks like the dict `letter_table` returns, else raise a TypeError."""
+    if not isinstance(table, dict) or not isinstance(table.get(()), np.ndarray):
+        raise TypeError(f"{name} must be the dict returned by letter_table, got {type(table).__name__}"
+                        f"{' without its () entry' if isinstance(table, dict) else ''}. Make it with "
+                        "rnn_helpers.writing.letter_table(words, weights, alphabet).")
+    return table
+
+
+_TABLE = Check(_check_table)
+
+
+@validate(table=_TABLE, X=Array(ndim=2))
 def table_probabilities(table, X):
     """Next-symbol probabilities from a letter table at every step of `X` (backing off to shorter contexts).
 
@@ -161,8 +184,7 @@ def table_probabilities(table, X):
     Returns:
         float array `(batch, time, vocabulary)`; rows of padding steps are zero.
     """
-    table = _check_table(table)
-    X = check_array("X", X, ndim=2).astype(int)
+    X = X.astype(int)
     context = max(len(key) for key in table)
     vocabulary = len(table[()])
     P = np.zeros(X.shape + (vocabulary,))
@@ -176,6 +198,8 @@ def table_probabilities(table, X):
     return P
 
 
+@validate(words=Check(text.check_words), frequencies=Array(ndim=1), held_out=Float(strictly_positive=True, maximum=0.9),
+          units=Size(), epochs=Count(), seeds=Check(_check_seeds))
 def keyboard_race(words, frequencies, held_out=0.2, units=64, epochs=6, seeds=(0, 1, 2)):
     """The LSTM against the letter table on held-out words, once per seed: the notebook's comparison.
 
@@ -197,12 +221,8 @@ def keyboard_race(words, frequencies, held_out=0.2, units=64, epochs=6, seeds=(0
 
     import pandas as pd
 
-    words = text.check_words("words", words)
-    frequencies = check_array("frequencies", frequencies, ndim=1)
     if len(words) != len(frequencies):
         raise ValueError(f"words and frequencies must have the same length, got {len(words)} and {len(frequencies)}.")
-    held_out = check_float("held_out", held_out, strictly_positive=True, maximum=0.9)
-    seeds = _check_seeds(seeds)
     alphabet = text.build_alphabet(words)
     rows, runs = [], {}
     for seed in seeds:
@@ -225,35 +245,15 @@ def keyboard_race(words, frequencies, held_out=0.2, units=64, epochs=6, seeds=(0
     return pd.DataFrame(rows), runs
 
 
-def _check_seeds(seeds):
-    """Return `seeds` as a non-empty list of ints >= 0, else raise."""
-    if isinstance(seeds, (str, dict)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a list of ints, got {type(seeds).__name__}. Pass e.g. seeds=(0, 1, 2).")
-    seeds = [check_int("seed", seed, minimum=0) for seed in seeds]
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed, got none. Pass e.g. seeds=(0, 1, 2).")
-    return seeds
-
-
-def _check_table(table):
-    """Return `table` if it looks like the dict `letter_table` returns, else raise a TypeError."""
-    if not isinstance(table, dict) or not isinstance(table.get(()), np.ndarray):
-        raise TypeError(f"table must be the dict returned by letter_table, got {type(table).__name__}"
-                        f"{' without its () entry' if isinstance(table, dict) else ''}. Make it with "
-                        "rnn_helpers.writing.letter_table(words, weights, alphabet).")
-    return table
-
-
 # --- the keyboard: predictors, completion, sampling ----------------------------------------------------------
 
 
+@validate(model=KerasModel())
 def lstm_predictor(model):
     """Wrap a keyboard model as a predictor: prefixes `(batch, time)` -> next-symbol probabilities.
 
     Introduced in notebook 08. Each row's prediction is read at its last non-padding step.
     """
-    model = check_keras_model("model", model)
-
     def predict_next(ids):
         ids = np.asarray(ids, dtype=np.int32)
         P = np.asarray(model(ids, training=False))
@@ -263,10 +263,9 @@ def lstm_predictor(model):
     return predict_next
 
 
+@validate(table=_TABLE)
 def table_predictor(table):
     """Wrap a letter table (from `letter_table`) as a predictor, like `lstm_predictor`. Notebook 08."""
-    table = _check_table(table)
-
     def predict_next(ids):
         ids = np.asarray(ids)
         P = table_probabilities(table, ids)
@@ -286,6 +285,11 @@ def _prefix_ids(prefix, alphabet):
     return text.encode([prefix], alphabet, start=True)
 
 
+_PREDICTOR = Function("a predictor such as lstm_predictor(model) or table_predictor(table)")
+
+
+@validate(predict_next=_PREDICTOR, k=Int(minimum=1), alpha=Float(minimum=0.0, maximum=2.0),
+          checked_in_body=("prefix", "alphabet", "beam_width", "max_length"))
 def complete(predict_next, prefix, alphabet, k=3, beam_width=8, max_length=16, alpha=0.0):
     """The `k` best words that start with `prefix`, found by beam search.
 
@@ -310,10 +314,8 @@ def complete(predict_next, prefix, alphabet, k=3, beam_width=8, max_length=16, a
         ValueError: if the prefix holds characters the alphabet lacks (the message lists them).
     """
     ids = _prefix_ids(prefix, alphabet)
-    k = check_int("k", k, minimum=1)
     beam_width = check_int("beam_width", beam_width, minimum=k, maximum=MAX_SIZE, hint=SIZE_HINT)
     max_length = check_int("max_length", max_length, minimum=len(prefix) + 1, maximum=MAX_COUNT)
-    alpha = check_float("alpha", alpha, minimum=0.0, maximum=2.0)
     beams, log_p = ids, np.zeros(1)
     finished = []                                                     # (word, log-probability, score)
     for n in range(1, max_length - len(prefix) + 1):                  # n: symbols written, END included
@@ -332,6 +334,12 @@ def complete(predict_next, prefix, alphabet, k=3, beam_width=8, max_length=16, a
     return [(word, float(np.exp(lp))) for word, lp, _ in finished]
 
 
+# Above this every letter is about equally likely: p ** (1 / 100) is within 5 % of 1 for any p > 0.6 %.
+MAX_TEMPERATURE = 100.0
+_TEMPERATURE = Float(strictly_positive=True, maximum=MAX_TEMPERATURE)  # a temperature: a float in (0, 100]
+
+
+@validate(P=Array(), temperature=_TEMPERATURE)
 def with_temperature(P, temperature):
     """Sharpen (temperature < 1) or flatten (> 1) probabilities: `p_T ∝ p ** (1 / temperature)`.
 
@@ -343,10 +351,8 @@ def with_temperature(P, temperature):
     Returns:
         float array like `P`, each row summing to 1; zeros stay zero.
     """
-    P = check_array("P", P)
     if P.ndim == 0:
         raise ValueError(f"P must hold probabilities over a vocabulary (at least 1-D), got the single number {P}.")
-    temperature = _check_temperature(temperature)
     if np.any(P < 0) or np.any(P.sum(axis=-1) <= 0):
         raise ValueError("P must hold probabilities: no negative values and a positive sum in every row.")
     with np.errstate(divide="ignore"):
@@ -355,15 +361,8 @@ def with_temperature(P, temperature):
     return P_T / P_T.sum(axis=-1, keepdims=True)
 
 
-def _check_temperature(temperature):
-    """A temperature: a float in (0, MAX_TEMPERATURE]."""
-    return check_float("temperature", temperature, strictly_positive=True, maximum=MAX_TEMPERATURE)
-
-
-# Above this every letter is about equally likely: p ** (1 / 100) is within 5 % of 1 for any p > 0.6 %.
-MAX_TEMPERATURE = 100.0
-
-
+@validate(predict_next=_PREDICTOR, n=Count(), temperature=_TEMPERATURE, seed=Seed(), max_length=Count(),
+          checked_in_body=("alphabet",))
 def sample_words(predict_next, alphabet, n, temperature=1.0, seed=0, max_length=16):
     """Invent `n` words letter by letter, drawing each from the predicted probabilities at a temperature.
 
@@ -377,10 +376,7 @@ def sample_words(predict_next, alphabet, n, temperature=1.0, seed=0, max_length=
     Returns:
         list of `n` strings.
     """
-    n = check_count("n", n)
-    temperature = _check_temperature(temperature)
-    max_length = check_count("max_length", max_length)
-    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(seed)
     ids = np.full((n, 1), text.START, dtype=np.int32)
     done = np.zeros(n, dtype=bool)
     for _ in range(max_length):

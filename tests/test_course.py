@@ -154,7 +154,7 @@ def scan(a, b):
 # out): (solution cell, what the student writes instead, test cell it fails). Each passes that task's tests
 # when nothing guards them (test_each_way_around_works_when_nothing_guards_it); graded, it earns 0 for that
 # task and every other task keeps its points. Each sits in a function no other task calls.
-JORDAN_CODE = marshal.dumps(rnn_helpers.numpy_rnn.jordan_step.__code__)
+JORDAN_CODE = marshal.dumps(rnn_helpers.numpy_rnn.jordan_step.__wrapped__.__code__)  # the body, not its checks
 WAYS_AROUND = {
     "01_perceptron_limits": ("fit_linear", """
 def fit_linear(X, y):  # patches the checks the tests use, then returns anything

@@ -6,7 +6,7 @@ Each helper takes `ax=None` (or `fig=None`), draws, and returns the Axes (or Fig
 
 import numpy as np
 
-from .._validation import check_choice, check_lstm_trace
+from .._validation import Check, Choice, check_lstm_trace, validate
 from ..cells import TABLE as CELL_TABLE
 from ..numpy_rnn import lstm_cell_values
 from .shapes import _arrow, _box, _check_highlight, _diagram_axes, _emphasis, _node
@@ -113,6 +113,7 @@ def _draw_lstm_cell(ax, highlight=None, values=None):
     _lstm_inputs(ax, values)
 
 
+@validate(checked_in_body=("highlight", "ax"))
 def lstm_cell_diagram(highlight=None, ax=None):
     """The LSTM cell, left to right as the article lists its parts, with one part emphasised.
 
@@ -151,6 +152,7 @@ def _unit_over_time(ax, trace, step, unit):
     ax.legend(loc="lower left", ncol=4, fontsize=8, frameon=False)
 
 
+@validate(trace=Check(check_lstm_trace), checked_in_body=("step", "unit", "fig"))
 def lstm_cell_picture(trace, step, unit, fig=None):
     """Draw the LSTM cell of one unit at one time step, each part coloured by its value.
 
@@ -168,7 +170,6 @@ def lstm_cell_picture(trace, step, unit, fig=None):
         the matplotlib Figure.
     """
     values = lstm_cell_values(trace, step, unit)
-    trace = check_lstm_trace(trace)
     fig = _figure(fig, (9, 5.6))
     fig.clear()
     ax, ax_time = fig.subplots(2, 1, gridspec_kw={"height_ratios": [2.1, 1]})
@@ -248,6 +249,7 @@ def _gru_inputs(ax):
     ax.text(4.92, 1.15, "$h_{t-1}$", fontsize=8, color="0.3")  # ... and h_{t-1} only through r
 
 
+@validate(checked_in_body=("highlight", "ax"))
 def gru_cell_diagram(highlight=None, ax=None):
     """The GRU cell with Keras' blend h_t = z ⊙ h_{t-1} + (1 − z) ⊙ h̃_t, with one part emphasised.
 
@@ -281,6 +283,7 @@ def gru_cell_diagram(highlight=None, ax=None):
 RECURRENT_KINDS = tuple(cell.name for cell in CELL_TABLE.values() if not cell.gates and not cell.minimal)
 
 
+@validate(kind=Choice(RECURRENT_KINDS), checked_in_body=("ax",))
 def elman_jordan_diagram(kind, ax=None):
     """The wiring of an Elman or a Jordan network: which copy from the last step comes back in.
 
@@ -298,7 +301,6 @@ def elman_jordan_diagram(kind, ax=None):
     Raises:
         ValueError: if `kind` is neither.
     """
-    kind = check_choice("kind", kind, RECURRENT_KINDS)
     ax = _diagram_axes(ax, (-0.05, 3.95), (0, 4.2))
     elman = kind == "Elman"
     colour = PALETTE[kind]
@@ -327,6 +329,7 @@ def elman_jordan_diagram(kind, ax=None):
 # --- where recurrence went next (notebook 09) -----------------------------------------------------------------
 
 
+@validate(checked_in_body=("ax",))
 def min_gru_cell_diagram(ax=None):
     """The minGRU: notebook 05's GRU with $h_{t-1}$ taken out of the gate and the candidate.
 

@@ -6,7 +6,7 @@ Axes (or Figure); none calls `plt.show()`. Colours and line styles come from `rn
 
 import numpy as np
 
-from .._validation import check_array, check_choice, check_float, check_text
+from .._validation import Array, Check, Float, Optional, Text, check_array, check_choice, validate
 from .style import CYCLE_COLORS, OKABE_ITO, PALETTE, _axes, _figure, gate_cmap, line_style, signed_cmap
 
 def _check_dict_of_lines(name, value):
@@ -18,6 +18,8 @@ def _check_dict_of_lines(name, value):
 # --- data figures ------------------------------------------------------------------------------------------
 
 
+@validate(series=Array(ndim=1), expected=Array(ndim=1), generated=Array(ndim=1), title=Optional(Text()),
+          checked_in_body=("ax",))
 def forecast_figure(series, expected, generated, ax=None, title=None):
     """The article's figure: the known series followed by the truth and by the generated values.
 
@@ -35,9 +37,6 @@ def forecast_figure(series, expected, generated, ax=None, title=None):
     Returns:
         The matplotlib Axes.
     """
-    series = check_array("series", series, ndim=1)
-    expected = check_array("expected", expected, ndim=1)
-    generated = check_array("generated", generated, ndim=1)
     if expected.shape != generated.shape:
         raise ValueError(f"expected and generated must have the same length, got {expected.size} and {generated.size}.")
     ax = _axes(ax)
@@ -51,10 +50,11 @@ def forecast_figure(series, expected, generated, ax=None, title=None):
     ax.set(xlabel="x (integer steps)", ylabel="value", ylim=(-1.35, 1.25), xlim=(-0.5, steps[-1] + 0.5))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9, frameon=False)
     if title is not None:
-        ax.set_title(check_text("title", title))
+        ax.set_title(title)
     return ax
 
 
+@validate(errors=Check(_check_dict_of_lines), checked_in_body=("ax",))
 def error_by_horizon(errors, ax=None):
     """Absolute error against the number of steps generated, one line per method.
 
@@ -68,7 +68,6 @@ def error_by_horizon(errors, ax=None):
     Returns:
         The matplotlib Axes.
     """
-    errors = _check_dict_of_lines("errors", errors)
     ax = _axes(ax)
     for k, (label, values) in enumerate(errors.items()):
         ax.semilogy(np.arange(1, values.size + 1), np.maximum(values, 1e-6), marker=".", label=label,
@@ -78,6 +77,7 @@ def error_by_horizon(errors, ax=None):
     return ax
 
 
+@validate(losses=Check(_check_dict_of_lines), checked_in_body=("ax",))
 def loss_curves(losses, ax=None):
     """Training loss per epoch on a log scale, one line per method.
 
@@ -90,7 +90,6 @@ def loss_curves(losses, ax=None):
     Returns:
         The matplotlib Axes.
     """
-    losses = _check_dict_of_lines("losses", losses)
     ax = _axes(ax)
     for k, (label, values) in enumerate(losses.items()):
         ax.semilogy(np.arange(1, values.size + 1), values, label=label, **line_style(label, k))
@@ -163,6 +162,7 @@ def _heat_map_panel(fig, ax, values, title, is_gate):
     fig.colorbar(image, ax=ax, pad=0.01, fraction=0.03)
 
 
+@validate(checked_in_body=("trace", "keys", "marks", "input_labels", "fig"))
 def plot_gate_traces(trace, keys=("f", "i", "o", "c"), marks=None, input_labels=None, fig=None):
     """Heat maps of gates over time (one row per unit, time across) under a line plot of the input.
 
@@ -208,11 +208,6 @@ def plot_gate_traces(trace, keys=("f", "i", "o", "c"), marks=None, input_labels=
 # Notebook 08 · Writing sequences: keyboard accuracy, temperatures, translation by format, attention maps.
 # ---------------------------------------------------------------------------------------------------------
 
-def _check_title(title):
-    """None, or a non-empty string."""
-    return None if title is None else check_text("title", title)
-
-
 def _check_axes_list(axes, n):
     """`axes` (an Axes array or list) as a flat list of at least `n` matplotlib Axes, else raise."""
     from matplotlib.axes import Axes
@@ -233,6 +228,8 @@ def _check_scores(name, scores):
     return scores
 
 
+@validate(scores=Check(_check_scores), ylabel=Text(), title=Optional(Text()),
+          chance=Optional(Float(strictly_positive=True, maximum=1.0)), checked_in_body=("ax",))
 def grouped_bars(scores, ax=None, ylabel="accuracy", title=None, chance=None):
     """One group of bars per key, one bar per label (hatched differently); whiskers show min–max over seeds.
 
@@ -246,9 +243,6 @@ def grouped_bars(scores, ax=None, ylabel="accuracy", title=None, chance=None):
     Returns:
         The matplotlib Axes.
     """
-    scores = _check_scores("scores", scores)
-    ylabel, title = check_text("ylabel", ylabel), _check_title(title)
-    chance = None if chance is None else check_float("chance", chance, strictly_positive=True, maximum=1.0)
     keys = list(next(iter(scores.values())))
     ax = _axes(ax)
     width = 0.8 / len(scores)
@@ -272,6 +266,7 @@ def grouped_bars(scores, ax=None, ylabel="accuracy", title=None, chance=None):
     return ax
 
 
+@validate(weights=Array(ndim=2), checked_in_body=("source", "target", "ax"))
 def attention_map(weights, source, target, ax=None):
     """The attention weights of one translation: a row per written character, a column per source character.
 
@@ -286,7 +281,6 @@ def attention_map(weights, source, target, ax=None):
     Returns:
         The matplotlib Axes.
     """
-    weights = check_array("weights", weights, ndim=2)
     if not isinstance(source, str) or not isinstance(target, str) or not source or not target:
         raise TypeError("source and target must be non-empty strings (the input and the written characters).")
     if weights.shape[0] < len(target) or weights.shape[1] < len(source):
@@ -305,6 +299,7 @@ def attention_map(weights, source, target, ax=None):
 # ---------------------------------------------------------------------------------------------------------
 
 
+@validate(images=Array(ndim=3, allow_empty=True), checked_in_body=("titles", "axes"))
 def digit_gallery(images, titles, axes=None):
     """Draw small grey-scale images side by side, each with a title (e.g. "true 3, read 8").
 
@@ -320,7 +315,6 @@ def digit_gallery(images, titles, axes=None):
     """
     import matplotlib.pyplot as plt
 
-    images = check_array("images", images, ndim=3, allow_empty=True)
     if not isinstance(titles, (list, tuple)) or len(titles) != len(images):
         raise ValueError(f"titles must be a list of {len(images)} strings, one per image, got {titles!r}.")
     if len(images) == 0:
@@ -337,6 +331,7 @@ def digit_gallery(images, titles, axes=None):
     return axes
 
 
+@validate(counts=Array(ndim=2), title=Optional(Text()), checked_in_body=("labels", "ax"))
 def confusion_heatmap(counts, labels, ax=None, title=None):
     """A confusion matrix: true class in rows, answer in columns, each count written in its cell.
 
@@ -351,11 +346,9 @@ def confusion_heatmap(counts, labels, ax=None, title=None):
     Returns:
         The matplotlib Axes.
     """
-    counts = check_array("counts", counts, ndim=2)
     if not isinstance(labels, (list, tuple)) and not (isinstance(labels, np.ndarray) and labels.ndim == 1):
         raise TypeError(f"labels must be a list of class names, got {type(labels).__name__}. "
                         "Pass e.g. list(range(10)) or ['en', 'de'].")
-    title = _check_title(title)
     if counts.shape[0] != counts.shape[1] or len(labels) != counts.shape[0]:
         raise ValueError(f"counts must be square with one label per row, got shape {counts.shape} "
                          f"and {len(labels)} labels.")
@@ -374,6 +367,7 @@ def confusion_heatmap(counts, labels, ax=None, title=None):
     return ax
 
 
+@validate(image=Array(ndim=2), beliefs=Array(ndim=2), checked_in_body=("axes",))
 def reading_steps(image, beliefs, axes=None):
     """A digit revealed row by row, each panel titled with the network's best guess after that row.
 
@@ -390,8 +384,6 @@ def reading_steps(image, beliefs, axes=None):
     """
     import matplotlib.pyplot as plt
 
-    image = check_array("image", image, ndim=2)
-    beliefs = check_array("beliefs", beliefs, ndim=2)
     if len(beliefs) != len(image):
         raise ValueError(f"beliefs must have one row per image row ({len(image)}), got {len(beliefs)}.")
     if axes is None:
@@ -408,6 +400,7 @@ def reading_steps(image, beliefs, axes=None):
     return axes
 
 
+@validate(beliefs=Array(ndim=2), checked_in_body=("classes", "ax", "labels"))
 def belief_curves(beliefs, classes, ax=None, labels=None):
     """How the probability of a few classes changes as the network reads step after step.
 
@@ -421,7 +414,6 @@ def belief_curves(beliefs, classes, ax=None, labels=None):
     Returns:
         The matplotlib Axes.
     """
-    beliefs = check_array("beliefs", beliefs, ndim=2)
     classes = [int(c) for c in classes]
     if not classes or min(classes) < 0 or max(classes) >= beliefs.shape[1]:
         raise ValueError(f"classes must be a non-empty list of indices in 0..{beliefs.shape[1] - 1}, got {classes}.")

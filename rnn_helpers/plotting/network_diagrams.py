@@ -6,7 +6,7 @@ Each helper takes `ax=None`, draws, and returns the Axes; none calls `plt.show()
 
 import numpy as np
 
-from .._validation import check_choice, check_int
+from .._validation import Choice, Int, check_choice, check_int, validate
 from .shapes import _arrow, _box, _diagram_axes, _node
 from .style import OKABE_ITO, PALETTE
 
@@ -66,6 +66,7 @@ def _usage_legend(ax, y):
         ax.text(x + 0.35, y, label, va="center", fontsize=8)
 
 
+@validate(steps=Int(minimum=3, maximum=8), checked_in_body=("ax", "modes"))
 def usage_modes_diagram(ax=None, modes=USAGE_MODES, steps=6):
     """The ways to use a recurrent network, after the article: one unrolled row of boxes per way.
 
@@ -95,7 +96,6 @@ def usage_modes_diagram(ax=None, modes=USAGE_MODES, steps=6):
         raise ValueError(f"modes must name at least one of {list(USAGE_MODES)}, got an empty list.")
     for mode in modes:
         check_choice("mode in modes", mode, USAGE_MODES)
-    steps = check_int("steps", steps, minimum=3, maximum=8)
     height = 2.6 * len(modes) + 0.6
     ax = _diagram_axes(ax, (-0.1, 3.2 + 1.3 * (steps - 1) + 0.6), (-0.4, height), scale=0.75)
     for row, mode in enumerate(modes):
@@ -140,6 +140,7 @@ def _bptt_backward(ax, steps, truncate):
             _arrow(ax, (x - 0.2, 1.12), (x - 1.3, 1.12), rad=-0.45, **grad)
 
 
+@validate(steps=Int(minimum=2, maximum=10), checked_in_body=("truncate", "ax"))
 def unrolled_bptt_diagram(steps=6, truncate=None, ax=None):
     """The network unrolled in time: copies of one cell with shared weights, and the gradients flowing back.
 
@@ -163,7 +164,6 @@ def unrolled_bptt_diagram(steps=6, truncate=None, ax=None):
     Raises:
         TypeError, ValueError: if `steps` or `truncate` is not an int in range.
     """
-    steps = check_int("steps", steps, minimum=2, maximum=10)
     if truncate is not None:
         truncate = check_int("truncate", truncate, minimum=1, maximum=steps)
     width = 1.6 + 1.5 * (steps - 1) + 0.8
@@ -182,6 +182,7 @@ def unrolled_bptt_diagram(steps=6, truncate=None, ax=None):
     return ax
 
 
+@validate(steps=Int(minimum=2, maximum=16), checked_in_body=("ax",))
 def scan_diagram(steps=8, ax=None):
     """The Hillis–Steele scan: in round k every position t ≥ 2^(k−1) combines with the one 2^(k−1) before it.
 
@@ -195,7 +196,6 @@ def scan_diagram(steps=8, ax=None):
     Returns:
         the matplotlib Axes.
     """
-    steps = check_int("steps", steps, minimum=2, maximum=16)
     rounds = int(np.ceil(np.log2(steps)))
     ax = _diagram_axes(ax, (-1.6, steps + 0.2), (-rounds - 0.7, 0.9), scale=0.9)
     first = np.arange(1, steps + 1)  # the first step each position summarises
@@ -234,6 +234,7 @@ def _layer_row(ax, y, steps, name, text):
             _arrow(ax, *((end, start) if name == "backward" else (start, end)), color=color, ls=ls, gid=f"state:{name}")
 
 
+@validate(kind=Choice(LAYERED_KINDS), steps=Int(minimum=2, maximum=10), checked_in_body=("labels", "ax"))
 def layered_rnn_diagram(kind="bidirectional", steps=4, labels=None, ax=None):
     """Two recurrent layers unrolled in time: a bidirectional layer, or two layers stacked.
 
@@ -254,8 +255,6 @@ def layered_rnn_diagram(kind="bidirectional", steps=4, labels=None, ax=None):
     Returns:
         the matplotlib Axes.
     """
-    kind = check_choice("kind", kind, LAYERED_KINDS)
-    steps = check_int("steps", steps, minimum=2, maximum=10)
     if labels is None:
         labels = [f"$x_{t + 1}$" for t in range(steps)]
     if isinstance(labels, str) or not isinstance(labels, (list, tuple)) or len(labels) != steps:

@@ -6,7 +6,7 @@ and `use_course_style()` makes matplotlib cycle through the same colours with a 
 each, so compared curves differ in two ways.
 """
 
-from .._validation import check_int, check_text
+from .._validation import Int, Text, validate
 from ..cells import TABLE as CELL_TABLE
 
 # --- palette and style -------------------------------------------------------------------------------------
@@ -52,6 +52,7 @@ CYCLE_COLORS = [_O[name] for name in ("blue", "orange", "bluish_green", "vermill
 CYCLE_LINESTYLES = ["-", "--", "-.", ":", (0, (8, 2)), (0, (5, 2, 1, 2, 1, 2)), (0, (1, 3))]
 
 
+@validate()
 def use_course_style():
     """Make matplotlib draw with the course palette: Okabe–Ito colours, each with its own line style.
 
@@ -70,18 +71,19 @@ def use_course_style():
     return cycle
 
 
+@validate(role=Text(), fallback_index=Int(minimum=0))
 def line_style(role, fallback_index=0):
     """`dict(color=..., linestyle=...)` for a role of `PALETTE`, or the course cycle's entry `fallback_index`.
 
     Used by every figure helper; notebooks may call it too, e.g. `ax.plot(t, y, **rh.plotting.line_style("GRU"))`.
     """
-    fallback_index = check_int("fallback_index", fallback_index, minimum=0)
-    if check_text("role", role) in PALETTE:
+    if role in PALETTE:
         return {"color": PALETTE[role], "linestyle": LINESTYLES.get(role, "-")}
     k = fallback_index % len(CYCLE_COLORS)
     return {"color": CYCLE_COLORS[k], "linestyle": CYCLE_LINESTYLES[k]}
 
 
+@validate()
 def gate_cmap():
     """Colour map for gate values: white (closed, 0) to dark bluish green (open, 1); lightness carries the value."""
     from matplotlib.colors import LinearSegmentedColormap
@@ -90,6 +92,7 @@ def gate_cmap():
                                                              "#00402E"])
 
 
+@validate()
 def signed_cmap():
     """Diverging colour map for values in [-1, 1]: blue (negative), white (0), vermillion (positive)."""
     from matplotlib.colors import LinearSegmentedColormap
