@@ -29,16 +29,10 @@ BAD_VALUES = {
     "True": True, "2.5": 2.5,
 }
 
-# Modules whose public functions declare their parameters with `rnn_helpers._validation.validate`. For a declared
-# parameter the sweep takes its cases from the declaration: BAD_VALUES plus values just outside the declared bounds,
-# choices and ranks; each value the declaration rejects must be rejected with a message naming the parameter, and
-# ACCEPTED has no row for it. Parameters a declaration leaves to the body (`checked_in_body`) are swept as below.
-DECLARED_MODULES = {"bptt", "checks", "data", "gates", "memory", "progress", "stateful", "text", "widgets",
-                    "numpy_rnn", "scores", "fitting", "training", "one_step",
-                    "gradient_flow", "keras_rnn", "reading",
-                    "writing", "translating", "forecast",
-                    "linear_recurrence", "min_gru",
-                    "recurrence_costs", "cells", "plotting"}
+# Every public function declares its parameters with `rnn_helpers._validation.validate`. For a declared parameter
+# the sweep takes its cases from the declaration: BAD_VALUES plus values just outside the declared bounds, choices
+# and ranks; each value the declaration rejects must be rejected with a message naming the parameter, and ACCEPTED
+# has no row for it. Parameters a declaration leaves to the body (`checked_in_body`) are swept as below.
 
 # Values from BAD_VALUES that are right for one parameter, with the reason. Everything else must be rejected.
 ACCEPTED = {
@@ -670,12 +664,11 @@ def test_every_entry_of_the_tables_names_a_swept_function():
     assert not declared_rows, f"remove these rows of ACCEPTED, their declarations say what they accept: {declared_rows}"
 
 
-@pytest.mark.parametrize("name, fn, parameters", [c for c in CALLABLES if c[0].split(".")[0] in DECLARED_MODULES],
-                         ids=[c[0] for c in CALLABLES if c[0].split(".")[0] in DECLARED_MODULES])
-def test_every_public_function_of_a_declared_module_declares_every_parameter(name, fn, parameters):
+@pytest.mark.parametrize("name, fn, parameters", CALLABLES, ids=[c[0] for c in CALLABLES])
+def test_every_public_function_declares_every_parameter(name, fn, parameters):
     assert hasattr(fn, "constraints"), (
         f"{name} has no declaration: decorate it with @validate(parameter=Constraint(), ...) from "
-        "rnn_helpers._validation, as the other functions of its module are.")
+        "rnn_helpers._validation, as every public function of the package does.")
     named = set(fn.constraints) | set(fn.checked_in_body)
     assert named == set(parameters), (f"{name}: declare {sorted(set(parameters) - named)} (a constraint, or "
                                       "checked_in_body=(...) if the body checks it)")
