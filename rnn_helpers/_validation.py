@@ -237,6 +237,15 @@ def check_keras_layer(name, layer, class_names):
     return layer
 
 
+def check_table(name, value, columns, source):
+    """Return `value` if it is a DataFrame with (at least) `columns`, else raise a TypeError naming `source`."""
+    if not hasattr(value, "columns") or not set(columns) <= set(value.columns):
+        wanted = " and ".join(repr(column) for column in columns)
+        raise TypeError(f"{name} must be a DataFrame with columns {wanted}, e.g. from {source}, "
+                        f"got {type(value).__name__}.")
+    return value
+
+
 def check_text(name, value, allow_empty=False):
     """Return `value` if it is a string (non-empty unless `allow_empty`), else raise a clear error."""
     if not isinstance(value, str):

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _record, cells, text
 from ._validation import (MAX_SIZE, SIZE_HINT, Array, Check, Choice, Count, Float, Int, KerasModel, LearningRate, Seed,
-                          Size, Text, check_array, check_int, check_size, validate)
+                          Size, Text, check_array, check_int, check_size, check_table, validate)
 
 KINDS = cells.KERAS_LAYERS  # the layers Keras ships, by class name: "SimpleRNN", "LSTM", "GRU"
 ORDERS = ("rows", "columns", "pixels")
@@ -302,14 +302,6 @@ def beliefs_by_step(model, X):
 # --- the language of a word ----------------------------------------------------------------------------------
 
 
-def _check_words_table(name, words):
-    """Return `words` if it is a DataFrame with columns `word` and `language`, else raise a TypeError."""
-    if not hasattr(words, "columns") or not {"word", "language"} <= set(words.columns):
-        raise TypeError(f"{name} must be a DataFrame with columns 'word' and 'language', "
-                        f"from rnn_helpers.data.language_words(...)[0], got {type(words).__name__}.")
-    return words
-
-
 def _check_languages(name, languages):
     """Return `languages` as a tuple of at least two distinct strings."""
     if isinstance(languages, str) or not isinstance(languages, (tuple, list)):
@@ -332,7 +324,7 @@ def _check_alphabet(name, alphabet):
     return text.check_alphabet(alphabet)
 
 
-_WORDS = Check(_check_words_table)
+_WORDS = Check(check_table, columns=("word", "language"), source="rnn_helpers.data.language_words(...)[0]")
 
 
 @validate(words=_WORDS, test_fraction=Float(strictly_positive=True, maximum=0.9), seed=Seed())

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import data, text
 from ._validation import (MAX_SIZE, SIZE_HINT, Array, Bool, Check, Choice, Count, Int, KerasModel, LearningRate,
-                          Optional, Seed, Size, Text, check_keras_model, validate)
+                          Optional, Seed, Size, Text, check_keras_model, check_table, validate)
 from .fitting import compile_and_fit
 
 
@@ -179,12 +179,7 @@ def attention_weights(model, encoder_ids, decoder_ids):
     return np.asarray(scores.predict_on_batch([encoder_ids, decoder_ids]))
 
 
-def _check_dates(name, table):
-    """Return `table` if it is a DataFrame with columns `text` and `iso`, else raise a TypeError."""
-    if not hasattr(table, "columns") or not {"text", "iso"} <= set(table.columns):
-        raise TypeError(f"{name} must be a DataFrame with columns 'text' and 'iso', e.g. from rh.data.date_pairs, "
-                        f"got {type(table).__name__}.")
-    return table
+_DATES = Check(check_table, columns=("text", "iso"), source="rh.data.date_pairs")
 
 
 def _check_translator(name, translator):
@@ -198,7 +193,7 @@ def _check_translator(name, translator):
     return translator
 
 
-@validate(train=Check(_check_dates), units=Size(), epochs=Count(), attention=Bool(), seed=Seed(),
+@validate(train=_DATES, units=Size(), epochs=Count(), attention=Bool(), seed=Seed(),
           encoder=Choice(ENCODERS))
 def fit_date_translator(train, units=32, epochs=3, attention=True, seed=0, encoder="bidirectional"):
     """Build the alphabets and a translator from a table of dates and train it: notebook 08's recipe.
@@ -239,7 +234,7 @@ def check_translator(translator):
     return translator
 
 
-@validate(translator=Check(_check_translator), test=Check(_check_dates))
+@validate(translator=Check(_check_translator), test=_DATES)
 def score_translations(translator, test):
     """Translate every test date and compare with the truth. Notebook 08.
 
