@@ -220,18 +220,18 @@ def check_params(params, names, features):
     return checked, units
 
 
-def check_keras_layer(name, layer, class_names):
-    """Return `layer` if it is a built Keras layer of one of `class_names` (e.g. ("LSTM",)), else raise."""
+def check_keras_layer(name, layer, class_names, hint="Pass the layer itself, e.g. model.layers[0].",
+                      build_hint="Call the model on data or give it a keras.Input."):
+    """Return `layer` if it is a built Keras layer (or cell) of one of `class_names` (e.g. ("LSTM",)), else raise.
+
+    `hint` and `build_hint` end the messages for a wrong class and for a layer without weights."""
     import keras
 
     classes = tuple(getattr(keras.layers, class_name) for class_name in class_names)
     if not isinstance(layer, classes):
-        raise TypeError(
-            f"{name} must be a keras.layers.{' or '.join(class_names)}, got {_describe(layer)}. "
-            "Pass the layer itself, e.g. model.layers[0]."
-        )
+        raise TypeError(f"{name} must be a keras.layers.{' or '.join(class_names)}, got {_describe(layer)}. {hint}")
     if not layer.built:
-        raise ValueError(f"{name} must be built (have weights). Call the model on data or give it a keras.Input.")
+        raise ValueError(f"{name} must be built (have weights). {build_hint}")
     if getattr(layer, "use_bias", True) is False:
         raise ValueError(f"{name} was made with use_bias=False; these helpers expect the default use_bias=True.")
     return layer

@@ -12,7 +12,7 @@ Introduced in notebook 03. What is inside:
 import numpy as np
 
 from . import bptt, cells, data, keras_rnn
-from ._validation import Array, Check, Choice, Count, Float, LearningRate, Optional, Seed, Size, validate
+from ._validation import Array, Check, Choice, Count, Float, LearningRate, Optional, Seed, Size, check_keras_layer, validate
 
 # The spectral radius of a recurrent matrix: > 0, and at most 100 (larger ones overflow in a few steps).
 _RADIUS = Float(strictly_positive=True, maximum=100.0)
@@ -73,17 +73,9 @@ def gradient_norms(cell, length=100, units=32, radius=None, seed=0):
 
 def _check_rnn_cell(name, rnn_cell):
     """A built Keras cell of a cell Keras ships: SimpleRNNCell, LSTMCell or GRUCell."""
-    import keras
-
-    kinds = tuple(getattr(keras.layers, f"{cells.get(cell).keras_class}Cell") for cell in cells.KERAS_BUILTIN)
-    if not isinstance(rnn_cell, kinds):
-        raise TypeError(
-            f"{name} must be a Keras SimpleRNNCell, LSTMCell or GRUCell, got {type(rnn_cell).__name__}. "
-            "For a layer such as keras.layers.LSTM(16), pass layer.cell."
-        )
-    if not rnn_cell.built:
-        raise ValueError(f"{name} must be built (have weights). Call {name}.build((None, features)) first.")
-    return rnn_cell
+    kinds = tuple(f"{cells.get(cell).keras_class}Cell" for cell in cells.KERAS_BUILTIN)
+    return check_keras_layer(name, rnn_cell, kinds, hint="For a layer such as keras.layers.LSTM(16), pass layer.cell.",
+                             build_hint=f"Call {name}.build((None, features)) first.")
 
 
 @validate(rnn_cell=Check(_check_rnn_cell), x=Array(ndim=2))
