@@ -85,6 +85,7 @@ def _network(cell):
     return (bptt.init_elman if cell == "elman" else bptt.init_jordan)(2, 3)
 
 
+@functools.cache  # Keras models and layers are built once and reused, as the note above WORDS explains
 def _built(cell):
     from rnn_helpers import keras_rnn
 
@@ -102,6 +103,7 @@ def _learner_fn(*args):
     return None  # a learner's function that is not written yet: the check prints a failing table
 
 
+@functools.cache
 def _model(cell="elman", return_sequences=True):
     from rnn_helpers import keras_rnn
 
@@ -110,6 +112,7 @@ def _model(cell="elman", return_sequences=True):
     return model
 
 
+@functools.cache
 def _adam():
     from rnn_helpers import fitting
 
@@ -145,6 +148,7 @@ def _windows():
     return data.sine_windows(4, 6)
 
 
+@functools.cache
 def _one_step_model(kind="elman"):
     from rnn_helpers import one_step
 
@@ -163,17 +167,14 @@ LANGUAGES = ("en", "de")
 DATES = (["Nov 2, 2026", "26.11.26"], ["2026-11-02", "2026-11-26"])
 
 
-def _once(build):
-    return functools.lru_cache(maxsize=None)(build)
-
-
 def _digits():
     """`(X_train, X_test, y_train, y_test)` like data.digit_images, with four 4x4 images."""
     images = np.random.default_rng(0).random((4, 4, 4))
     return images[:2], images[2:], np.array([0, 1]), np.array([1, 0])
 
 
-@_once
+@functools.cache
+@functools.cache
 def _digit_model():
     from rnn_helpers import reading
 
@@ -188,14 +189,16 @@ def _language_frames():
     return words.iloc[:4].reset_index(drop=True), words.iloc[4:].reset_index(drop=True)
 
 
-@_once
+@functools.cache
+@functools.cache
 def _word_model():
     from rnn_helpers import reading
 
     return reading.build_word_model(len(ALPHABET), len(LANGUAGES), embedding_dim=2, units=2)
 
 
-@_once
+@functools.cache
+@functools.cache
 def _keyboard_model():
     from rnn_helpers import writing
 
@@ -214,7 +217,8 @@ def _table_predictor():
     return writing.table_predictor(_table())
 
 
-@_once
+@functools.cache
+@functools.cache
 def _translator():
     """A dict like translating.fit_date_translator's, with an untrained two-unit translator."""
     from rnn_helpers import text, translating

@@ -57,6 +57,7 @@ def test_fit_progress_counts_the_epochs_of_fit():
     assert seen == [1, 2, 3]
 
 
+@pytest.mark.slow  # two Keras fits, each tracing its training step: part of make test, not make check
 def test_compile_and_fit_is_keras_compile_and_fit_with_the_courses_adam():
     results = []
     for by_hand in (True, False):
@@ -75,6 +76,7 @@ def test_compile_and_fit_is_keras_compile_and_fit_with_the_courses_adam():
         np.testing.assert_array_equal(ours, theirs)
 
 
+@pytest.mark.slow  # two Keras fits, each tracing its training step: part of make test, not make check
 def test_compile_and_fit_keeps_a_given_optimizer_and_its_state_between_calls():
     keras.utils.set_random_seed(0)
     model = keras_rnn.build_model("gru", units=3, return_sequences=True)

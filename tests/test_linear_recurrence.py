@@ -95,7 +95,7 @@ def coefficients(seed, time, dtype):
     return rng.uniform(0.5, 1.0, (3, time, 4)).astype(dtype), rng.normal(size=(3, time, 4)).astype(dtype)
 
 
-@pytest.mark.parametrize("time", [1, 2, 3, 5, 8, 37, 64])
+@pytest.mark.parametrize("time", [1, 2, 3, 5, 8, *(pytest.param(n, marks=pytest.mark.slow) for n in (37, 64))])  # long: make test
 def test_the_keras_hillis_steele_fallback_equals_the_loop_and_associative_scan_in_a_graph(time):
     import tensorflow as tf
 

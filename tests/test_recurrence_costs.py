@@ -23,6 +23,7 @@ def test_the_fast_token_step_is_the_checked_one():
     np.testing.assert_allclose(z, z_new, atol=1e-12)
 
 
+@pytest.mark.slow  # traces and times every method, about a second: part of make test, not make check
 def test_loop_and_scan_times_agree_with_the_loop_and_time_each_method():
     times = recurrence_costs.loop_and_scan_times(16, batch=2, units=3, repeats=2, methods=("numpy scan", "keras scan"))
     assert set(times) == {"numpy scan", "keras scan"}

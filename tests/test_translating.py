@@ -27,6 +27,7 @@ def test_greedy_decode_feeds_back_one_symbol_a_step():
     assert text.decode(written, ALPHABET) == ["cart", "dog"]
 
 
+@pytest.mark.slow  # builds and runs the encoder-decoder, about a second: part of make test, not make check
 def test_translator_shapes_and_attention_weights():
     sources, targets = ["Nov 2", "Oct 13"], ["11-02", "10-13"]
     source_alphabet, target_alphabet = text.build_alphabet(sources), text.build_alphabet(targets)
