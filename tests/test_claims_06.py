@@ -7,6 +7,7 @@ the test run spreads them over the cores.
 """
 
 import json
+import os
 
 import keras
 import numpy as np
@@ -219,6 +220,19 @@ def models06():
     article = rh.forecast.run_method("compiled", epochs=S06["ARTICLE_EPOCHS"], cells=S06["CELLS"], seed=S06["SEED"],
                                      progress=False)
     return article, bptt06()
+
+
+def test_06_one_op_at_a_time_changes_no_number(nb06, models06):
+    # the notebook's kernel ran with its set-up cell's TF_NUM_INTEROP_THREADS=1; this process runs with
+    # TensorFlow's default, and both methods of seed 0 give the notebook's errors to the last bit
+    import tensorflow as tf
+
+    setup = notebook06_cell("import os")
+    assert 'os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")' in setup
+    assert "TF_NUM_INTEROP_THREADS" not in os.environ and tf.config.threading.get_inter_op_parallelism_threads() == 0
+    seed = S06["SEEDS"].index(S06["SEED"])
+    for name, run in zip((ARTICLE06, FAST06), models06):
+        assert run["mse_36"] == nb06["mse"][name][seed], name
 
 
 def test_06_exercise_1_the_error_falls_with_every_doubling_of_the_epochs(nb06):
