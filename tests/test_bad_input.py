@@ -174,7 +174,6 @@ def _digits():
 
 
 @functools.cache
-@functools.cache
 def _digit_model():
     from rnn_helpers import reading
 
@@ -190,14 +189,12 @@ def _language_frames():
 
 
 @functools.cache
-@functools.cache
 def _word_model():
     from rnn_helpers import reading
 
     return reading.build_word_model(len(ALPHABET), len(LANGUAGES), embedding_dim=2, units=2)
 
 
-@functools.cache
 @functools.cache
 def _keyboard_model():
     from rnn_helpers import writing
@@ -217,7 +214,6 @@ def _table_predictor():
     return writing.table_predictor(_table())
 
 
-@functools.cache
 @functools.cache
 def _translator():
     """A dict like translating.fit_date_translator's, with an untrained two-unit translator."""

@@ -133,7 +133,7 @@ def test_reuse_gives_exactly_a_fresh_trainings_result(method, epochs):
     assert again["model"] is not fresh["model"]
 
 
-@pytest.mark.slow  # trains with every method's defaults: part of make test, not make check
+@pytest.mark.slow  # traces the compiled loop of a 16-cell LSTM: part of make test, not make check
 def test_defaults_are_used_when_not_given():
     result = rh.forecast.run_method("compiled", epochs=2, seed=0, progress=False)
     assert result["cells"] == rh.forecast.DEFAULTS["compiled"]["cells"] == 16
