@@ -4,6 +4,11 @@
 each notebook's kernel a file there, and `rnn_helpers._record` writes the notebook's plain results into it
 after every cell. The claims tests then read those results instead of training the same networks again.
 
+The claims files (`tests/test_claims_01.py` ... `_09.py`, one per notebook, so that a test run spreads them over
+the cores) re-measure every sentence a notebook states as a result, with the notebook's own settings and seeds
+(`notebook_settings.read_settings`), and read what the notebook itself trained from its record
+(`notebook_record`), so a lesson and its test cannot drift apart.
+
 A test run on its own (`pytest tests/test_claims_07.py`, no records yet) executes the notebook itself, once,
 the way nbval does, and reads the record it leaves. A lock keeps two test processes from executing the same
 notebook at once.

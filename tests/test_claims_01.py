@@ -1,9 +1,6 @@
 """Claims of notebook 01: the perceptron's limit.
 
-Every sentence the notebook states as a result is re-measured here with the notebook's own settings and seeds
-(`notebook_settings.read_settings`); what the notebook itself trained is read from its record
-(`records.notebook_record`), so the lesson and its test cannot drift apart. One file per notebook, so that
-the test run spreads them over the cores.
+How the claims are checked, once for all nine files: `tests/records.py`.
 """
 
 
