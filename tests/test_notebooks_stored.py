@@ -14,6 +14,9 @@ What a stored output must not be:
   `print(df.to_string())` so the table reads well without HTML.
 - a widget whose state was not stored (`--ExecutePreprocessor.store_widget_state=True`, as `make notebooks`
   does) and that has no readable text fallback either: the reader would see an empty box.
+- a paragraph said twice. A rewritten cell left beside the cell it replaced shows the reader two versions
+  of one takeaway, the old one often quoting numbers that the new run no longer prints. No markdown
+  paragraph of 100 characters or more may be 80 % the same as another one of the notebook.
 - a figure without words. The course's rule for figures (the one authors follow):
 
   **Every image output (image/png) needs a sentence that describes it, starting with "The figure",
@@ -26,6 +29,7 @@ What a stored output must not be:
   (blue) for all 36 steps." The diagrams of `rnn_helpers.plotting` give their alt text in their docstrings.
 """
 
+import difflib
 import json
 import pathlib
 import re
@@ -137,6 +141,28 @@ def undescribed_figures(notebook):
     return problems
 
 
+def repeated_paragraphs(notebook, shortest=100, alike=0.8):
+    """Pairs of markdown paragraphs (at least `shortest` characters) that are `alike` or more the same."""
+    paragraphs = []  # (cell index, paragraph, its words): compared word by word, which is quick
+    for index, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] == "markdown":
+            paragraphs += [(index, part, part.split()) for part in re.split(r"\n\s*\n", text_of(cell["source"]))
+                           if len(" ".join(part.split())) >= shortest]
+    problems = []
+    for k, (index, paragraph, words) in enumerate(paragraphs):
+        for other_index, _, other in paragraphs[k + 1:]:
+            matcher = difflib.SequenceMatcher(None, words, other, autojunk=False)
+            if matcher.real_quick_ratio() >= alike and matcher.quick_ratio() >= alike and matcher.ratio() >= alike:
+                problems.append(f"cells {index} and {other_index} say nearly the same: {' '.join(words)[:70]!r}")
+    return problems
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_paragraph_is_said_twice(path):
+    problems = repeated_paragraphs(load(path))
+    assert not problems, f"{path.name} (keep the newer version of each):\n  " + "\n  ".join(problems)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_stored_outputs_read_well_without_a_kernel(path):
     problems = stored_output_problems(load(path))
@@ -206,6 +232,21 @@ def test_the_output_checks_catch_what_they_promise():
                        code("x = 10", {"output_type": "stream", "name": "stdout", "text": ["accuracy 10.0%|"]}),
                        state=("a",))
     assert stored_output_problems(good) == []
+
+
+def test_the_repeat_check_finds_a_rewritten_takeaway_left_beside_the_old_one():
+    figure = ("The figure shows, top, one test digit revealed row by row with the network's best guess and its "
+              "probability after each row.")
+    old = ("**Takeaway:** the network commits late. After one to five rows its best guess is right for at most "
+           "16 % of the test digits, after six rows for 31 %, after seven for 86 %.")
+    new = ("**Takeaway:** the network commits late. After one to five rows its best guess is right for hardly "
+           "more test digits than chance; the last two rows bring it to its final accuracy.")
+    stale = notebook_of(markdown(figure + "\n\n" + new), code("plot()"), markdown(figure + "\n\n" + old + "\n\n## 6."))
+    assert repeated_paragraphs(stale) == [f"cells 0 and 2 say nearly the same: {figure[:70]!r}"]
+    assert len(repeated_paragraphs(notebook_of(markdown(old), markdown(old.replace("16 %", "15 %"))))) == 1
+    assert repeated_paragraphs(notebook_of(markdown(new), markdown(old))) == []
+    short = "The figure shows the loss."
+    assert repeated_paragraphs(notebook_of(markdown(short), markdown(short))) == []  # a short line may recur
 
 
 def test_the_figure_rule_accepts_each_documented_place_and_nothing_else():
