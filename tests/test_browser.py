@@ -122,30 +122,38 @@ def course_settings(tmp_path):
     return overrides.parent
 
 
-@pytest.fixture
-def lab(tmp_path, course_settings):
-    """A JupyterLab server on a free localhost port, serving a copy of notebook 06; stopped whatever happens.
+@contextlib.contextmanager
+def jupyterlab(root, settings):
+    """A JupyterLab server on a free localhost port serving `root`, with the settings in the folder `settings`.
 
-    It reads the course's settings (`course_settings`) where JupyterLab reads an environment's settings.
+    Its Jupyter files go to `root` too; it is stopped whatever happens. Yields `{"url", "token", "dir"}`.
     """
-    excerpt(NOTEBOOK, ["forecast_explorer("], tmp_path / EXPLORER_NOTEBOOK)
     port, token = free_port(), "course-test-token"
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-        f"--ServerApp.token={token}", f"--ServerApp.root_dir={tmp_path}", "--allow-root",
-        f"--LabApp.app_settings_dir={course_settings}",
+        f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
+        f"--LabApp.app_settings_dir={settings}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
-    log_path = tmp_path / "lab.log"
+    log_path = root / "lab.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                  env={**jupyter_env(tmp_path), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "user")})
+                                  env={**jupyter_env(root), "JUPYTERLAB_SETTINGS_DIR": str(root / "user")})
         try:
             url = f"http://127.0.0.1:{port}"
             wait_until(lambda: get_json(f"{url}/api/status?token={token}"), "JupyterLab's start", 60, server, log_path)
-            yield {"url": url, "token": token, "dir": tmp_path}
+            yield {"url": url, "token": token, "dir": root}
         finally:
             stop(server)
+
+
+@pytest.fixture
+def lab(tmp_path, course_settings):
+    """A JupyterLab server serving a copy of notebook 06's explorer, with the course's settings (`course_settings`,
+    where JupyterLab reads an environment's settings)."""
+    excerpt(NOTEBOOK, ["forecast_explorer("], tmp_path / EXPLORER_NOTEBOOK)
+    with jupyterlab(tmp_path, course_settings) as server:
+        yield server
 
 
 def excerpt(notebook, markers, path, record=None):
