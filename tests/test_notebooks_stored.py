@@ -143,14 +143,14 @@ def undescribed_figures(notebook):
 
 def repeated_paragraphs(notebook, shortest=100, alike=0.8):
     """Pairs of markdown paragraphs (at least `shortest` characters) that are `alike` or more the same."""
-    paragraphs = []  # (cell index, paragraph, its words): compared word by word, which is quick
+    paragraphs = []  # (cell index, the paragraph's words): compared word by word, which is quick
     for index, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] == "markdown":
-            paragraphs += [(index, part, part.split()) for part in re.split(r"\n\s*\n", text_of(cell["source"]))
+            paragraphs += [(index, part.split()) for part in re.split(r"\n\s*\n", text_of(cell["source"]))
                            if len(" ".join(part.split())) >= shortest]
     problems = []
-    for k, (index, paragraph, words) in enumerate(paragraphs):
-        for other_index, _, other in paragraphs[k + 1:]:
+    for k, (index, words) in enumerate(paragraphs):
+        for other_index, other in paragraphs[k + 1:]:
             matcher = difflib.SequenceMatcher(None, words, other, autojunk=False)
             if matcher.real_quick_ratio() >= alike and matcher.quick_ratio() >= alike and matcher.ratio() >= alike:
                 problems.append(f"cells {index} and {other_index} say nearly the same: {' '.join(words)[:70]!r}")
