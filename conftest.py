@@ -1,8 +1,10 @@
-"""Test-wide settings: quiet TensorFlow, mark the notebooks as slow, and let each notebook record its results.
+"""Test-wide settings: quiet TensorFlow, mark the notebooks as slow, skip whole slow files in the fast tier, and let
+each notebook record its results.
 
 These run before any test imports TensorFlow, and notebook kernels started by nbval inherit them.
 """
 
+import ast
 import os
 import pathlib
 
@@ -21,6 +23,26 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if _is_notebook(item):
             item.add_marker(pytest.mark.slow)
+
+
+def slow_throughout(path):
+    """True if the test file at `path` marks every one of its tests slow: a module-level `pytestmark` that names
+    `pytest.mark.slow` (alone or in a list)."""
+    for node in ast.parse(pathlib.Path(path).read_bytes()).body:
+        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "pytestmark" for target in node.targets):
+            return any(isinstance(mark, ast.Attribute) and ast.unparse(mark) == "pytest.mark.slow"
+                       for mark in ast.walk(node.value))
+    return False
+
+
+def pytest_ignore_collect(collection_path, config):
+    """The fast tier (`pytest -m "not slow"`, make check) does not import a test file that is slow throughout:
+    importing the claims, classroom, hub, site and browser files only to deselect every test in them cost each
+    worker about 4 s. Any other selection collects every file as usual."""
+    if (config.getoption("markexpr") == "not slow" and collection_path.suffix == ".py"
+            and collection_path.name.startswith("test_") and slow_throughout(collection_path)):
+        return True
+    return None
 
 
 @pytest.hookimpl(hookwrapper=True)

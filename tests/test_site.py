@@ -13,8 +13,10 @@ import contextlib
 import functools
 import http.server
 import json
+import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -31,8 +33,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 OBJECT_REPR = re.compile(r"^[A-Z]\w*\(children=")  # a widget's repr, "VBox(children=(...))": no copy at all
-SCREENSHOTS = {"index.html": ROOT / "docs" / "site_landing.png",
-               "notebooks/04_lstm_gates.html": ROOT / "docs" / "site_gate_explorer.png"}
+# The README's two pictures of the site. Taken on every run, into the build's scratch folder; copied over the
+# README's copies in docs/ only when SITE_SCREENSHOTS_TO=docs is set, so a test run leaves the clone unchanged.
+SCREENSHOTS = {"index.html": "site_landing.png", "notebooks/04_lstm_gates.html": "site_gate_explorer.png"}
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +188,7 @@ def test_every_page_loads_everything_from_the_site_and_draws_it(site, server, br
                 if drawn and page.locator(".widget-static").evaluate_all("els => els.some(e => e.offsetHeight)"):
                     problems.append("a widget's static copy is shown although the widget drew")
             if name in SCREENSHOTS:
-                screenshot(page, name)
+                screenshot(page, site.parent / SCREENSHOTS[name])
         failures += [f"{name}: {problem}" for problem in problems]
     assert not failures, "\n".join(failures)
 
@@ -200,12 +203,15 @@ def wait_for_widgets(page, count, problems):
             problems.append(f"the widgets were not drawn within 30 s: {type(error).__name__}")
 
 
-def screenshot(page, name):
-    """The landing page from the top; notebook 04 at its gate explorer."""
+def screenshot(page, path):
+    """The landing page from the top; notebook 04 at its gate explorer. Saved to `path`, and to docs/ if asked."""
     if page.locator(".widget-subarea").count():
         page.locator(".widget-subarea").first.scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -120)")
-    page.screenshot(path=str(SCREENSHOTS[name]))
+    page.screenshot(path=str(path))
+    assert path.stat().st_size > 20_000, f"{path.name} is nearly empty"
+    if os.environ.get("SITE_SCREENSHOTS_TO"):  # used to refresh the README's pictures
+        shutil.copy(path, pathlib.Path(os.environ["SITE_SCREENSHOTS_TO"]) / path.name)
 
 
 @pytest.mark.parametrize("notebook", [path for path in NOTEBOOKS if stored_outputs(path)[1]], ids=lambda p: p.name)
